@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "atoms-tui",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "atoms-tui", targets: ["atoms-tui"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        // Wire types shared by the client and the simulator. Foundation only.
+        .target(name: "AtomsModels"),
+        // The shared client: transport, typed endpoints, errors, retries, lifecycle operations.
+        .target(name: "AtomsClient", dependencies: [
+            "AtomsModels",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // A faithful local Atoms API: store + rules, SQLite persistence, Hummingbird HTTP layer.
+        .target(name: "AtomsSimulator", dependencies: [
+            "AtomsModels",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Pure TUI core: state, messages, effects, update, render. No I/O, no curses.
+        .target(name: "TUICore", dependencies: ["AtomsModels"]),
+        // ncurses system library (wide-char). Only Terminal imports it.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        // Terminal: the only user of CNcurses.
+        .target(name: "Terminal", dependencies: ["CNcurses", "TUICore"]),
+        // Event loop and effect runner binding TUICore to the client and the terminal.
+        .target(name: "Runtime", dependencies: [
+            "TUICore", "Terminal", "AtomsClient", "AtomsSimulator", "AtomsModels",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The executable: TUI by default, CLI subcommands, `sim serve`.
+        .executableTarget(name: "atoms-tui", dependencies: [
+            "Runtime", "AtomsClient", "AtomsSimulator", "AtomsModels", "TUICore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "AtomsModelsTests", dependencies: ["AtomsModels"]),
+        .testTarget(name: "AtomsSimulatorTests", dependencies: ["AtomsSimulator", "AtomsModels"]),
+        .testTarget(name: "AtomsClientTests", dependencies: ["AtomsClient", "AtomsSimulator", "AtomsModels"]),
+        .testTarget(name: "TUICoreTests", dependencies: ["TUICore", "AtomsModels"]),
+        .testTarget(name: "CLITests", dependencies: ["AtomsSimulator", "AtomsModels"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// AtomsClient module: see docs/architecture.md

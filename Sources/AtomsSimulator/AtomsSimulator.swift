@@ -1,0 +1,1 @@
+// AtomsSimulator module: see docs/architecture.md

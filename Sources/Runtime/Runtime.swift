@@ -1,0 +1,1 @@
+// Runtime module: see docs/architecture.md

@@ -1,0 +1,1 @@
+// TUICore module: see docs/architecture.md
