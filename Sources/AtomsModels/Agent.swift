@@ -19,15 +19,12 @@ public struct Agent: Codable, Sendable, Hashable, Identifiable {
     public var resolvedConfig: ConfigDocument?
     /// `_configSource`: `active`, `draft` or `version`.
     public var configSource: String?
-    /// Counts the simulator and some accounts add to list rows (`draftCount`, `activeVersionNumber`).
-    public var draftCount: Int?
-    public var activeVersionNumber: Int?
     /// Every other top-level field, untouched.
     public var otherFields: ConfigDocument
 
     static let named: Set<String> = ["_id", "name", "description", "workflowType", "workflowId", "activeVersionId",
                                       "versionId", "archived", "archivedAt", "createdAt", "updatedAt", "totalCalls",
-                                      "_resolvedConfig", "_configSource", "draftCount", "activeVersionNumber"]
+                                      "_resolvedConfig", "_configSource"]
 
     /// Builds an agent.
     public init(id: String, name: String, description: String? = nil, workflowType: String? = "single_prompt",
@@ -70,8 +67,6 @@ public struct Agent: Codable, Sendable, Hashable, Identifiable {
         totalCalls = (try? c.decodeIfPresent(Int.self, forKey: AnyKey("totalCalls"))) ?? nil
         resolvedConfig = (try? c.decodeIfPresent(ConfigDocument.self, forKey: AnyKey("_resolvedConfig"))) ?? nil
         configSource = str("_configSource")
-        draftCount = (try? c.decodeIfPresent(Int.self, forKey: AnyKey("draftCount"))) ?? nil
-        activeVersionNumber = (try? c.decodeIfPresent(Int.self, forKey: AnyKey("activeVersionNumber"))) ?? nil
         var other: ConfigDocument = [:]
         for k in c.allKeys where !Agent.named.contains(k.stringValue) {
             if let v = try? c.decode(JSONValue.self, forKey: k) { other[k.stringValue] = v }
@@ -96,8 +91,6 @@ public struct Agent: Codable, Sendable, Hashable, Identifiable {
         try c.encodeIfPresent(totalCalls, forKey: AnyKey("totalCalls"))
         try c.encodeIfPresent(resolvedConfig, forKey: AnyKey("_resolvedConfig"))
         try c.encodeIfPresent(configSource, forKey: AnyKey("_configSource"))
-        try c.encodeIfPresent(draftCount, forKey: AnyKey("draftCount"))
-        try c.encodeIfPresent(activeVersionNumber, forKey: AnyKey("activeVersionNumber"))
     }
 }
 
