@@ -1,1 +1,182 @@
-// AtomsClient module: see docs/architecture.md
+import Foundation
+import AtomsModels
+import Logging
+
+/// The shared Atoms API client: typed endpoints (in the `AtomsClient+…` extensions), Bearer auth,
+/// per-request timeouts, retries with backoff and jitter, redacted debug logs, one error type.
+public final class AtomsClient: Sendable {
+    /// The configuration in use.
+    public let configuration: ClientConfiguration
+    let transport: any HTTPTransport
+    let logger: Logger
+    let sleeper: @Sendable (TimeInterval) async throws -> Void
+
+    /// Builds a client. `sleeper` is injectable so retry tests need not wait.
+    public init(configuration: ClientConfiguration, transport: any HTTPTransport = URLSessionTransport(),
+                logger: Logger = Logger(label: "atoms.client"),
+                sleeper: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(max(0, $0) * 1e9)) }) {
+        self.configuration = configuration
+        self.transport = transport
+        self.logger = logger
+        self.sleeper = sleeper
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    /// Builds the URL for a path relative to the base URL plus query items.
+    func url(_ path: String, _ query: [URLQueryItem]) throws -> URL {
+        var base = configuration.baseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        guard var comps = URLComponents(string: base + path) else {
+            throw AtomsError(kind: .invalidInput, path: path, serverErrors: ["cannot build a URL for \(path)"])
+        }
+        if !query.isEmpty { comps.queryItems = query }
+        guard let u = comps.url else { throw AtomsError(kind: .invalidInput, path: path, serverErrors: ["bad URL"]) }
+        return u
+    }
+
+    /// Sends a request and decodes the `data` of the success envelope.
+    func call<T: Decodable & Sendable>(_ method: String, _ path: String, query: [URLQueryItem] = [],
+                                       body: (any Encodable & Sendable)? = nil, idempotent: Bool? = nil,
+                                       as type: T.Type = T.self) async throws -> T {
+        let response = try await raw(method, path, query: query, body: body, idempotent: idempotent)
+        return try decodeData(T.self, response, method: method, path: path)
+    }
+
+    /// Decodes `{status:true, data:T}` from a response.
+    func decodeData<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, method: String, path: String) throws -> T {
+        if T.self == EmptyData.self, let env = try? JSONDecoder().decode(StatusOnly.self, from: response.body), env.status {
+            return EmptyData() as! T
+        }
+        do {
+            return try JSONDecoder().decode(DataEnvelope<T>.self, from: response.body).data
+        } catch {
+            logger.debug("decode failure", metadata: ["path": "\(path)", "error": "\(error)"])
+            throw AtomsError(kind: .decoding, method: method, path: path, status: response.status,
+                             serverErrors: [Self.describe(decodingError: error)],
+                             hint: "the server's answer did not match the Atoms API spec")
+        }
+    }
+
+    static func describe(decodingError error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let k, let ctx):
+            return "missing field '\((ctx.codingPath + [k]).map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
+            return "wrong type at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted(let ctx):
+            return ctx.codingPath.isEmpty ? "body is not valid JSON" : "bad value at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'"
+        default:
+            return "body could not be read"
+        }
+    }
+
+    /// Sends a request with retries; returns a 2xx response or throws `AtomsError`.
+    func raw(_ method: String, _ path: String, query: [URLQueryItem] = [], body: (any Encodable & Sendable)? = nil,
+             idempotent: Bool? = nil) async throws -> HTTPResponse {
+        let isIdempotent = idempotent ?? (method == "GET" || method == "HEAD")
+        var headers = ["Authorization": "Bearer \(configuration.apiKey)", "Accept": "application/json",
+                       "User-Agent": "atoms-tui/0.1"]
+        var data: Data?
+        if let body {
+            do { data = try Self.encoder.encode(body) } catch {
+                throw AtomsError(kind: .invalidInput, method: method, path: path, serverErrors: ["could not encode the request body"])
+            }
+            headers["Content-Type"] = "application/json"
+        }
+        let request = HTTPRequest(method: method, url: try url(path, query), headers: headers, body: data,
+                                  timeout: configuration.requestTimeout)
+        var attempt = 0
+        while true {
+            try Task.checkCancellation()
+            let started = Date()
+            let outcome: Result<HTTPResponse, Error>
+            do { outcome = .success(try await transport.send(request)) } catch { outcome = .failure(error) }
+            let ms = Int(Date().timeIntervalSince(started) * 1000)
+            switch outcome {
+            case .success(let response):
+                logger.debug("\(method) \(path) → \(response.status) (\(ms) ms, attempt \(attempt + 1))")
+                if (200..<300).contains(response.status) { return response }
+                let error = Self.httpError(method: method, path: path, response: response)
+                let throttled = response.status == 429 || response.status == 503
+                let canRetry = throttled || (isIdempotent && response.status >= 500)
+                if canRetry && attempt < configuration.maxRetries {
+                    let wait = backoff(attempt: attempt, retryAfter: response.header("Retry-After"))
+                    logger.debug("retrying \(method) \(path) in \(wait) s")
+                    try await sleeper(wait)
+                    attempt += 1
+                    continue
+                }
+                throw error
+            case .failure(let failure):
+                if failure is CancellationError { throw failure }
+                logger.debug("\(method) \(path) failed after \(ms) ms: \(failure)")
+                let error: AtomsError
+                switch failure {
+                case TransportFailure.timedOut:
+                    error = AtomsError(kind: .timeout, method: method, path: path, retryable: true,
+                                       hint: "no answer within \(Int(configuration.requestTimeout)) s")
+                case TransportFailure.bodyTooLarge(let n):
+                    error = AtomsError(kind: .decoding, method: method, path: path, serverErrors: ["response body of \(n) bytes is larger than the 50 MB limit"])
+                case TransportFailure.network(let why):
+                    error = AtomsError(kind: .network, method: method, path: path, serverErrors: [why], retryable: true,
+                                       hint: "is \(configuration.baseURL.host ?? "the server") reachable?")
+                default:
+                    error = AtomsError(kind: .network, method: method, path: path, serverErrors: ["\(failure)"], retryable: true)
+                }
+                if isIdempotent && error.retryable && attempt < configuration.maxRetries {
+                    try await sleeper(backoff(attempt: attempt, retryAfter: nil))
+                    attempt += 1
+                    continue
+                }
+                throw error
+            }
+        }
+    }
+
+    /// Exponential backoff with full jitter, or the server's `Retry-After`, capped.
+    func backoff(attempt: Int, retryAfter: String?) -> TimeInterval {
+        if let ra = retryAfter?.trimmingCharacters(in: .whitespaces), let secs = Double(ra) {
+            return min(max(0, secs), configuration.maxBackoff)
+        }
+        let exp = configuration.baseBackoff * pow(2, Double(attempt))
+        return min(configuration.maxBackoff, exp / 2 + Double.random(in: 0...(exp / 2)))
+    }
+
+    /// Maps a non-2xx answer to `AtomsError`, keeping the server's words.
+    static func httpError(method: String, path: String, response: HTTPResponse) -> AtomsError {
+        let status = response.status
+        let retryable = status == 429 || status >= 500
+        if let env = try? JSONDecoder().decode(ErrorEnvelope.self, from: response.body) {
+            let raw = try? JSONDecoder().decode(JSONValue.self, from: response.body)
+            return AtomsError(kind: .http, method: method, path: path, status: status, serverErrors: env.errors,
+                              errorType: env.errorType, retryable: retryable, body: raw)
+        }
+        // Not JSON: Express HTML 404 pages and proxies. Keep one short readable line.
+        var text = String(decoding: response.body.prefix(2000), as: UTF8.self)
+        if let r = text.range(of: "<pre>"), let e = text.range(of: "</pre>"), r.upperBound <= e.lowerBound {
+            text = String(text[r.upperBound..<e.lowerBound])
+        } else {
+            text = text.replacingOccurrences(of: "<[^>]+>", with: " ", options: .regularExpression)
+        }
+        text = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        if text.count > 160 { text = String(text.prefix(160)) + "…" }
+        var hint: String?
+        if status == 404 && text.hasPrefix("Cannot ") { hint = "no such route on the server: check --base-url (it should end in /atoms/v1)" }
+        return AtomsError(kind: .http, method: method, path: path, status: status,
+                          serverErrors: text.isEmpty ? [] : [text], retryable: retryable, hint: hint)
+    }
+}
+
+/// Decodes `data: null` answers.
+public struct EmptyData: Codable, Sendable, Equatable {
+    /// Builds an empty payload.
+    public init() {}
+}
+
+private struct DataEnvelope<T: Decodable>: Decodable { let data: T }
+private struct StatusOnly: Decodable { let status: Bool }

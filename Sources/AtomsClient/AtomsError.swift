@@ -1,0 +1,85 @@
+import Foundation
+import AtomsModels
+
+/// The one error type of the client. Its description is one line a person can act on; it never
+/// contains the API key.
+public struct AtomsError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// What went wrong, broadly.
+    public enum Kind: Sendable, Equatable {
+        /// The server answered with an error status.
+        case http
+        /// No answer: connection refused, reset, DNS, TLS.
+        case network
+        /// The request or the whole operation ran out of time.
+        case timeout
+        /// The server answered 2xx but the body was not what the spec says.
+        case decoding
+        /// Configuration or input problem found before anything was sent.
+        case invalidInput
+        /// A lifecycle rule refused the operation (e.g. activating an unchecked version).
+        case refused
+        /// The security check failed.
+        case securityCheckFailed
+    }
+
+    public var kind: Kind
+    public var method: String
+    public var path: String
+    /// HTTP status, when the server answered.
+    public var status: Int?
+    /// The server's `errors`.
+    public var serverErrors: [String]
+    /// The server's `error_type`.
+    public var errorType: ErrorType?
+    /// Whether trying again later can help.
+    public var retryable: Bool
+    /// Extra words from the client (what to do next).
+    public var hint: String?
+    /// The raw error body, when it was JSON (the v2 conflict body lives here).
+    public var body: JSONValue?
+
+    /// Builds an error.
+    public init(kind: Kind, method: String = "", path: String = "", status: Int? = nil, serverErrors: [String] = [],
+                errorType: ErrorType? = nil, retryable: Bool = false, hint: String? = nil, body: JSONValue? = nil) {
+        self.kind = kind
+        self.method = method
+        self.path = path
+        self.status = status
+        self.serverErrors = serverErrors
+        self.errorType = errorType
+        self.retryable = retryable
+        self.hint = hint
+        self.body = body
+    }
+
+    /// True for `409 versioning_v2_migration_required`.
+    public var isMigrationRequired: Bool { errorType == .versioningV2MigrationRequired }
+
+    public var description: String {
+        var parts: [String] = []
+        let where_ = method.isEmpty ? path : "\(method) \(path)"
+        switch kind {
+        case .http:
+            var head = "\(where_) → \(status.map(String.init) ?? "?")"
+            if let t = errorType { head += " \(t.rawValue)" }
+            parts.append(head)
+            if isMigrationRequired {
+                parts.append("this account uses the Atoms v2 branch model (branches + revisions); v1 drafts/versions writes are switched off for it")
+            } else if !serverErrors.isEmpty {
+                parts.append(serverErrors.joined(separator: "; "))
+            }
+            if status == 401 { parts.append("check SMALLEST_API_KEY or the profile's apiKey") }
+        case .network: parts.append("\(where_): network error")
+        case .timeout: parts.append("\(where_): timed out")
+        case .decoding: parts.append("\(where_): unexpected response")
+        case .invalidInput, .refused, .securityCheckFailed: if !where_.isEmpty { parts.append(where_) }
+        }
+        if kind != .http, !serverErrors.isEmpty { parts.append(serverErrors.joined(separator: "; ")) }
+        if let hint { parts.append(hint) }
+        return parts.joined(separator: ": ").replacingOccurrences(of: "\n", with: " ")
+    }
+}
+
+extension AtomsError: LocalizedError {
+    public var errorDescription: String? { description }
+}

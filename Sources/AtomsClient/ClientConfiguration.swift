@@ -1,0 +1,47 @@
+import Foundation
+
+/// Where and how the client talks to the Atoms API.
+public struct ClientConfiguration: Sendable {
+    /// The default live API.
+    public static let defaultBaseURL = URL(string: "https://api.smallest.ai/atoms/v1")!
+
+    /// Base URL, e.g. `https://api.smallest.ai/atoms/v1`.
+    public var baseURL: URL
+    /// The Bearer key. Never printed, logged or put in an error.
+    public var apiKey: String
+    /// Per-request timeout in seconds.
+    public var requestTimeout: TimeInterval
+    /// How many times a retryable request is tried again.
+    public var maxRetries: Int
+    /// First backoff delay in seconds (doubles each retry, with jitter).
+    public var baseBackoff: TimeInterval
+    /// Longest single wait, including `Retry-After`.
+    public var maxBackoff: TimeInterval
+
+    /// Builds a configuration.
+    public init(baseURL: URL = ClientConfiguration.defaultBaseURL, apiKey: String, requestTimeout: TimeInterval = 20,
+                maxRetries: Int = 3, baseBackoff: TimeInterval = 0.25, maxBackoff: TimeInterval = 8) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.requestTimeout = requestTimeout
+        self.maxRetries = maxRetries
+        self.baseBackoff = baseBackoff
+        self.maxBackoff = maxBackoff
+    }
+
+    /// Refuses plain `http://` to a non-loopback host unless `insecure` is set: the key would travel in clear.
+    public static func checkBaseURL(_ url: URL, insecure: Bool) throws {
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+            throw AtomsError(kind: .invalidInput, serverErrors: ["base URL '\(url.absoluteString)' is not an http(s) URL"])
+        }
+        if scheme == "http" && !insecure {
+            let host = url.host ?? ""
+            let loopback = host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+            if !loopback {
+                throw AtomsError(kind: .invalidInput, serverErrors: [
+                    "refusing to send the API key over plain http to \(host); use https or pass --insecure",
+                ])
+            }
+        }
+    }
+}
