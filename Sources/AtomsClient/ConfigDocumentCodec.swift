@@ -1,0 +1,105 @@
+import Foundation
+import AtomsModels
+import Yams
+
+/// The format of an editable config document.
+public enum DocumentFormat: String, Sendable, CaseIterable {
+    case yaml, json
+
+    /// Guesses from a file name: `.json` is JSON, everything else YAML.
+    public static func guess(path: String) -> DocumentFormat { path.lowercased().hasSuffix(".json") ? .json : .yaml }
+}
+
+/// Reads and writes config documents (request field names) as YAML or JSON, losslessly.
+public enum ConfigDocumentCodec {
+    /// Renders a document.
+    public static func render(_ doc: ConfigDocument, format: DocumentFormat) -> String {
+        switch format {
+        case .yaml: return ConfigYAML.render(doc)
+        case .json:
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            return (try? enc.encode(JSONValue.object(doc))).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
+        }
+    }
+
+    /// Parses text into a document. Errors name the line and column. `#` comment lines are
+    /// allowed in both formats (the editor's header), and stripped from JSON before parsing.
+    public static func parse(_ text: String, format: DocumentFormat) throws -> ConfigDocument {
+        let value: JSONValue
+        switch format {
+        case .yaml:
+            do {
+                guard let node = try Yams.compose(yaml: text) else { return [:] }
+                value = try jsonValue(node)
+            } catch let e as YamlError {
+                throw AtomsError(kind: .invalidInput, serverErrors: [describe(e)])
+            }
+        case .json:
+            let stripped = text.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") ? "" : String($0) }
+                .joined(separator: "\n")
+            if stripped.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return [:] }
+            do {
+                value = try JSONDecoder().decode(JSONValue.self, from: Data(stripped.utf8))
+            } catch {
+                throw AtomsError(kind: .invalidInput, serverErrors: [describeJSON(error, text: stripped)])
+            }
+        }
+        guard case .object(let o) = value else {
+            throw AtomsError(kind: .invalidInput, serverErrors: ["line 1, column 1: the document must be a mapping of config fields, not a \(value.typeName)"])
+        }
+        return o
+    }
+
+    static func jsonValue(_ node: Node) throws -> JSONValue {
+        switch node {
+        case .scalar(let s):
+            switch node.tag.description {
+            case "tag:yaml.org,2002:null": return .null
+            case "tag:yaml.org,2002:bool": return node.bool.map(JSONValue.bool) ?? .string(s.string)
+            case "tag:yaml.org,2002:int": return node.int.map { .number(Double($0)) } ?? .string(s.string)
+            case "tag:yaml.org,2002:float": return node.float.map(JSONValue.number) ?? .string(s.string)
+            default: return .string(s.string)
+            }
+        case .sequence(let seq):
+            return .array(try seq.map(jsonValue))
+        case .mapping(let map):
+            var o: [String: JSONValue] = [:]
+            for (k, v) in map {
+                guard case .scalar(let ks) = k else {
+                    throw AtomsError(kind: .invalidInput, serverErrors: ["line \((k.mark?.line ?? 0)), column \((k.mark?.column ?? 0)): keys must be plain strings"])
+                }
+                if o[ks.string] != nil {
+                    throw AtomsError(kind: .invalidInput, serverErrors: ["line \(k.mark?.line ?? 0), column \(k.mark?.column ?? 0): duplicate key '\(ks.string)'"])
+                }
+                o[ks.string] = try jsonValue(v)
+            }
+            return .object(o)
+        case .alias:
+            throw AtomsError(kind: .invalidInput, serverErrors: ["YAML aliases are not supported in config documents"])
+        }
+    }
+
+    static func describe(_ e: YamlError) -> String {
+        switch e {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
+            let ctx = context.map { "\($0.text) " } ?? ""
+            return "line \(mark.line), column \(mark.column): YAML syntax error: \(ctx)\(problem)"
+        default:
+            return "YAML error: \(e)"
+        }
+    }
+
+    static func describeJSON(_ error: Error, text: String) -> String {
+        var detail = ""
+        if case DecodingError.dataCorrupted(let ctx) = error {
+            detail = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? ctx.debugDescription
+        }
+        // Foundation reports "… around line L, column C." — keep that part when present.
+        if let r = detail.range(of: "line [0-9]+, column [0-9]+", options: .regularExpression) {
+            return "\(detail[r]): JSON syntax error"
+        }
+        return "JSON syntax error: \(detail.isEmpty ? "the text is not valid JSON" : detail)"
+    }
+}
