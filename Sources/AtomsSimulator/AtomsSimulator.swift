@@ -1,1 +1,0 @@
-// AtomsSimulator module: see docs/architecture.md

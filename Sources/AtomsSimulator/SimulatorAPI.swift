@@ -1,0 +1,314 @@
+import Foundation
+import AtomsModels
+
+/// An HTTP request as the API layer sees it (independent of the server library).
+struct SimRequest: Sendable {
+    var method: String
+    /// The raw (percent-encoded) path, e.g. `/atoms/v1/agent/abc`.
+    var path: String
+    /// The raw query string without `?`, if any.
+    var query: String?
+    /// Header name (lowercased) → value.
+    var headers: [String: String]
+    var body: Data
+}
+
+/// An HTTP answer.
+struct SimResponse: Sendable {
+    var status: Int
+    var headers: [(String, String)]
+    var body: Data
+    /// Extra delay before answering (fault injection: slowed responses).
+    var delayMilliseconds: Int = 0
+
+    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+}
+
+/// The HTTP semantics of the simulated API over a `SimulatorStore`: auth, rate limit, faults,
+/// routing, Express-style 404 pages, body parsing and the JSON envelopes. Pure apart from the store.
+final class SimulatorAPI: Sendable {
+    /// The base path every route lives under.
+    static let basePath = "/atoms/v1"
+
+    let store: SimulatorStore
+    private let rng: Locked<SplitMix64>
+    private let rateWindows: Locked<[String: (second: Int, count: Int)]>
+
+    init(store: SimulatorStore) {
+        self.store = store
+        self.rng = Locked(SplitMix64(seed: store.options.seed))
+        self.rateWindows = Locked([:])
+    }
+
+    // MARK: Entry point
+
+    func handle(_ req: SimRequest) -> SimResponse {
+        let options = store.options
+        // Auth.
+        let auth = req.headers["authorization"] ?? ""
+        let token: String? = auth.lowercased().hasPrefix("bearer ")
+            ? String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
+        guard let token, !token.isEmpty, options.apiKey == nil || options.apiKey == token else {
+            return Self.error(SimulatorError(status: 401, errors: ["Unauthorized: User not found"]))
+        }
+        // Rate limit (per key, per second of the simulator clock).
+        if let limit = options.rateLimit {
+            let second = Int(store.clock.now().timeIntervalSince1970.rounded(.down))
+            let allowed = rateWindows.withLock { windows -> Bool in
+                var w = windows[token] ?? (second, 0)
+                if w.second != second { w = (second, 0) }
+                w.count += 1
+                windows[token] = w
+                return w.count <= limit
+            }
+            if !allowed {
+                return Self.error(SimulatorError(status: 429, errors: ["Too many requests, please try again later."],
+                                                 headers: ["Retry-After": "1"]))
+            }
+        }
+        // Faults (before any side effect, so a retried write is safe).
+        var delay = 0
+        if options.faultRate > 0 {
+            let (hit, kind) = rng.withLock { r in (r.nextUnit() < options.faultRate, r.next() % 3) }
+            if hit {
+                switch kind {
+                case 0: return Self.error(SimulatorError(status: 500, errors: ["Internal server error"]))
+                case 1: return Self.error(SimulatorError(status: 503, errors: ["Service temporarily unavailable"],
+                                                         headers: ["Retry-After": "1"]))
+                default: delay = 1500
+                }
+            }
+        }
+        var response = route(req)
+        response.delayMilliseconds += delay
+        return response
+    }
+
+    // MARK: Routing
+
+    private func route(_ req: SimRequest) -> SimResponse {
+        let method = req.method.uppercased()
+        guard req.path == Self.basePath || req.path.hasPrefix(Self.basePath + "/") else {
+            return Self.notFoundPage(method: method, path: req.path)
+        }
+        let rest = req.path.dropFirst(Self.basePath.count)
+        var segs = rest.split(separator: "/", omittingEmptySubsequences: false).map { String($0).removingPercentEncoding ?? String($0) }
+        if segs.first == "" { segs.removeFirst() }
+        while segs.last == "" { segs.removeLast() }
+        let q = Self.parseQuery(req.query)
+        let notFound = Self.notFoundPage(method: method, path: req.path)
+        guard segs.first == "agent" else { return notFound }
+        let s = Array(segs.dropFirst())
+
+        do {
+            switch (method, s.count) {
+            case ("GET", 0):
+                return Self.ok(try store.listAgents(try Self.agentQuery(q)))
+            case ("POST", 0):
+                try store.requireNotFrozen()
+                return Self.ok(try store.createAgent(try Self.object(req.body, allowEmpty: false)), status: 201)
+            case ("GET", 1):
+                return Self.ok(try store.agent(id: s[0], draftId: q["draftId"], versionId: q["versionId"]))
+            case ("PATCH", 1):
+                try store.requireNotFrozen()
+                return Self.ok(try store.updateAgent(id: s[0], try Self.object(req.body)))
+            default: break
+            }
+            guard s.count >= 2 else { return notFound }
+            let agentId = s[0]
+            switch (method, Array(s.dropFirst())) {
+            case ("DELETE", ["archive"]):
+                let on = q["on"] ?? q["true"]
+                return Self.ok(try store.archiveAgent(id: agentId, archive: on.map { $0 != "false" } ?? true))
+
+            case ("POST", ["drafts"]):
+                try preflight(agentId, gated: true, write: true)
+                let body = try Self.object(req.body)
+                try Self.checkTypes(body, ["sourceVersionId": .string(), "sourceDraftId": .string(), "draftName": .string()])
+                return Self.ok(try store.createDraft(agentId: agentId, CreateDraftRequest(
+                    sourceVersionId: body["sourceVersionId"]?.stringValue, sourceDraftId: body["sourceDraftId"]?.stringValue,
+                    draftName: body["draftName"]?.stringValue)), status: 201)
+            case ("GET", ["drafts"]):
+                try preflight(agentId, gated: true, write: false)
+                return Self.ok(try store.drafts(agentId: agentId))
+            case ("GET", let r) where r.count == 2 && r[0] == "drafts":
+                try preflight(agentId, gated: false, write: false)
+                return Self.ok(try store.draft(agentId: agentId, draftId: r[1], limit: try Self.int(q, "limit")))
+            case ("PATCH", let r) where r.count == 2 && r[0] == "drafts":
+                try preflight(agentId, gated: true, write: true)
+                let body = try Self.object(req.body)
+                guard let nameValue = body["draftName"] else { throw SimulatorError.badRequest("draftName: Required") }
+                try Self.checkTypes(body, ["draftName": .string()])
+                return Self.ok(try store.renameDraft(agentId: agentId, draftId: r[1],
+                                                     RenameDraftRequest(draftName: nameValue.stringValue ?? "")))
+            case ("DELETE", let r) where r.count == 2 && r[0] == "drafts":
+                try preflight(agentId, gated: true, write: true)
+                try store.discardDraft(agentId: agentId, draftId: r[1])
+                return Self.ok(JSONValue.null)
+            case ("PATCH", let r) where r.count == 3 && r[0] == "drafts" && r[2] == "config":
+                try preflight(agentId, gated: true, write: true)
+                return Self.ok(try store.updateDraftConfig(agentId: agentId, draftId: r[1], try Self.object(req.body)))
+            case ("GET", let r) where r.count == 3 && r[0] == "drafts" && r[2] == "diff":
+                try preflight(agentId, gated: false, write: false)
+                return Self.ok(try store.draftDiff(agentId: agentId, draftId: r[1], compareTo: q["compareTo"]))
+            case ("POST", let r) where r.count == 3 && r[0] == "drafts" && r[2] == "publish":
+                try preflight(agentId, gated: true, write: true)
+                let body = try Self.object(req.body)
+                try Self.checkTypes(body, ["label": .string(), "description": .string(), "activate": .bool])
+                return Self.ok(try store.publishDraft(agentId: agentId, draftId: r[1], PublishDraftRequest(
+                    label: body["label"]?.stringValue, description: body["description"]?.stringValue,
+                    activate: body["activate"]?.boolValue)), status: 201)
+
+            case ("GET", ["versions"]):
+                try preflight(agentId, gated: true, write: false)
+                let pinned: Bool?
+                switch q["isPinned"] {
+                case nil: pinned = nil
+                case "true"?: pinned = true
+                case "false"?: pinned = false
+                default: throw SimulatorError.badRequest("isPinned: Expected boolean, received string")
+                }
+                return Self.ok(try store.versions(agentId: agentId, limit: try Self.int(q, "limit") ?? 20,
+                                                  skip: try Self.int(q, "skip") ?? 0, isPinned: pinned))
+            case ("GET", ["versions", "diff"]):
+                try preflight(agentId, gated: false, write: false)
+                return Self.ok(try store.versionDiff(agentId: agentId, versionA: q["versionA"], versionB: q["versionB"]))
+            case ("GET", let r) where r.count == 2 && r[0] == "versions":
+                try preflight(agentId, gated: false, write: false)
+                return Self.ok(try store.version(agentId: agentId, versionId: r[1]))
+            case ("PATCH", let r) where r.count == 2 && r[0] == "versions":
+                try preflight(agentId, gated: true, write: true)
+                let body = try Self.object(req.body)
+                try Self.checkTypes(body, ["label": .string(), "description": .string(), "isPinned": .bool])
+                return Self.ok(try store.updateVersion(agentId: agentId, versionId: r[1], UpdateVersionMetaRequest(
+                    label: body["label"]?.stringValue, description: body["description"]?.stringValue,
+                    isPinned: body["isPinned"]?.boolValue)))
+            case ("PATCH", let r) where r.count == 3 && r[0] == "versions" && r[2] == "activate":
+                try preflight(agentId, gated: true, write: true)
+                return Self.ok(try store.activateVersion(agentId: agentId, versionId: r[1]))
+            default:
+                return notFound
+            }
+        } catch let e as SimulatorError {
+            return Self.error(e)
+        } catch {
+            return Self.error(SimulatorError(status: 500, errors: ["Internal server error"]))
+        }
+    }
+
+    /// Checks that come before the body is read: branch-model gating, the freeze, the agent id format.
+    private func preflight(_ agentId: String, gated: Bool, write: Bool) throws {
+        if gated { try store.requireV1() }
+        if write { try store.requireNotFrozen() }
+        guard ObjectID.isValid(agentId) else { throw SimulatorError.badRequest("Invalid id format") }
+    }
+
+    // MARK: Parsing
+
+    static func parseQuery(_ query: String?) -> [String: String] {
+        guard let query, !query.isEmpty else { return [:] }
+        var out: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String {
+                let plus = s.replacingOccurrences(of: "+", with: " ")
+                return plus.removingPercentEncoding ?? plus
+            }
+            let key = decode(parts[0])
+            if out[key] == nil { out[key] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        return out
+    }
+
+    static func int(_ q: [String: String], _ name: String) throws -> Int? {
+        guard let raw = q[name] else { return nil }
+        guard let v = Int(raw) else { throw SimulatorError.badRequest("\(name): Expected number, received string") }
+        return v
+    }
+
+    static func agentQuery(_ q: [String: String]) throws -> AgentListQuery {
+        var query = AgentListQuery()
+        if let p = try int(q, "page") { query.page = p }
+        if let o = try int(q, "offset") { query.offset = o }
+        query.search = q["search"]
+        query.type = q["type"]
+        if let f = q["sortField"] { query.sortField = f }
+        if let o = q["sortOrder"] { query.sortOrder = o }
+        switch q["archived"] {
+        case nil, "false"?: query.archived = false
+        case "true"?: query.archived = true
+        default: throw SimulatorError.badRequest("archived: Expected boolean, received string")
+        }
+        return query
+    }
+
+    /// The body as a JSON object. An empty body counts as `{}`; malformed JSON → 400.
+    static func object(_ body: Data, allowEmpty: Bool = true) throws -> ConfigDocument {
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) { return [:] }
+        let value: JSONValue
+        do { value = try JSONDecoder().decode(JSONValue.self, from: body) } catch {
+            throw SimulatorError.badRequest("Invalid JSON in request body")
+        }
+        guard let o = value.objectValue else {
+            throw SimulatorError.badRequest("Expected object, received \(value.typeName)")
+        }
+        return o
+    }
+
+    static func checkTypes(_ body: ConfigDocument, _ schema: [String: ConfigValidator.Schema]) throws {
+        var errors: [String] = []
+        for (k, v) in body.sorted(by: { $0.key < $1.key }) {
+            if let s = schema[k] { ConfigValidator.check(v, s, path: k, into: &errors) }
+        }
+        if !errors.isEmpty { throw SimulatorError(status: 400, errors: errors) }
+    }
+
+    // MARK: Answers
+
+    static let jsonType = "application/json; charset=utf-8"
+
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    static func ok<T: Codable & Sendable>(_ data: T, status: Int = 200) -> SimResponse {
+        do {
+            let body = try encoder().encode(APIEnvelope(data: data))
+            return SimResponse(status: status, headers: [("Content-Type", jsonType)], body: body)
+        } catch {
+            return Self.error(SimulatorError(status: 500, errors: ["Internal server error"]))
+        }
+    }
+
+    static func error(_ e: SimulatorError) -> SimResponse {
+        let body = (try? encoder().encode(e.body)) ?? Data(#"{"status":false,"errors":["Internal server error"]}"#.utf8)
+        var headers = [("Content-Type", jsonType)]
+        for (k, v) in e.headers.sorted(by: { $0.key < $1.key }) { headers.append((k, v)) }
+        return SimResponse(status: e.status, headers: headers, body: body)
+    }
+
+    /// Express's default 404 page: `Cannot METHOD /path`, `text/html; charset=utf-8`.
+    static func notFoundPage(method: String, path: String) -> SimResponse {
+        let escaped = path.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&#39;")
+        let html = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>Error</title>
+            </head>
+            <body>
+            <pre>Cannot \(method) \(escaped)</pre>
+            </body>
+            </html>
+
+            """
+        return SimResponse(status: 404, headers: [("Content-Type", "text/html; charset=utf-8"),
+                                                  ("Content-Security-Policy", "default-src 'none'"),
+                                                  ("X-Content-Type-Options", "nosniff")], body: Data(html.utf8))
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// How a simulator behaves: where it listens, what it stores, and which of the platform's
+/// conditions (slow scans, faults, freezes, rate limits, the v2 branch model) it reproduces.
+public struct SimulatorOptions: Sendable {
+    /// Interface to bind.
+    public var host: String = "127.0.0.1"
+    /// Port to bind; 0 picks a free one.
+    public var port: Int = 0
+    /// `nil`: any non-empty Bearer token is accepted; set: only this key. Otherwise 401.
+    public var apiKey: String? = nil
+    /// SQLite file; `nil` keeps everything in memory.
+    public var dbPath: String? = nil
+    /// How long a security check takes, in seconds; 0 resolves it on the next read.
+    public var scanSeconds: Double = 6
+    /// ± seconds added to each check's duration, deterministic per version id.
+    public var scanJitter: Double = 0
+    /// Regular expressions (case-insensitive) that fail a security check when the prompt,
+    /// global prompt or first message matches.
+    public var denyPatterns: [String] = SimulatorOptions.defaultDenyPatterns
+    /// Delay added to every response, in milliseconds.
+    public var latencyMilliseconds: Int = 0
+    /// Fraction (0...1) of requests answered with a fault: a 500 JSON body, a 503 with
+    /// `Retry-After: 1`, or a slowed response. Deterministic from `seed`.
+    public var faultRate: Double = 0
+    /// Maintenance window: every write answers `423 config_freeze_active`.
+    public var freeze: Bool = false
+    /// Maximum requests per second per API key; beyond it `429` with `Retry-After`.
+    public var rateLimit: Int? = nil
+    /// The account is on the v2 branch model: the v1 write and list endpoints answer
+    /// `409 versioning_v2_migration_required` with `Deprecation: true`.
+    public var branchModel: Bool = false
+    /// Populate the deterministic demo data when the database is empty.
+    public var seedDemo: Bool = false
+    /// Seed for ids, faults and jitter.
+    public var seed: UInt64 = 1
+
+    /// The default deny-list: an instruction-override phrase, a secret-key-like token and a
+    /// 16-digit card-like number.
+    public static let defaultDenyPatterns: [String] = [
+        #"ignore (all )?(the )?previous instructions"#,
+        #"sk-[A-Za-z0-9]{20,}"#,
+        #"\b(?:\d[ -]?){15}\d\b"#,
+    ]
+
+    /// Default options: loopback, any port, in memory, 6 s checks, no faults.
+    public init() {}
+}
