@@ -1,0 +1,16 @@
+/// What a key does on the main screen (outside overlays and text inputs).
+public enum Action: String, Hashable, Sendable, CaseIterable {
+    case moveUp, moveDown, pageUp, pageDown, top, bottom
+    case focusNext, focusPrev, open, back
+    case filter, help, refresh, quit, suspend
+    case diff, mark
+    case fork, rename, discard, pin, activate
+
+    /// True for actions that change server state (disabled in read-only mode).
+    public var isWrite: Bool {
+        switch self {
+        case .fork, .rename, .discard, .pin, .activate: return true
+        default: return false
+        }
+    }
+}

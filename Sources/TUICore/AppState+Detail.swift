@@ -1,0 +1,158 @@
+import AtomsModels
+
+extension AppState {
+    /// A config document as prepared detail lines (YAML, sanitized line by line).
+    public static func configLines(_ config: ConfigDocument) -> [DetailLine] {
+        Sanitizer.sanitizeLines(YAMLEmitter.emit(config)).dropLastEmpty().map { DetailLine($0) }
+    }
+
+    /// A diff as prepared detail lines: one block per changed section, the prompt (and any multi-line
+    /// string) as a line diff, other values as `− old` / `+ new`; unchanged sections listed last.
+    public static func diffLines(_ diff: AgentVersionDiff) -> [DetailLine] {
+        var out: [DetailLine] = []
+        if diff.diffs.isEmpty { out.append(DetailLine("No differences.", style: .dim)) }
+        for section in diff.diffs {
+            out.append(DetailLine("── \(Sanitizer.sanitize(section.section)) ──", style: .hunk))
+            for change in section.changes {
+                let path = Sanitizer.sanitize(change.path.isEmpty ? section.section : change.path)
+                if let o = change.oldValue?.stringValue, let n = change.newValue?.stringValue, o.contains("\n") || n.contains("\n") {
+                    out.append(DetailLine("\(path):", style: .bold))
+                    for line in LineDiff.diff(Sanitizer.sanitizeLines(o), Sanitizer.sanitizeLines(n)) {
+                        switch line {
+                        case .same(let s): out.append(DetailLine("  " + s))
+                        case .added(let s): out.append(DetailLine("+ " + s, style: .added))
+                        case .removed(let s): out.append(DetailLine("− " + s, style: .removed))
+                        }
+                    }
+                } else {
+                    out.append(DetailLine("\(path):", style: .bold))
+                    if let o = change.oldValue, !o.isNull || change.newValue == nil {
+                        for l in valueLines(o) { out.append(DetailLine("− " + l, style: .removed)) }
+                    } else {
+                        out.append(DetailLine("− (absent)", style: .removed))
+                    }
+                    if let n = change.newValue, !n.isNull || change.oldValue == nil {
+                        for l in valueLines(n) { out.append(DetailLine("+ " + l, style: .added)) }
+                    } else {
+                        out.append(DetailLine("+ (absent)", style: .added))
+                    }
+                }
+            }
+        }
+        if !diff.unchangedSections.isEmpty {
+            out.append(DetailLine(""))
+            out.append(DetailLine("unchanged: " + diff.unchangedSections.map { Sanitizer.sanitize($0) }.joined(separator: ", "), style: .dim))
+        }
+        return out
+    }
+
+    private static func valueLines(_ v: JSONValue) -> [String] {
+        switch v {
+        case .object(let o) where !o.isEmpty: return Sanitizer.sanitizeLines(YAMLEmitter.emit(v)).dropLastEmpty()
+        case .array(let a) where !a.isEmpty: return Sanitizer.sanitizeLines(YAMLEmitter.emit(v)).dropLastEmpty()
+        case .string(let s): return Sanitizer.sanitizeLines(s)
+        default: return [Sanitizer.sanitize(YAMLEmitter.scalar(v))]
+        }
+    }
+
+    /// What the detail area shows now: a title and its lines.
+    public func detailContent() -> (title: String, lines: [DetailLine]) {
+        if let d = diff {
+            let title = "Diff: " + d.title
+            switch d.content {
+            case .loading: return (title, [DetailLine("Loading diff…", style: .dim)])
+            case .failed(let m): return (title, [DetailLine("Could not load the diff: \(m)", style: .failed), DetailLine("Esc closes, d retries.", style: .dim)])
+            case .loaded(let lines): return (title, lines)
+            }
+        }
+        switch detailOwner {
+        case .versions:
+            guard let agentId = selectedAgentId, let v = versionUnderCursor else { return ("Detail", emptyHint()) }
+            return ("Config of \(v.displayNumber)", versionHeader(v) + configBody(ConfigRef(agentId: agentId, source: .version(v.id))))
+        case .drafts:
+            guard let agentId = selectedAgentId, let d = draftUnderCursor else { return ("Detail", emptyHint()) }
+            return ("Config of \(draftLabel(d))", draftHeader(d) + configBody(ConfigRef(agentId: agentId, source: .draft(d.draftId ?? d.id))))
+        default:
+            guard let a = selectedAgent else { return ("Detail", emptyHint()) }
+            return ("Agent", agentSummary(a))
+        }
+    }
+
+    /// Number of logical lines in the detail area.
+    public var detailLineCount: Int { detailContent().lines.count }
+
+    private func emptyHint() -> [DetailLine] {
+        if agents.isEmpty && agentsLoading { return [DetailLine("Loading…", style: .dim)] }
+        return [DetailLine("Nothing selected.", style: .dim)]
+    }
+
+    private func agentSummary(_ a: Agent) -> [DetailLine] {
+        let s = stats[a.id]
+        var lines = [DetailLine(Sanitizer.sanitize(a.name), style: .bold), DetailLine("id       " + Sanitizer.sanitize(a.id), style: .dim)]
+        let active = s?.activeVersionNumber.map { "v\($0)" } ?? (a.activeVersionId == nil ? "none" : "…" + Sanitizer.sanitize(String(a.activeVersionId!.suffix(6))))
+        lines.append(DetailLine("active   " + active))
+        lines.append(DetailLine("drafts   " + (s?.draftCount.map(String.init) ?? "·")))
+        if let page = versions[a.id], let t = page.total { lines.append(DetailLine("versions \(t)")) }
+        if let w = a.workflowType { lines.append(DetailLine("workflow " + Sanitizer.sanitize(w))) }
+        if let u = a.updatedAt { lines.append(DetailLine("updated  " + RelativeAge.format(iso: u, now: now) + " ago")) }
+        if let d = a.description, !d.isEmpty {
+            lines.append(DetailLine(""))
+            lines += Sanitizer.sanitizeLines(d).map { DetailLine($0) }
+        }
+        lines.append(DetailLine(""))
+        lines.append(DetailLine("Enter or Tab: versions · Tab again: drafts · ? help", style: .dim))
+        return lines
+    }
+
+    private func versionHeader(_ v: AgentVersion) -> [DetailLine] {
+        var parts = [v.displayNumber]
+        if let l = v.label, !l.isEmpty { parts.append("\"" + Sanitizer.sanitize(l, maxCharacters: 200) + "\"") }
+        if v.isActive || v.id == activeVersionId { parts.append("ACTIVE") }
+        if v.isPinned { parts.append("pinned") }
+        if let c = v.securityCheck {
+            parts.append("check " + Sanitizer.sanitize(c.status.rawValue) + (c.reason.map { ": " + Sanitizer.sanitize($0, maxCharacters: 200) } ?? ""))
+        }
+        var lines = [DetailLine(parts.joined(separator: " · "), style: .bold)]
+        var meta: [String] = []
+        if let p = v.publishedByName ?? v.publishedBy { meta.append("published by " + Sanitizer.sanitize(p, maxCharacters: 60)) }
+        if let at = v.publishedAt ?? v.createdAt { meta.append(RelativeAge.format(iso: at, now: now) + " ago") }
+        if let d = v.description, !d.isEmpty { meta.append(Sanitizer.sanitize(d, maxCharacters: 300)) }
+        if !meta.isEmpty { lines.append(DetailLine(meta.joined(separator: " · "), style: .dim)) }
+        lines.append(DetailLine(""))
+        return lines
+    }
+
+    private func draftHeader(_ d: AgentVersion) -> [DetailLine] {
+        var parts = [draftLabel(d)]
+        if let r = d.draftRevision { parts.append("revision \(r)") }
+        if let agentId = selectedAgentId {
+            if let s = d.sourceVersionId { parts.append("from " + versionLabel(agentId: agentId, versionId: s)) }
+            else if let s = d.sourceDraftId { parts.append("from " + sourceLabel(agentId: agentId, .draft(s))) }
+        }
+        var lines = [DetailLine(parts.joined(separator: " · "), style: .bold)]
+        var meta: [String] = []
+        if let e = d.lastEditorName { meta.append("last edited by " + Sanitizer.sanitize(e, maxCharacters: 60)) }
+        if let at = d.updatedAt ?? d.createdAt { meta.append(RelativeAge.format(iso: at, now: now) + " ago") }
+        if !meta.isEmpty { lines.append(DetailLine(meta.joined(separator: " · "), style: .dim)) }
+        lines.append(DetailLine(""))
+        return lines
+    }
+
+    private func configBody(_ ref: ConfigRef) -> [DetailLine] {
+        switch configs[ref] {
+        case .loaded(let lines)?: return lines
+        case .failed(let m)?: return [DetailLine("Could not load the config: \(m)", style: .failed), DetailLine("Enter retries.", style: .dim)]
+        case .loading?: return [DetailLine("Loading config…", style: .dim)]
+        case nil: return [DetailLine("Loading config…", style: .dim)]
+        }
+    }
+}
+
+extension Array where Element == String {
+    /// The lines without a trailing empty line (the newline that ends a text).
+    func dropLastEmpty() -> [String] {
+        var a = self
+        if a.last == "" { a.removeLast() }
+        return a
+    }
+}

@@ -1,0 +1,419 @@
+import AtomsModels
+
+extension AppState {
+    /// Handles a key: overlays and text inputs first, then the keymap.
+    mutating func keyPressed(_ key: Key) -> [Effect] {
+        if key == .resize { return [] }
+        if let overlay {
+            switch overlay {
+            case .help(let scroll): return helpKey(key, scroll: scroll)
+            case .confirm(let c): return confirmKey(key, c)
+            case .input(let p): return inputKey(key, p)
+            }
+        }
+        if filterEditor != nil { return filterKey(key) }
+        guard let binding = Keymap.binding(for: key) else { return [] }
+        if let why = binding.whyDisabled(self) {
+            status = StatusMessage("\(binding.label) \(binding.short): \(why)", isError: true)
+            return []
+        }
+        return perform(binding.action)
+    }
+
+    /// Runs an action (already checked for availability).
+    mutating func perform(_ action: Action) -> [Effect] {
+        switch action {
+        case .moveUp: return move(by: -1)
+        case .moveDown: return move(by: 1)
+        case .pageUp: return move(by: -max(1, visibleRows(focus) - 1))
+        case .pageDown: return move(by: max(1, visibleRows(focus) - 1))
+        case .top: return move(by: -Int.max / 2)
+        case .bottom: return move(by: Int.max / 2)
+        case .focusNext: return cycleFocus(forward: true)
+        case .focusPrev: return cycleFocus(forward: false)
+        case .open: return open()
+        case .back: return back()
+        case .filter:
+            filterEditor = (focus, LineEditor(filter(focus), maxLength: 100))
+            return []
+        case .help:
+            overlay = .help(scroll: 0)
+            return []
+        case .refresh: return refresh()
+        case .quit:
+            quitting = true
+            return [.quit]
+        case .suspend: return [.suspend]
+        case .diff: return startDiff()
+        case .mark: return toggleMark()
+        case .fork: return startFork()
+        case .rename:
+            guard let agentId = selectedAgentId, let d = selectedDraft else { return [] }
+            overlay = .input(InputPrompt(title: "Rename draft", label: "New name for \(draftLabel(d)):",
+                                         editor: LineEditor(d.draftName ?? "", maxLength: 100),
+                                         purpose: .rename(agentId: agentId, draftId: d.draftId ?? d.id)))
+            return []
+        case .discard:
+            guard let agentId = selectedAgentId, let d = selectedDraft else { return [] }
+            let label = draftLabel(d)
+            overlay = .confirm(Confirmation(
+                title: "Discard draft",
+                lines: ["Discard \(label) of \(agentName(agentId))?", "Its unpublished edits are lost."],
+                effect: .discardDraft(agentId: agentId, draftId: d.draftId ?? d.id),
+                progress: "discarding \(label)"))
+            return []
+        case .pin:
+            guard let agentId = selectedAgentId, let v = selectedVersion else { return [] }
+            writeInFlight = "\(v.isPinned ? "unpinning" : "pinning") \(v.displayNumber)"
+            return [.setPinned(agentId: agentId, versionId: v.id, pinned: !v.isPinned)]
+        case .activate: return startActivate()
+        }
+    }
+
+    // MARK: - Movement
+
+    private mutating func move(by delta: Int) -> [Effect] {
+        if focus == .detail {
+            let maxScroll = max(0, detailLineCount - 1)
+            detailScroll = max(0, min(maxScroll, detailScroll &+ delta))
+            return []
+        }
+        var p = position(focus)
+        let count = rowCount(focus)
+        p.cursor = max(0, min(count - 1, p.cursor &+ delta))
+        p.clamp(count: count, visible: visibleRows(focus))
+        let old = position(focus).cursor
+        positions[focus] = p
+        guard p.cursor != old || delta.magnitude > 1 else { return pageIfNeeded(focus) }
+        return selectionMoved()
+    }
+
+    /// After the cursor of the focused list moved: follow the agent, page in, want the config.
+    private mutating func selectionMoved() -> [Effect] {
+        switch focus {
+        case .agents:
+            return syncSelection() + pageIfNeeded(.agents)
+        case .versions, .drafts:
+            diff = nil
+            detailScroll = 0
+            wantConfigForSelection()
+            return pageIfNeeded(focus)
+        case .detail:
+            return []
+        }
+    }
+
+    private mutating func cycleFocus(forward: Bool) -> [Effect] {
+        let order = Pane.lists
+        let current = focus == .detail ? detailOwner : focus
+        let i = order.firstIndex(of: current) ?? 0
+        let next = forward ? min(order.count - 1, i + 1) : max(0, i - 1)
+        if focus == .detail && !forward {
+            focus = detailOwner
+        } else {
+            focus = order[next]
+        }
+        return focusChanged()
+    }
+
+    private mutating func focusChanged() -> [Effect] {
+        if focus != .detail {
+            if focus != detailOwner { diff = nil; detailScroll = 0 }
+            detailOwner = focus
+        }
+        clampAll()
+        if focus == .versions || focus == .drafts { wantConfigForSelection() }
+        return []
+    }
+
+    private mutating func open() -> [Effect] {
+        switch focus {
+        case .agents:
+            guard selectedAgentId != nil else { return [] }
+            focus = .versions
+            return focusChanged()
+        case .versions, .drafts:
+            guard let agentId = selectedAgentId, let item = selectedItemSource() else { return [] }
+            let ref = ConfigRef(agentId: agentId, source: item.source)
+            if case .failed = configs[ref] { configs[ref] = nil }
+            configWanted = nil
+            detailOwner = focus
+            focus = .detail
+            clampAll()
+            return diff == nil ? loadConfig(ref) : []
+        case .detail:
+            return []
+        }
+    }
+
+    private mutating func back() -> [Effect] {
+        if diff != nil {
+            diff = nil
+            detailScroll = 0
+            return []
+        }
+        if status?.isError == true {
+            status = nil
+            return []
+        }
+        if focus == .detail {
+            focus = detailOwner
+            return focusChanged()
+        }
+        if !filter(focus).isEmpty {
+            return setFilter(focus, "")
+        }
+        if mark != nil {
+            mark = nil
+            status = StatusMessage("Mark cleared", isError: false)
+        }
+        return []
+    }
+
+    private mutating func refresh() -> [Effect] {
+        var effects: [Effect] = []
+        agentsLoading = true
+        effects.append(.loadAgents(page: 1, pageSize: agentPageSize, search: nil))
+        if !filter(.agents).isEmpty {
+            agentSearchLoading = true
+            effects.append(.loadAgents(page: 1, pageSize: agentPageSize, search: filter(.agents)))
+        }
+        if let id = selectedAgentId {
+            versions[id] = VersionPage(items: versions[id]?.items ?? [], loading: true)
+            drafts[id] = DraftSet(items: drafts[id]?.items ?? [], loaded: false, loading: true)
+            configs = configs.filter { $0.key.agentId != id }
+            effects += [.cancel(key: EffectKey.versions), .cancel(key: EffectKey.drafts),
+                        .loadVersions(agentId: id, skip: 0, limit: versionPageSize), .loadDrafts(agentId: id)]
+            if focus == .versions || focus == .drafts || focus == .detail { wantConfigForSelection() }
+        }
+        status = StatusMessage("Refreshing…", isError: false)
+        return effects
+    }
+
+    // MARK: - Filter
+
+    private mutating func filterKey(_ key: Key) -> [Effect] {
+        guard let current = filterEditor else { return [] }
+        let pane = current.pane
+        var editor = current.editor
+        switch key {
+        case .enter:
+            filterEditor = nil
+            return []
+        case .escape:
+            filterEditor = nil
+            return setFilter(pane, "")
+        case .up, .down, .pageUp, .pageDown:
+            let saved = focus
+            focus = pane
+            let effects = perform(key == .up ? .moveUp : key == .down ? .moveDown : key == .pageUp ? .pageUp : .pageDown)
+            focus = saved
+            return effects
+        default:
+            guard editor.handle(key) else { return [] }
+            filterEditor = (pane, editor)
+            return setFilter(pane, editor.string)
+        }
+    }
+
+    /// Sets a pane's filter, resets its cursor and (for agents) asks the server search.
+    mutating func setFilter(_ pane: Pane, _ text: String) -> [Effect] {
+        guard filter(pane) != text else { return [] }
+        filters[pane] = text.isEmpty ? nil : text
+        var effects: [Effect] = []
+        if pane == .agents {
+            if text.isEmpty {
+                agentSearchLoading = false
+                agentSearchResults = []
+                agentSearchQuery = nil
+                effects.append(.cancel(key: EffectKey.agentSearch))
+            } else {
+                agentSearchLoading = true
+                effects.append(.loadAgents(page: 1, pageSize: agentPageSize, search: text))
+            }
+            // Keep the selected agent under the cursor when it still matches.
+            let rows = agentRows
+            positions[.agents] = ListPosition(cursor: rows.firstIndex { $0.id == selectedAgentId } ?? 0)
+            clampAll()
+            return effects + syncSelection()
+        }
+        positions[pane] = ListPosition()
+        clampAll()
+        if pane == focus { diff = nil; wantConfigForSelection() }
+        return effects
+    }
+
+    // MARK: - Overlays
+
+    private mutating func helpKey(_ key: Key, scroll: Int) -> [Effect] {
+        let lines = helpLines().count
+        switch key {
+        case .escape, .char("?"), .char("q"), .enter:
+            overlay = nil
+        case .down, .char("j"): overlay = .help(scroll: min(max(0, lines - 1), scroll + 1))
+        case .up, .char("k"): overlay = .help(scroll: max(0, scroll - 1))
+        case .pageDown, .char(" "): overlay = .help(scroll: min(max(0, lines - 1), scroll + 10))
+        case .pageUp: overlay = .help(scroll: max(0, scroll - 10))
+        default: break
+        }
+        return []
+    }
+
+    private mutating func confirmKey(_ key: Key, _ c: Confirmation) -> [Effect] {
+        overlay = nil
+        guard key == .char("y") || key == .char("Y") else {
+            status = StatusMessage("Cancelled — nothing was changed", isError: false)
+            return []
+        }
+        if let why = whyWriteDisabled() {
+            status = StatusMessage(why, isError: true)
+            return []
+        }
+        writeInFlight = c.progress
+        return [c.effect]
+    }
+
+    private mutating func inputKey(_ key: Key, _ prompt: InputPrompt) -> [Effect] {
+        var p = prompt
+        switch key {
+        case .escape:
+            overlay = nil
+            status = StatusMessage("Cancelled — nothing was changed", isError: false)
+            return []
+        case .enter:
+            let name = p.editor.string.trimmingSpaces
+            if let why = whyWriteDisabled() {
+                overlay = nil
+                status = StatusMessage(why, isError: true)
+                return []
+            }
+            switch p.purpose {
+            case .fork(let agentId, let v, let d):
+                overlay = nil
+                writeInFlight = "forking a draft"
+                return [.forkDraft(agentId: agentId, sourceVersionId: v, sourceDraftId: d, name: name.isEmpty ? nil : name)]
+            case .rename(let agentId, let draftId):
+                guard !name.isEmpty else {
+                    status = StatusMessage("A draft name cannot be empty (Esc cancels)", isError: true)
+                    return []
+                }
+                overlay = nil
+                writeInFlight = "renaming the draft"
+                return [.renameDraft(agentId: agentId, draftId: draftId, name: name)]
+            }
+        default:
+            p.editor.handle(key)
+            overlay = .input(p)
+            return []
+        }
+    }
+
+    // MARK: - Writes
+
+    private mutating func startFork() -> [Effect] {
+        guard let agentId = selectedAgentId, let item = selectedItemSource() else { return [] }
+        let purpose: InputPrompt.Purpose
+        switch item.source {
+        case .version(let id): purpose = .fork(agentId: agentId, sourceVersionId: id, sourceDraftId: nil)
+        case .draft(let id): purpose = .fork(agentId: agentId, sourceVersionId: nil, sourceDraftId: id)
+        }
+        overlay = .input(InputPrompt(title: "New draft", label: "Fork a draft from \(item.label) of \(agentName(agentId)). Name (optional):",
+                                     editor: LineEditor("", maxLength: 100), purpose: purpose))
+        return []
+    }
+
+    private mutating func startActivate() -> [Effect] {
+        guard let agentId = selectedAgentId, let v = selectedVersion else { return [] }
+        let target = v.displayNumber
+        var lines = ["Activate \(target) of \(agentName(agentId))?"]
+        if let activeId = activeVersionId {
+            let current = versions[agentId]?.items.first { $0.id == activeId }
+            let currentLabel = current?.displayNumber ?? versionLabel(agentId: agentId, versionId: activeId)
+            lines.append("Live now: \(currentLabel) → will serve: \(target)")
+            if let a = current?.versionNumber, let b = v.versionNumber, b < a {
+                lines.append("This ROLLS BACK from \(currentLabel) to the older \(target).")
+            }
+        } else {
+            lines.append("The agent has no active version yet; \(target) will serve live traffic.")
+        }
+        lines.append("This changes what serves live calls.")
+        overlay = .confirm(Confirmation(title: "Activate version", lines: lines,
+                                        effect: .activate(agentId: agentId, versionId: v.id),
+                                        progress: "activating \(target)"))
+        return []
+    }
+
+    // MARK: - Diff
+
+    private mutating func startDiff() -> [Effect] {
+        guard let agentId = selectedAgentId else { return [] }
+        let owner = focus == .detail ? detailOwner : focus
+        var from: ConfigSource
+        var to: ConfigSource
+        var title: String
+        if owner == .drafts, let d = selectedDraft {
+            let handle = d.draftId ?? d.id
+            to = .draft(handle)
+            let againstActive: Bool
+            if let current = diff, current.to == to, let src = d.sourceVersionId, current.from == .version(src), let a = activeVersionId, a != src {
+                againstActive = true
+            } else {
+                againstActive = d.sourceVersionId == nil
+            }
+            if againstActive, let a = activeVersionId {
+                from = .version(a)
+                title = "\(draftLabel(d)) vs the active version \(versionLabel(agentId: agentId, versionId: a))"
+            } else if let src = d.sourceVersionId {
+                from = .version(src)
+                title = "\(draftLabel(d)) vs its source \(versionLabel(agentId: agentId, versionId: src)) (d again: vs active)"
+            } else {
+                return []
+            }
+        } else if let v = selectedVersion, let a = activeVersionId {
+            from = .version(a)
+            to = .version(v.id)
+            title = "\(v.displayNumber) vs the active version \(versionLabel(agentId: agentId, versionId: a))"
+        } else {
+            return []
+        }
+        return showDiff(agentId: agentId, from: from, to: to, title: title)
+    }
+
+    private mutating func toggleMark() -> [Effect] {
+        guard let agentId = selectedAgentId, let item = selectedItemSource() else { return [] }
+        if let m = mark, m.agentId == agentId, m.source != item.source {
+            mark = nil
+            return showDiff(agentId: agentId, from: m.source, to: item.source, title: "\(m.label) vs \(item.label)")
+        }
+        if let m = mark, m.agentId == agentId, m.source == item.source {
+            mark = nil
+            status = StatusMessage("Mark cleared", isError: false)
+            return []
+        }
+        mark = Mark(agentId: agentId, source: item.source, label: item.label)
+        status = StatusMessage("Marked \(item.label) — select another version or draft and press D to compare", isError: false)
+        return []
+    }
+
+    private mutating func showDiff(agentId: String, from: ConfigSource, to: ConfigSource, title: String) -> [Effect] {
+        diff = DiffView(agentId: agentId, from: from, to: to, title: title)
+        detailScroll = 0
+        configWanted = nil
+        return [.loadDiff(agentId: agentId, from: from, to: to)]
+    }
+
+    /// The lines of the help overlay, generated from the keymap.
+    public func helpLines() -> [(keys: String, help: String, disabled: String?)] {
+        Keymap.bindings.map { ($0.label, $0.help, $0.whyDisabled(self)) }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces (no Foundation needed).
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

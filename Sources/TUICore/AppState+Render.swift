@@ -1,0 +1,384 @@
+import AtomsModels
+
+extension AppState {
+    /// Draws the state into a screen of `size` (see `render(_:_:)`).
+    public func render(size: Size) -> Screen {
+        var screen = Screen(size: size)
+        let layout = Layout(size: size, focus: focus, detailOwner: detailOwner)
+        if layout.tooSmall {
+            drawTooSmall(&screen)
+            return screen
+        }
+        for (pane, rect) in layout.panes {
+            switch pane {
+            case .agents: drawAgents(&screen, rect, layout: layout)
+            case .versions: drawVersions(&screen, rect, layout: layout)
+            case .drafts: drawDrafts(&screen, rect, layout: layout)
+            case .detail: break
+            }
+        }
+        if let r = layout.detail { drawDetail(&screen, r) }
+        drawStatus(&screen, row: layout.statusRow)
+        drawLegend(&screen, row: layout.legendRow)
+        switch overlay {
+        case .help(let scroll)?: drawHelp(&screen, scroll: scroll)
+        case .confirm(let c)?: drawConfirm(&screen, c)
+        case .input(let p)?: drawInput(&screen, p)
+        case nil: break
+        }
+        return screen
+    }
+
+    // MARK: - Too small
+
+    private func drawTooSmall(_ screen: inout Screen) {
+        let need = "(need \(Layout.minimum.width)×\(Layout.minimum.height))"
+        var lines = wordWrap("terminal too small \(need)", width: screen.width)
+        lines += wordWrap("now \(screen.width)×\(screen.height) · q quits", width: screen.width)
+        let top = max(0, (screen.height - lines.count) / 2)
+        for (i, l) in lines.enumerated() {
+            let x = max(0, (screen.width - DisplayWidth.of(l)) / 2)
+            screen.put(l, x: x, y: top + i, maxWidth: screen.width)
+        }
+    }
+
+    // MARK: - Panes
+
+    private func paneTitle(_ pane: Pane, layout: Layout, detail: String) -> String {
+        var title = pane.title
+        if layout.tabbed {
+            // Show the panes reachable with Tab: [Versions] drafts
+            let hidden = Pane.lists.filter { p in !layout.panes.contains { $0.pane == p } }
+            if !hidden.isEmpty { title += " ⇥ " + hidden.map { $0.title.lowercased() }.joined(separator: " ") }
+        }
+        if !detail.isEmpty { title += " " + detail }
+        return title
+    }
+
+    private func drawFrame(_ screen: inout Screen, _ rect: Rect, pane: Pane, title: String) {
+        let focused = focus == pane
+        screen.box(x: rect.x, y: rect.y, width: rect.width, height: rect.height, title: title,
+                   style: focused ? .borderFocused : .border, titleStyle: focused ? .titleFocused : .title)
+    }
+
+    /// The filter shown in a pane's first row while typed or set.
+    private func filterCaption(_ pane: Pane) -> String? {
+        if let f = filterEditor, f.pane == pane { return "/" + Sanitizer.sanitize(f.editor.string) + "▏" }
+        let q = filter(pane)
+        return q.isEmpty ? nil : "/" + Sanitizer.sanitize(q)
+    }
+
+    /// Draws the header (or the filter line) and the rows of a list.
+    private func drawList(_ screen: inout Screen, _ rect: Rect, pane: Pane, header: String, rowCount: Int,
+                          empty: String, row: (Int, Int) -> [(String, Style)]) {
+        let inner = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 2)
+        guard inner.width > 0, inner.height > 0 else { return }
+        if let caption = filterCaption(pane) {
+            screen.put(caption, x: inner.x, y: inner.y, maxWidth: inner.width, style: .input)
+        } else {
+            screen.put(header, x: inner.x, y: inner.y, maxWidth: inner.width, style: .header)
+        }
+        let visible = inner.height - 1
+        guard visible > 0 else { return }
+        if rowCount == 0 {
+            screen.put(empty, x: inner.x, y: inner.y + 1, maxWidth: inner.width, style: .dim)
+            return
+        }
+        var pos = position(pane)
+        pos.clamp(count: rowCount, visible: visible)
+        let focused = focus == pane || (focus == .detail && detailOwner == pane)
+        for i in 0..<visible {
+            let index = pos.scroll + i
+            guard index < rowCount else { break }
+            let y = inner.y + 1 + i
+            var x = inner.x
+            for (text, style) in row(index, inner.width) {
+                x += screen.put(text, x: x, y: y, maxWidth: inner.x + inner.width - x, style: style)
+            }
+            if index == pos.cursor {
+                screen.restyle(x: inner.x, y: y, width: inner.width, style: focused ? .selected : .selectedUnfocused)
+            }
+        }
+        if rowCount > visible {
+            // A scroll position hint on the bottom border.
+            let hint = " \(pos.cursor + 1)/\(rowCount) "
+            let w = DisplayWidth.of(hint)
+            if rect.width > w + 4 { screen.put(hint, x: rect.x + rect.width - 1 - w - 1, y: rect.y + rect.height - 1, style: .dim) }
+        }
+    }
+
+    private func drawAgents(_ screen: inout Screen, _ rect: Rect, layout: Layout) {
+        let rows = agentRows
+        var count = ""
+        if let t = agentsTotal { count = filter(.agents).isEmpty ? "\(agents.count)/\(t)" : "\(rows.count)" }
+        if agentsLoading && !agents.isEmpty { count += " …" }
+        if agentSearchLoading { count += " searching…" }
+        drawFrame(&screen, rect, pane: .agents, title: paneTitle(.agents, layout: layout, detail: count))
+        let iw = rect.width - 2
+        let showDrafts = iw >= 24, showLive = iw >= 16
+        let nameW = iw - (showDrafts ? 7 : 0) - (showLive ? 6 : 0)
+        var header = DisplayWidth.pad("Name", to: nameW)
+        if showDrafts { header += DisplayWidth.pad("Drafts", to: 7, alignRight: true) }
+        if showLive { header += DisplayWidth.pad("Live", to: 6, alignRight: true) }
+        let empty: String
+        if agentsLoading && agents.isEmpty { empty = "Loading agents…" }
+        else if !filter(.agents).isEmpty { empty = agentSearchLoading ? "No loaded match; searching…" : "No agent matches" }
+        else { empty = "No agents" }
+        drawList(&screen, rect, pane: .agents, header: header, rowCount: rows.count, empty: empty) { i, _ in
+            let a = rows[i]
+            let s = stats[a.id]
+            var cells: [(String, Style)] = [(DisplayWidth.pad(Sanitizer.sanitize(a.name, maxCharacters: 400), to: nameW), .normal)]
+            if showDrafts { cells.append((DisplayWidth.pad(s?.draftCount.map(String.init) ?? "·", to: 7, alignRight: true), .normal)) }
+            if showLive { cells.append((DisplayWidth.pad(s?.activeVersionNumber.map { "v\($0)" } ?? "·", to: 6, alignRight: true), .active)) }
+            return cells
+        }
+    }
+
+    private func drawVersions(_ screen: inout Screen, _ rect: Rect, layout: Layout) {
+        let rows = versionRows
+        let page = selectedAgentId.flatMap { versions[$0] }
+        var count = ""
+        if let t = page?.total { count = filter(.versions).isEmpty ? "\(page!.items.count)/\(t)" : "\(rows.count)" }
+        if page?.loading == true && page?.items.isEmpty == false { count += " …" }
+        drawFrame(&screen, rect, pane: .versions, title: paneTitle(.versions, layout: layout, detail: count))
+        let iw = rect.width - 2
+        let showWho = iw >= 50, wordBadge = iw >= 40, showAge = iw >= 26
+        let fixed = 2 + 5 + 2 + (wordBadge ? 8 : 2) + (showWho ? 13 : 0) + (showAge ? 5 : 0)
+        let labelW = max(1, iw - fixed)
+        var header = "  " + DisplayWidth.pad("#", to: 5, alignRight: true) + "  " + DisplayWidth.pad("Label", to: labelW)
+        header += wordBadge ? DisplayWidth.pad("Check", to: 8) : DisplayWidth.pad("✓", to: 2)
+        if showWho { header += DisplayWidth.pad("Publisher", to: 13) }
+        if showAge { header += DisplayWidth.pad("Age", to: 5, alignRight: true) }
+        let empty: String
+        if selectedAgentId == nil { empty = agentsLoading ? "Loading…" : "Select an agent" }
+        else if page?.error != nil { empty = "Could not load — R retries" }
+        else if page?.loading == true && page?.items.isEmpty != false { empty = "Loading versions…" }
+        else if !filter(.versions).isEmpty { empty = "No version matches" }
+        else { empty = "No published versions" }
+        let activeId = activeVersionId
+        let markSource = mark?.source
+        drawList(&screen, rect, pane: .versions, header: header, rowCount: rows.count, empty: empty) { i, _ in
+            let v = rows[i]
+            let isActive = v.isActive || v.id == activeId
+            let marked = markSource == .version(v.id)
+            var cells: [(String, Style)] = [(isActive ? "● " : (marked ? "◆ " : "  "), isActive ? .active : .pinned)]
+            cells.append((DisplayWidth.pad(v.displayNumber, to: 5, alignRight: true), .bold))
+            cells.append((v.isPinned ? " ★" : "  ", .pinned))
+            cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.label ?? "", maxCharacters: 400), to: labelW), .normal))
+            let (badge, style) = AppState.badge(v.securityCheck?.status, word: wordBadge)
+            cells.append((DisplayWidth.pad(badge, to: wordBadge ? 8 : 2), style))
+            if showWho { cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.publishedByName ?? v.publishedBy ?? "-", maxCharacters: 40), to: 12) + " ", .dim)) }
+            if showAge { cells.append((DisplayWidth.pad(RelativeAge.format(iso: v.publishedAt ?? v.createdAt, now: now), to: 5, alignRight: true), .dim)) }
+            return cells
+        }
+    }
+
+    /// The security-check badge: a word (`passed`, `pending`, `failed`) or a glyph, and its style.
+    public static func badge(_ status: SecurityCheckStatus?, word: Bool) -> (String, Style) {
+        guard let status else { return (word ? "-" : " ", .dim) }
+        if status.isPassed { return (word ? "passed" : "✓", .passed) }
+        if status.isFailure { return (word ? "failed" : "✗", .failed) }
+        return (word ? "pending" : "…", .pending)
+    }
+
+    private func drawDrafts(_ screen: inout Screen, _ rect: Rect, layout: Layout) {
+        let rows = draftRows
+        let set = selectedAgentId.flatMap { drafts[$0] }
+        drawFrame(&screen, rect, pane: .drafts, title: paneTitle(.drafts, layout: layout, detail: set?.loaded == true ? "\(rows.count)" : ""))
+        let iw = rect.width - 2
+        let showEditor = iw >= 36, showAge = iw >= 22, showRev = iw >= 16
+        let fixed = 9 + (showRev ? 5 : 0) + (showEditor ? 11 : 0) + (showAge ? 5 : 0)
+        let nameW = max(1, iw - fixed)
+        var header = DisplayWidth.pad("Name", to: nameW) + DisplayWidth.pad("From", to: 9)
+        if showRev { header += DisplayWidth.pad("Rev", to: 5) }
+        if showEditor { header += DisplayWidth.pad("Editor", to: 11) }
+        if showAge { header += DisplayWidth.pad("Age", to: 5, alignRight: true) }
+        let empty: String
+        if selectedAgentId == nil { empty = agentsLoading ? "Loading…" : "Select an agent" }
+        else if set?.error != nil { empty = "Could not load — R retries" }
+        else if set?.loaded != true { empty = "Loading drafts…" }
+        else if !filter(.drafts).isEmpty { empty = "No draft matches" }
+        else { empty = "No drafts — n forks one" }
+        let agentId = selectedAgentId ?? ""
+        let markSource = mark?.source
+        drawList(&screen, rect, pane: .drafts, header: header, rowCount: rows.count, empty: empty) { i, _ in
+            let d = rows[i]
+            let marked = markSource == .draft(d.draftId ?? d.id)
+            let name = (marked ? "◆ " : "") + Sanitizer.sanitize(d.draftName ?? d.draftId ?? d.id, maxCharacters: 400)
+            var source = "-"
+            if let s = d.sourceVersionId { source = versionLabel(agentId: agentId, versionId: s) }
+            else if let s = d.sourceDraftId {
+                let parent = drafts[agentId]?.items.first { $0.draftId == s || $0.id == s }
+                source = "⇠" + Sanitizer.sanitize(parent?.draftName ?? String(s.suffix(6)), maxCharacters: 40)
+            }
+            if source.hasPrefix("version …") { source = "…" + String(source.suffix(6)) }
+            var cells: [(String, Style)] = [(DisplayWidth.pad(name, to: nameW), .normal), (DisplayWidth.pad(source, to: 8) + " ", .dim)]
+            if showRev { cells.append((DisplayWidth.pad(d.draftRevision.map { "r\($0)" } ?? "-", to: 5), .normal)) }
+            if showEditor { cells.append((DisplayWidth.pad(Sanitizer.sanitize(d.lastEditorName ?? "-", maxCharacters: 40), to: 10) + " ", .dim)) }
+            if showAge { cells.append((DisplayWidth.pad(RelativeAge.format(iso: d.updatedAt ?? d.createdAt, now: now), to: 5, alignRight: true), .dim)) }
+            return cells
+        }
+    }
+
+    // MARK: - Detail
+
+    private func drawDetail(_ screen: inout Screen, _ rect: Rect) {
+        let content = detailContent()
+        let focused = focus == .detail
+        screen.box(x: rect.x, y: rect.y, width: rect.width, height: rect.height, title: Sanitizer.sanitize(content.title),
+                   style: focused ? .borderFocused : .border, titleStyle: focused ? .titleFocused : .title)
+        let inner = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 2)
+        guard inner.width > 1, inner.height > 0 else { return }
+        let lines = content.lines
+        var y = inner.y
+        var index = max(0, min(detailScroll, max(0, lines.count - 1)))
+        let textWidth = inner.width - 1  // one column of margin
+        while y < inner.y + inner.height, index < lines.count {
+            let line = lines[index]
+            for piece in DisplayWidth.wrap(line.text, width: textWidth) {
+                guard y < inner.y + inner.height else { break }
+                screen.put(piece, x: inner.x + 1, y: y, maxWidth: textWidth, style: line.style)
+                y += 1
+            }
+            index += 1
+        }
+        if lines.count > 1 {
+            let hint = " \(min(detailScroll + 1, lines.count))/\(lines.count) "
+            let w = DisplayWidth.of(hint)
+            if rect.width > w + 4 { screen.put(hint, x: rect.x + rect.width - 1 - w - 1, y: rect.y + rect.height - 1, style: .dim) }
+        }
+    }
+
+    // MARK: - Status and legend
+
+    private func drawStatus(_ screen: inout Screen, row: Int) {
+        screen.fill(x: 0, y: row, width: screen.width, height: 1, style: .statusBar)
+        var x = 0
+        if isDemo { x += screen.put(" DEMO ", x: x, y: row, style: .demo) }
+        let account = accountLabel.isEmpty ? "" : " " + Sanitizer.sanitize(accountLabel, maxCharacters: 40)
+        x += screen.put(account + " · API \(Sanitizer.sanitize(apiGeneration)) ", x: x, y: row, style: .statusBar)
+        var right = ""
+        if readOnly { right = " READ-ONLY " }
+        if let w = writeInFlight { right = " \(w)… " + right }
+        else if agentsLoading || agentSearchLoading || (selectedAgentId.map { versions[$0]?.loading == true || drafts[$0]?.loading == true } ?? false) {
+            right = " loading… " + right
+        }
+        if let m = mark { right = " marked \(m.label) " + right }
+        let rw = DisplayWidth.of(right)
+        if let s = status {
+            let avail = screen.width - x - rw - 1
+            if avail > 3 {
+                screen.put("│ ", x: x, y: row, style: .statusBar)
+                screen.put(DisplayWidth.truncate(Sanitizer.sanitize(s.text), to: avail - 2), x: x + 2, y: row, maxWidth: avail - 2,
+                           style: s.isError ? .statusError : .statusInfo)
+            }
+        }
+        if rw > 0, rw < screen.width - x { screen.put(right, x: screen.width - rw, y: row, style: readOnly && writeInFlight == nil ? .warning : .statusBar) }
+    }
+
+    private func drawLegend(_ screen: inout Screen, row: Int) {
+        var x = 0
+        for b in Keymap.bindings where b.inLegend {
+            let disabled = b.whyDisabled(self) != nil
+            let w = DisplayWidth.of(b.label) + 1 + DisplayWidth.of(b.short) + 2
+            if x + w - 2 > screen.width { break }
+            screen.put(b.label, x: x, y: row, style: disabled ? .legendDisabled : .legendKey)
+            screen.put(b.short, x: x + DisplayWidth.of(b.label) + 1, y: row, style: disabled ? .legendDisabled : .legendText)
+            x += w
+        }
+    }
+
+    // MARK: - Overlays
+
+    private func dialogRect(_ screen: Screen, width: Int, height: Int) -> Rect {
+        let w = min(screen.width - 2, width), h = min(screen.height - 2, height)
+        return Rect(x: (screen.width - w) / 2, y: max(0, (screen.height - h) / 2), width: w, height: h)
+    }
+
+    private func drawDialog(_ screen: inout Screen, _ r: Rect, title: String) {
+        screen.fill(x: r.x, y: r.y, width: r.width, height: r.height, style: .overlay)
+        screen.box(x: r.x, y: r.y, width: r.width, height: r.height, title: title, style: .overlay, titleStyle: .overlayTitle)
+    }
+
+    private func drawHelp(_ screen: inout Screen, scroll: Int) {
+        let lines = helpLines()
+        let keyW = (lines.map { DisplayWidth.of($0.keys) }.max() ?? 4) + 2
+        let r = dialogRect(screen, width: 78, height: lines.count + 4)
+        drawDialog(&screen, r, title: "Help — keys (Esc closes)")
+        let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
+        guard inner.width > 4, inner.height > 0 else { return }
+        var y = inner.y
+        var i = max(0, min(scroll, lines.count - 1))
+        while y < inner.y + inner.height - 1, i < lines.count {
+            let l = lines[i]
+            let style: Style = l.disabled == nil ? .overlay : .legendDisabled
+            screen.put(l.keys, x: inner.x, y: y, maxWidth: keyW, style: l.disabled == nil ? .legendKey : .legendDisabled)
+            var text = l.help
+            if let why = l.disabled { text += " — disabled: " + why }
+            for piece in DisplayWidth.wrap(text, width: max(1, inner.width - keyW)) {
+                guard y < inner.y + inner.height - 1 else { break }
+                screen.put(piece, x: inner.x + keyW, y: y, maxWidth: inner.width - keyW, style: style)
+                y += 1
+            }
+            i += 1
+        }
+        let footer = "In a name input: ←/→ Home/End ^A/^E Bksp Del ^U ^K ^W · Enter ok · Esc cancel"
+        screen.put(footer, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: .dim)
+    }
+
+    private func drawConfirm(_ screen: inout Screen, _ c: Confirmation) {
+        let textW = min(screen.width - 6, 70)
+        var body: [String] = []
+        for l in c.lines { body += wordWrap(l, width: max(1, textW)) }
+        let r = dialogRect(screen, width: textW + 4, height: body.count + 4)
+        drawDialog(&screen, r, title: c.title)
+        for (i, l) in body.enumerated() where r.y + 1 + i < r.y + r.height - 2 {
+            screen.put(l, x: r.x + 2, y: r.y + 1 + i, maxWidth: r.width - 4, style: i == 0 ? .overlayTitle : .overlay)
+        }
+        let prompt = "Press y to confirm · n, Esc or Enter cancels  [y/N]"
+        screen.put(prompt, x: r.x + 2, y: r.y + r.height - 2, maxWidth: r.width - 4, style: .warning)
+    }
+
+    private func drawInput(_ screen: inout Screen, _ p: InputPrompt) {
+        let textW = min(screen.width - 6, 70)
+        let label = wordWrap(p.label, width: max(1, textW))
+        let r = dialogRect(screen, width: textW + 4, height: label.count + 5)
+        drawDialog(&screen, r, title: p.title)
+        for (i, l) in label.enumerated() { screen.put(l, x: r.x + 2, y: r.y + 1 + i, maxWidth: r.width - 4, style: .overlay) }
+        let fieldY = r.y + 1 + label.count
+        let fieldW = r.width - 4
+        guard fieldW > 2, fieldY < r.y + r.height - 1 else { return }
+        screen.fill(x: r.x + 2, y: fieldY, width: fieldW, height: 1, style: .input)
+        // Scroll the text so the cursor stays visible.
+        let chars = p.editor.text.map { Sanitizer.sanitize(String($0)) }
+        var start = 0
+        var widthBefore = chars[..<p.editor.cursor].reduce(0) { $0 + DisplayWidth.of($1) }
+        while widthBefore > fieldW - 2, start < p.editor.cursor { widthBefore -= DisplayWidth.of(chars[start]); start += 1 }
+        var x = r.x + 2
+        for i in start..<chars.count {
+            let w = DisplayWidth.of(chars[i])
+            if x + w > r.x + 2 + fieldW { break }
+            screen.put(chars[i], x: x, y: fieldY, style: i == p.editor.cursor ? .inputCursor : .input)
+            x += w
+        }
+        if p.editor.cursor == chars.count, x < r.x + 2 + fieldW { screen.put(" ", x: x, y: fieldY, style: .inputCursor) }
+        screen.put("Enter ok · Esc cancel", x: r.x + 2, y: fieldY + 1, maxWidth: fieldW, style: .dim)
+    }
+
+    /// Word wrap by display width (words longer than the width are hard-wrapped).
+    func wordWrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = line.isEmpty ? word : line + " " + word
+            if DisplayWidth.of(candidate) <= width { line = candidate; continue }
+            if !line.isEmpty { lines.append(line) }
+            var pieces = DisplayWidth.wrap(word, width: width)
+            line = pieces.removeLast()
+            lines += pieces
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+}

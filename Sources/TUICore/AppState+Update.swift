@@ -1,0 +1,310 @@
+import Foundation
+import AtomsModels
+
+extension AppState {
+    /// How long the cursor must rest on a version or draft before its config is loaded.
+    public static let configDebounce: TimeInterval = 0.15
+    /// Rows from the end of the loaded rows at which the next page is asked for.
+    public static let pagingMargin = 10
+
+    /// Applies a message (see `update(_:_:)`).
+    public mutating func update(_ msg: Msg) -> [Effect] {
+        switch msg {
+        case .started:
+            agentsLoading = true
+            return [.loadAgents(page: 1, pageSize: agentPageSize, search: nil)]
+
+        case .agentsLoaded(let page, let search, let list):
+            return agentsArrived(page: page, search: search, list: list)
+
+        case .versionsLoaded(let agentId, let skip, let list):
+            var page = versions[agentId] ?? VersionPage()
+            page.loading = false
+            page.error = nil
+            if skip == 0 {
+                page.items = list.versions
+            } else if skip <= page.items.count {
+                page.items = Array(page.items.prefix(skip)) + list.versions
+            } else {
+                return []  // a gap: ignore, the next cursor move asks again
+            }
+            page.total = list.total
+            versions[agentId] = page
+            refreshStats(agentId)
+            clampAll()
+            return []
+
+        case .draftsLoaded(let agentId, let list):
+            drafts[agentId] = DraftSet(items: list, loaded: true, loading: false)
+            refreshStats(agentId)
+            clampAll()
+            return []
+
+        case .configLoaded(let agentId, let source, let config):
+            let ref = ConfigRef(agentId: agentId, source: source)
+            if configs.count > 256 { configs = configs.filter { $0.key.agentId == selectedAgentId } }
+            configs[ref] = .loaded(AppState.configLines(config))
+            if configInFlight == ref { configInFlight = nil }
+            return []
+
+        case .diffLoaded(let agentId, let from, let to, let result):
+            guard var d = diff, d.agentId == agentId, d.from == from, d.to == to else { return [] }
+            d.content = .loaded(AppState.diffLines(result))
+            diff = d
+            detailScroll = 0
+            return []
+
+        case .loadFailed(let key, let message):
+            loadFailed(key: key, message: message)
+            return []
+
+        case .draftForked(let agentId, let draft):
+            writeInFlight = nil
+            var set = drafts[agentId] ?? DraftSet(loaded: true)
+            set.items.removeAll { $0.id == draft.id }
+            set.items.insert(draft, at: 0)
+            drafts[agentId] = set
+            refreshStats(agentId)
+            status = StatusMessage("Forked \(draftLabel(draft)) — select it in Drafts", isError: false)
+            if agentId == selectedAgentId {
+                filters[.drafts] = nil
+                positions[.drafts] = ListPosition()
+                focus = .drafts
+                detailOwner = .drafts
+                diff = nil
+                wantConfigForSelection()
+            }
+            return []
+
+        case .draftRenamed(let agentId, let draftId, let name):
+            writeInFlight = nil
+            if var set = drafts[agentId], let i = set.items.firstIndex(where: { $0.draftId == draftId || $0.id == draftId }) {
+                set.items[i].draftName = name
+                drafts[agentId] = set
+            }
+            status = StatusMessage("Renamed the draft to \"\(Sanitizer.sanitize(name, maxCharacters: 60))\"", isError: false)
+            return []
+
+        case .draftDiscarded(let agentId, let draftId):
+            writeInFlight = nil
+            var label = "the draft"
+            if var set = drafts[agentId], let i = set.items.firstIndex(where: { $0.draftId == draftId || $0.id == draftId }) {
+                label = draftLabel(set.items[i])
+                set.items.remove(at: i)
+                drafts[agentId] = set
+            }
+            if mark?.source == .draft(draftId) { mark = nil }
+            refreshStats(agentId)
+            clampAll()
+            status = StatusMessage("Discarded \(label)", isError: false)
+            return []
+
+        case .pinChanged(let agentId, let versionId, let pinned):
+            writeInFlight = nil
+            if var page = versions[agentId], let i = page.items.firstIndex(where: { $0.id == versionId }) {
+                page.items[i].isPinned = pinned
+                versions[agentId] = page
+            }
+            status = StatusMessage("\(pinned ? "Pinned" : "Unpinned") \(versionLabel(agentId: agentId, versionId: versionId))", isError: false)
+            return []
+
+        case .activated(let agentId, let versionId, let verified):
+            writeInFlight = nil
+            let label = versionLabel(agentId: agentId, versionId: versionId)
+            let name = agentName(agentId)
+            guard verified else {
+                status = StatusMessage("Activation of \(label) of \(name) was accepted but the agent still reports another active version — press R to refresh and check", isError: true)
+                return []
+            }
+            setActive(agentId: agentId, versionId: versionId)
+            status = StatusMessage("\(label) of \(name) is live (verified)", isError: false)
+            return []
+
+        case .keyPressed(let key):
+            return keyPressed(key)
+
+        case .resized(let width, let height):
+            size = Size(width: max(0, width), height: max(0, height))
+            clampAll()
+            return []
+
+        case .tick(let date):
+            now = date
+            if let wanted = configWanted, date.timeIntervalSince(wanted.since) >= AppState.configDebounce {
+                configWanted = nil
+                return loadConfig(wanted.ref)
+            }
+            return []
+        }
+    }
+
+    // MARK: - Loads
+
+    private mutating func agentsArrived(page: Int, search: String?, list: AgentList) -> [Effect] {
+        if let search {
+            guard search == filter(.agents) else { return [] }  // stale: the filter moved on
+            agentSearchResults = list.agents
+            agentSearchQuery = search
+            agentSearchLoading = false
+            clampAll()
+            return syncSelection()
+        }
+        agentsLoading = false
+        if page <= 1 {
+            agents = list.agents
+        } else if page == agentPagesLoaded + 1 {
+            let known = Set(agents.map(\.id))
+            agents += list.agents.filter { !known.contains($0.id) }
+        } else {
+            return []
+        }
+        agentPagesLoaded = max(1, page)
+        agentsTotal = list.count
+        agentsHasMore = list.hasMore ?? (agents.count < list.count)
+        if list.agents.isEmpty { agentsHasMore = false }
+        clampAll()
+        return syncSelection()
+    }
+
+    private mutating func loadFailed(key: String, message: String) {
+        let msg = Sanitizer.sanitize(message, maxCharacters: 300)
+        switch key {
+        case EffectKey.agents:
+            agentsLoading = false
+            status = StatusMessage("Could not load agents: \(msg) — R retries", isError: true)
+        case EffectKey.agentSearch:
+            agentSearchLoading = false
+            status = StatusMessage("Agent search failed: \(msg) — showing loaded matches only", isError: true)
+        case EffectKey.versions:
+            if let id = selectedAgentId {
+                versions[id, default: VersionPage()].loading = false
+                versions[id]?.error = msg
+            }
+            status = StatusMessage("Could not load versions of \(agentName(selectedAgentId)): \(msg) — R retries", isError: true)
+        case EffectKey.drafts:
+            if let id = selectedAgentId {
+                drafts[id, default: DraftSet()].loading = false
+                drafts[id]?.error = msg
+            }
+            status = StatusMessage("Could not load drafts of \(agentName(selectedAgentId)): \(msg) — R retries", isError: true)
+        case EffectKey.config:
+            if let ref = configInFlight { configs[ref] = .failed(msg) }
+            configInFlight = nil
+            status = StatusMessage("Could not load the config: \(msg) — Enter retries", isError: true)
+        case EffectKey.diff:
+            diff?.content = .failed(msg)
+            status = StatusMessage("Could not load the diff: \(msg)", isError: true)
+        case EffectKey.write:
+            let what = writeInFlight ?? "the action"
+            writeInFlight = nil
+            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+        default:
+            status = StatusMessage("\(key) failed: \(msg)", isError: true)
+        }
+    }
+
+    /// The display name of an agent (sanitized, short).
+    func agentName(_ id: String?) -> String {
+        guard let id else { return "the agent" }
+        let a = agents.first { $0.id == id } ?? agentSearchResults.first { $0.id == id }
+        return "\"" + Sanitizer.sanitize(a?.name ?? id, maxCharacters: 40) + "\""
+    }
+
+    private mutating func setActive(agentId: String, versionId: String) {
+        if let i = agents.firstIndex(where: { $0.id == agentId }) { agents[i].activeVersionId = versionId }
+        if let i = agentSearchResults.firstIndex(where: { $0.id == agentId }) { agentSearchResults[i].activeVersionId = versionId }
+        if var page = versions[agentId] {
+            for i in page.items.indices { page.items[i].isActive = page.items[i].id == versionId }
+            versions[agentId] = page
+        }
+        refreshStats(agentId)
+    }
+
+    /// Recomputes the draft count and active version number of an agent from what is loaded.
+    mutating func refreshStats(_ agentId: String) {
+        var s = stats[agentId] ?? AgentStats()
+        if let d = drafts[agentId], d.loaded { s.draftCount = d.items.count }
+        if let page = versions[agentId] {
+            let activeId = (agents.first { $0.id == agentId } ?? agentSearchResults.first { $0.id == agentId })?.activeVersionId
+            let active = page.items.first { activeId != nil ? $0.id == activeId : $0.isActive }
+            if let n = active?.versionNumber ?? active?.revisionNumber { s.activeVersionNumber = n }
+            else if page.total != nil && !page.hasMore && activeId == nil { s.activeVersionNumber = nil }
+        }
+        stats[agentId] = s
+    }
+
+    /// Makes `selectedAgentId` follow the Agents cursor; a new selection cancels the old agent's
+    /// loads and loads the new one's versions and drafts (unless already loaded).
+    mutating func syncSelection() -> [Effect] {
+        let rows = agentRows
+        let c = position(.agents).cursor
+        let id = c >= 0 && c < rows.count ? rows[c].id : nil
+        guard id != selectedAgentId else { return [] }
+        selectedAgentId = id
+        positions[.versions] = ListPosition()
+        positions[.drafts] = ListPosition()
+        filters[.versions] = nil
+        filters[.drafts] = nil
+        diff = nil
+        detailScroll = 0
+        configWanted = nil
+        var effects: [Effect] = [.cancel(key: EffectKey.versions), .cancel(key: EffectKey.drafts)]
+        guard let id else { return effects }
+        if versions[id]?.total == nil || versions[id]?.error != nil {
+            versions[id] = VersionPage(items: versions[id]?.items ?? [], loading: true)
+            effects.append(.loadVersions(agentId: id, skip: 0, limit: versionPageSize))
+        }
+        if drafts[id]?.loaded != true || drafts[id]?.error != nil {
+            drafts[id] = DraftSet(items: drafts[id]?.items ?? [], loaded: false, loading: true)
+            effects.append(.loadDrafts(agentId: id))
+        }
+        return effects
+    }
+
+    /// The next page of whatever list the cursor nears the end of.
+    mutating func pageIfNeeded(_ pane: Pane) -> [Effect] {
+        let c = position(pane).cursor
+        switch pane {
+        case .agents:
+            guard filter(.agents).isEmpty, agentsHasMore, !agentsLoading, agentPagesLoaded > 0,
+                  c >= agents.count - AppState.pagingMargin else { return [] }
+            agentsLoading = true
+            return [.loadAgents(page: agentPagesLoaded + 1, pageSize: agentPageSize, search: nil)]
+        case .versions:
+            guard let id = selectedAgentId, var page = versions[id], page.total != nil, page.hasMore, !page.loading,
+                  c >= versionRows.count - AppState.pagingMargin else { return [] }
+            page.loading = true
+            versions[id] = page
+            return [.loadVersions(agentId: id, skip: page.items.count, limit: versionPageSize)]
+        default:
+            return []
+        }
+    }
+
+    /// Asks for the selected version's or draft's config once the cursor rests (see `.tick`).
+    mutating func wantConfigForSelection() {
+        guard let agentId = selectedAgentId, let item = selectedItemSource() else { configWanted = nil; return }
+        let ref = ConfigRef(agentId: agentId, source: item.source)
+        if configs[ref] != nil { configWanted = nil; return }
+        configWanted = (ref, now)
+    }
+
+    /// Loads a config now (no-op when cached or already loading).
+    mutating func loadConfig(_ ref: ConfigRef) -> [Effect] {
+        if let c = configs[ref], case .loading = c { return [] }
+        if let c = configs[ref], c.value != nil { return [] }
+        configs[ref] = .loading
+        configInFlight = ref
+        return [.loadConfig(agentId: ref.agentId, source: ref.source)]
+    }
+
+    /// Clamps every list position to its rows and the visible height.
+    mutating func clampAll() {
+        for pane in Pane.lists {
+            var p = position(pane)
+            p.clamp(count: rowCount(pane), visible: visibleRows(pane))
+            positions[pane] = p
+        }
+        detailScroll = max(0, min(detailScroll, max(0, detailLineCount - 1)))
+    }
+}

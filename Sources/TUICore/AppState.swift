@@ -1,0 +1,101 @@
+import Foundation
+import AtomsModels
+
+/// Everything the TUI shows, as plain values. Changed only by `update`; drawn by `render`.
+public struct AppState: Sendable {
+    // MARK: Session
+    /// Running against the in-process demo simulator (the status line says DEMO).
+    public var isDemo: Bool
+    /// The API generation in use (`v1` or `v2`).
+    public var apiGeneration: String
+    /// Who is signed in (an account or key label); shown on the status line.
+    public var accountLabel: String
+    /// `--read-only`: every write key is disabled and says why.
+    public var readOnly: Bool
+    /// The clock, moved by `.tick`; ages are computed against it.
+    public var now: Date
+    /// The terminal size, from `.resized`.
+    public var size: Size
+    /// Rows per page of the agents list.
+    public var agentPageSize: Int
+    /// Rows per page of the versions list.
+    public var versionPageSize: Int
+
+    // MARK: Focus and panes
+    /// The focused pane.
+    public var focus: Pane = .agents
+    /// The list pane the detail area follows (the last focused list).
+    public var detailOwner: Pane = .agents
+    /// Cursor and scroll of each list pane.
+    public var positions: [Pane: ListPosition] = [:]
+    /// The filter text of each list pane (empty = no filter).
+    public var filters: [Pane: String] = [:]
+    /// The pane whose filter is being typed, with its editor.
+    public var filterEditor: (pane: Pane, editor: LineEditor)?
+
+    // MARK: Agents
+    /// Agents loaded so far through the plain list (in server order).
+    public var agents: [Agent] = []
+    /// Pages of the plain list loaded so far.
+    public var agentPagesLoaded: Int = 0
+    /// The plain list has more pages.
+    public var agentsHasMore: Bool = true
+    /// The server's total agent count, once known.
+    public var agentsTotal: Int?
+    /// A page of the plain list is loading.
+    public var agentsLoading: Bool = false
+    /// The server search's results for `agentSearchQuery`.
+    public var agentSearchResults: [Agent] = []
+    /// The query the search results belong to (the agents filter when they were asked for).
+    public var agentSearchQuery: String?
+    /// A server search is running.
+    public var agentSearchLoading: Bool = false
+    /// The agent whose versions and drafts are shown.
+    public var selectedAgentId: String?
+    /// Draft counts and active version numbers learned per agent.
+    public var stats: [String: AgentStats] = [:]
+
+    // MARK: Versions and drafts
+    /// Versions per agent (a cache: revisiting an agent shows them at once).
+    public var versions: [String: VersionPage] = [:]
+    /// Drafts per agent.
+    public var drafts: [String: DraftSet] = [:]
+
+    // MARK: Detail
+    /// Prepared config lines per version or draft.
+    public var configs: [ConfigRef: LoadState<[DetailLine]>] = [:]
+    /// The config being loaded (the one `.loadFailed(key: "config")` refers to).
+    public var configInFlight: ConfigRef?
+    /// A config wanted by the cursor, loaded once the cursor rests (debounced by `.tick`).
+    public var configWanted: (ref: ConfigRef, since: Date)?
+    /// The diff on display, if any (Esc closes it).
+    public var diff: DiffView?
+    /// The item marked with `D`.
+    public var mark: Mark?
+    /// First visible line of the detail area.
+    public var detailScroll: Int = 0
+
+    // MARK: Overlays and status
+    /// The modal layer, if any.
+    public var overlay: Overlay?
+    /// The status line message.
+    public var status: StatusMessage?
+    /// What the write in flight is doing (one at a time), shown on the status line.
+    public var writeInFlight: String?
+    /// Set by `q`; the Runtime stops after the `.quit` effect.
+    public var quitting: Bool = false
+
+    /// A fresh state: nothing loaded, the first frame shows the loading state.
+    public init(isDemo: Bool = false, apiGeneration: String = "v1", accountLabel: String = "", readOnly: Bool = false,
+                now: Date = Date(timeIntervalSince1970: 0), size: Size = Size(width: 80, height: 24),
+                agentPageSize: Int = 50, versionPageSize: Int = 50) {
+        self.isDemo = isDemo
+        self.apiGeneration = apiGeneration
+        self.accountLabel = accountLabel
+        self.readOnly = readOnly
+        self.now = now
+        self.size = size
+        self.agentPageSize = agentPageSize
+        self.versionPageSize = versionPageSize
+    }
+}

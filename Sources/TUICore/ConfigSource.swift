@@ -1,0 +1,15 @@
+/// Which config a detail load or a diff side refers to: a published version or a draft.
+public enum ConfigSource: Hashable, Sendable, CustomStringConvertible {
+    /// A version by its `_id`.
+    case version(String)
+    /// A draft by its `draftId` handle (not the row `_id`).
+    case draft(String)
+
+    /// `version:<id>` or `draft:<draftId>`: stable text used in effect keys and tests.
+    public var description: String {
+        switch self {
+        case .version(let id): return "version:\(id)"
+        case .draft(let id): return "draft:\(id)"
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// A command `update` asks the Runtime to carry out. Plain data; every effect that runs as a task
+/// has a stable `key`: a new effect with the key of a running task supersedes it (the Runtime
+/// cancels the old task), and `.cancel(key:)` cancels explicitly. Each effect answers with exactly
+/// one `Msg` (its success message, or `.loadFailed(key:message:)`), except `.cancel`, `.quit` and `.suspend`.
+public enum Effect: Hashable, Sendable {
+    /// `GET /agent?page=&offset=&search=` → `.agentsLoaded`.
+    case loadAgents(page: Int, pageSize: Int, search: String?)
+    /// `GET /agent/{id}/versions?skip=&limit=` (newest first) → `.versionsLoaded`.
+    case loadVersions(agentId: String, skip: Int, limit: Int)
+    /// `GET /agent/{id}/drafts` → `.draftsLoaded`.
+    case loadDrafts(agentId: String)
+    /// The config of a version or draft as a request document (`ConfigMapping`) → `.configLoaded`.
+    case loadConfig(agentId: String, source: ConfigSource)
+    /// A section-grouped diff from `from` (old) to `to` (new) → `.diffLoaded`.
+    /// Draft vs version: the draft diff endpoint with `compareTo`; version vs version: the versions diff;
+    /// anything else: both configs and `ConfigMapping.diff`.
+    case loadDiff(agentId: String, from: ConfigSource, to: ConfigSource)
+    /// `POST /agent/{id}/drafts` → `.draftForked`.
+    case forkDraft(agentId: String, sourceVersionId: String?, sourceDraftId: String?, name: String?)
+    /// `PATCH /agent/{id}/drafts/{draftId}` → `.draftRenamed`.
+    case renameDraft(agentId: String, draftId: String, name: String)
+    /// `DELETE /agent/{id}/drafts/{draftId}` → `.draftDiscarded`.
+    case discardDraft(agentId: String, draftId: String)
+    /// `PATCH /agent/{id}/versions/{versionId}` `{isPinned}` → `.pinChanged`.
+    case setPinned(agentId: String, versionId: String, pinned: Bool)
+    /// The client's activate lifecycle operation (refuses unpassed checks, reads the agent back and
+    /// verifies `activeVersionId`) → `.activated`.
+    case activate(agentId: String, versionId: String)
+    /// Cancel the running task with this key, if any. Answers nothing.
+    case cancel(key: String)
+    /// Leave the app: restore the terminal and exit 0.
+    case quit
+    /// Stop the process like Ctrl-Z in a shell (terminal restored; redrawn on `fg`).
+    case suspend
+
+    /// The task key: the Runtime keeps at most one running task per key.
+    public var key: String {
+        switch self {
+        case .loadAgents(_, _, let search): return search == nil ? EffectKey.agents : EffectKey.agentSearch
+        case .loadVersions: return EffectKey.versions
+        case .loadDrafts: return EffectKey.drafts
+        case .loadConfig: return EffectKey.config
+        case .loadDiff: return EffectKey.diff
+        case .forkDraft, .renameDraft, .discardDraft, .setPinned, .activate: return EffectKey.write
+        case .cancel(let key): return key
+        case .quit: return "quit"
+        case .suspend: return "suspend"
+        }
+    }
+
+    /// True for effects that change server state (all disabled by `--read-only`).
+    public var isWrite: Bool { key == EffectKey.write && !isCancel }
+
+    private var isCancel: Bool { if case .cancel = self { return true }; return false }
+}
+
+/// The task keys effects use (see `Effect.key`).
+public enum EffectKey {
+    /// The plain agents list (paging).
+    public static let agents = "agents"
+    /// The server-side agent search while a filter is typed.
+    public static let agentSearch = "agents.search"
+    /// The selected agent's versions (first load and paging).
+    public static let versions = "versions"
+    /// The selected agent's drafts.
+    public static let drafts = "drafts"
+    /// The detail area's config.
+    public static let config = "config"
+    /// The detail area's diff.
+    public static let diff = "diff"
+    /// The one write in flight (fork, rename, discard, pin, activate). Never superseded: update
+    /// refuses a second write while one runs.
+    public static let write = "write"
+}

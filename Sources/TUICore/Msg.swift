@@ -1,0 +1,37 @@
+import Foundation
+import AtomsModels
+
+/// A fact that happened: a key, a resize, a clock tick, or the result of an `Effect`.
+/// `update` turns messages into state changes and new effects.
+public enum Msg: Sendable {
+    /// The app started; `update` answers with the first loads. Send it once, after the first frame.
+    case started
+    /// One page of `GET /agent` arrived (`search` echoes the effect's search, nil for the plain list).
+    case agentsLoaded(page: Int, search: String?, list: AgentList)
+    /// One page of an agent's versions arrived (`skip` echoes the effect's skip).
+    case versionsLoaded(agentId: String, skip: Int, list: VersionList)
+    /// An agent's active drafts arrived.
+    case draftsLoaded(agentId: String, drafts: [AgentVersion])
+    /// A version's or draft's config arrived, as a request document.
+    case configLoaded(agentId: String, source: ConfigSource, config: ConfigDocument)
+    /// A diff arrived (`from` = old side, `to` = new side, as asked).
+    case diffLoaded(agentId: String, from: ConfigSource, to: ConfigSource, diff: AgentVersionDiff)
+    /// The effect with this key failed; `message` is one readable line (the client error's description).
+    case loadFailed(key: String, message: String)
+    /// A draft was forked (the new draft row).
+    case draftForked(agentId: String, draft: AgentVersion)
+    /// A draft was renamed.
+    case draftRenamed(agentId: String, draftId: String, name: String)
+    /// A draft was discarded.
+    case draftDiscarded(agentId: String, draftId: String)
+    /// A version's pinned flag changed.
+    case pinChanged(agentId: String, versionId: String, pinned: Bool)
+    /// A version was activated; `verified` is true when reading the agent back showed it live.
+    case activated(agentId: String, versionId: String, verified: Bool)
+    /// The person pressed a key.
+    case keyPressed(Key)
+    /// The terminal has a new size (also sent once at start).
+    case resized(width: Int, height: Int)
+    /// The clock moved (the Runtime sends this every ~100 ms while idle; drives ages and debounced loads).
+    case tick(Date)
+}

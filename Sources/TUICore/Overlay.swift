@@ -1,0 +1,9 @@
+/// A modal layer drawn over the panes; while open it receives every key.
+public enum Overlay: Hashable, Sendable {
+    /// The `?` help, generated from the keymap, scrolled by `scroll` lines.
+    case help(scroll: Int)
+    /// A y/N confirmation.
+    case confirm(Confirmation)
+    /// A one-line name input.
+    case input(InputPrompt)
+}

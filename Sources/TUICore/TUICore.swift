@@ -1,1 +1,0 @@
-// TUICore module: see docs/architecture.md
