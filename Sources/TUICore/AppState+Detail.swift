@@ -1,9 +1,9 @@
 import AtomsModels
 
 extension AppState {
-    /// A config document as prepared detail lines (YAML, sanitized line by line).
+    /// A config document as prepared detail lines: the same YAML the editor shows (`ConfigYAML`), sanitized line by line.
     public static func configLines(_ config: ConfigDocument) -> [DetailLine] {
-        Sanitizer.sanitizeLines(YAMLEmitter.emit(config)).dropLastEmpty().map { DetailLine($0) }
+        Sanitizer.sanitizeLines(ConfigYAML.render(config)).dropLastEmpty().map { DetailLine($0) }
     }
 
     /// A diff as prepared detail lines: one block per changed section, the prompt (and any multi-line
@@ -48,10 +48,8 @@ extension AppState {
 
     private static func valueLines(_ v: JSONValue) -> [String] {
         switch v {
-        case .object(let o) where !o.isEmpty: return Sanitizer.sanitizeLines(YAMLEmitter.emit(v)).dropLastEmpty()
-        case .array(let a) where !a.isEmpty: return Sanitizer.sanitizeLines(YAMLEmitter.emit(v)).dropLastEmpty()
         case .string(let s): return Sanitizer.sanitizeLines(s)
-        default: return [Sanitizer.sanitize(YAMLEmitter.scalar(v))]
+        default: return Sanitizer.sanitizeLines(ConfigYAML.render(value: v)).dropLastEmpty()
         }
     }
 

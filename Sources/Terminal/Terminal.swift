@@ -1,1 +1,248 @@
-// Terminal module: see docs/architecture.md
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CNcurses
+import TUICore
+
+/// The real terminal, through ncurses: start and restore, keys in, `Screen`s out.
+/// The only code that talks to curses. Use it from one thread (the Runtime's loop).
+public final class Terminal {
+    /// Counters for benchmarks and tests of drawing efficiency.
+    public struct Stats: Hashable, Sendable {
+        /// Frames presented.
+        public var frames = 0
+        /// Frames that rewrote every cell (first frame, resize, resume).
+        public var fullRedraws = 0
+        /// Cells written to curses.
+        public var cellsWritten = 0
+        /// UTF-8 bytes of text handed to curses.
+        public var bytesWritten = 0
+        /// Runs (move + write) issued.
+        public var runs = 0
+    }
+
+    /// Colours are off (`NO_COLOR` set, or the terminal has none): styles use attributes only.
+    public private(set) var monochrome: Bool
+    /// Drawing counters.
+    public private(set) var stats = Stats()
+    private var previous: Screen?
+    private var started = false
+    private var suspended = false
+
+    /// A terminal that is not started yet. `noColor` defaults to whether `NO_COLOR` is set (and non-empty).
+    public init(noColor: Bool? = nil) {
+        if let noColor {
+            monochrome = noColor
+        } else if let v = getenv("NO_COLOR") {
+            monochrome = v.pointee != 0
+        } else {
+            monochrome = false
+        }
+    }
+
+    deinit { if started { TerminalSignals.restore() } }
+
+    /// Takes over the terminal: UTF-8 locale (falling back to C.UTF-8), curses in cbreak/noecho/keypad
+    /// mode, short Esc delay, hidden cursor, colours (unless monochrome), and the signal/exit handlers
+    /// that restore the terminal on every way out.
+    public func start() {
+        guard !started else { return }
+        setlocale(LC_ALL, "")
+        if String(cString: tui_codeset()) != "UTF-8" {
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
+        initscr()
+        TerminalSignals.cursesActive.store(true, ordering: .sequentiallyConsistent)
+        TerminalSignals.install()
+        cbreak()
+        noecho()
+        nonl()
+        keypad(tui_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        if !monochrome && has_colors() {
+            start_color()
+            use_default_colors()
+            init_pair(1, Int16(COLOR_GREEN), -1)
+            init_pair(2, Int16(COLOR_YELLOW), -1)
+            init_pair(3, Int16(COLOR_RED), -1)
+            init_pair(4, Int16(COLOR_CYAN), -1)
+            init_pair(5, Int16(COLOR_WHITE), Int16(COLOR_RED))
+            init_pair(6, Int16(COLOR_BLACK), Int16(COLOR_YELLOW))
+            init_pair(7, Int16(COLOR_WHITE), Int16(COLOR_BLUE))
+        } else {
+            monochrome = true
+        }
+        started = true
+        previous = nil
+    }
+
+    /// Gives the terminal back (idempotent). Every exit path ends here or in the signal/atexit handlers.
+    public func restore() {
+        guard started else { return }
+        started = false
+        curs_set(1)
+        TerminalSignals.restore()
+    }
+
+    /// The terminal size now.
+    public var size: Size {
+        guard started else { return Size(width: 80, height: 24) }
+        var y: Int32 = 0, x: Int32 = 0
+        tui_getmaxyx(tui_stdscr(), &y, &x)
+        return Size(width: Int(x), height: Int(y))
+    }
+
+    /// Waits up to `timeoutMs` (negative: forever) for a key. `.resize` after a resize or after
+    /// resuming from Ctrl-Z (the next `present` redraws everything); nil on timeout.
+    public func readKey(timeoutMs: Int) -> Key? {
+        guard started else { return nil }
+        if let k = checkResumed() { return k }
+        wtimeout(tui_stdscr(), Int32(clamping: timeoutMs))
+        var ch: wint_t = 0
+        let rc = wget_wch(tui_stdscr(), &ch)
+        if let k = checkResumed() { return k }
+        if rc == ERR { return nil }
+        let key = Terminal.decode(rc: rc, code: Int(ch))
+        if key == .resize { invalidate() }
+        return key
+    }
+
+    private func checkResumed() -> Key? {
+        guard TerminalSignals.resumed.exchange(false, ordering: .sequentiallyConsistent) else { return nil }
+        reset_prog_mode()
+        TerminalSignals.cursesActive.store(true, ordering: .sequentiallyConsistent)
+        curs_set(0)
+        invalidate()
+        refresh()
+        return .resize
+    }
+
+    /// Maps a `get_wch` result to a key: `rc == KEY_CODE_YES` means `code` is a curses key code,
+    /// `rc == OK` a character. Public and pure so it can be tested without a terminal.
+    public static func decode(rc: Int32, code: Int) -> Key {
+        if rc == KEY_CODE_YES {
+            switch Int32(code) {
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_PPAGE: return .pageUp
+            case KEY_NPAGE: return .pageDown
+            case KEY_HOME: return .home
+            case KEY_END: return .end
+            case KEY_BTAB: return .backTab
+            case KEY_ENTER: return .enter
+            case KEY_BACKSPACE: return .backspace
+            case KEY_DC: return .delete
+            case KEY_RESIZE: return .resize
+            default: return .unknown(code)
+            }
+        }
+        switch code {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 127, 8: return .backspace
+        case 1...26: return .ctrl(Character(Unicode.Scalar(UInt8(code + 96))))
+        case 0x20..<0x7F, 0xA0...0x10FFFF:
+            guard let s = Unicode.Scalar(UInt32(code)) else { return .unknown(code) }
+            return .char(Character(s))
+        default: return .unknown(code)
+        }
+    }
+
+    /// Forgets the last frame: the next `present` writes every cell and repaints the terminal.
+    public func invalidate() {
+        previous = nil
+        if started { clearok(tui_curscr(), true) }
+    }
+
+    /// Shows a frame, writing only the cells that changed since the last one (all cells after a
+    /// size change or `invalidate`).
+    public func present(_ screen: Screen) {
+        guard started, !suspended else { return }
+        let current = size
+        if current != screen.size || previous?.size != screen.size {
+            previous = nil
+            werase(tui_stdscr())
+        }
+        if previous == nil { stats.fullRedraws += 1 }
+        let runs = screen.changes(from: previous)
+        let win = tui_stdscr()
+        for run in runs {
+            let (attrs, pair) = attributes(run.style)
+            tui_wattr_set(win, attrs, pair)
+            // The bottom-right cell answers ERR (the cursor cannot advance) but is drawn; scrollok is off.
+            mvwaddstr(win, Int32(run.y), Int32(run.x), run.text)
+            stats.cellsWritten += run.cells
+            stats.bytesWritten += run.text.utf8.count
+            stats.runs += 1
+        }
+        tui_wattr_set(win, tui_A_NORMAL(), 0)
+        wnoutrefresh(win)
+        doupdate()
+        stats.frames += 1
+        previous = screen
+    }
+
+    /// Leaves curses around a child process (the editor): saves the program mode and restores the shell mode.
+    public func suspend() {
+        guard started, !suspended else { return }
+        suspended = true
+        def_prog_mode()
+        TerminalSignals.restore()
+    }
+
+    /// Comes back after `suspend()`: restores the program mode, drops keys typed meanwhile and
+    /// repaints everything on the next `present`.
+    public func resume() {
+        guard started, suspended else { return }
+        suspended = false
+        reset_prog_mode()
+        TerminalSignals.cursesActive.store(true, ordering: .sequentiallyConsistent)
+        curs_set(0)
+        flushinp()
+        invalidate()
+        refresh()
+    }
+
+    /// Ctrl-Z as an effect: restore the terminal, stop the process, and on `fg` redraw everything.
+    public func stopProcess() {
+        TerminalSignals.stopProcess()
+    }
+
+    /// The curses attributes and colour pair of a style (attributes only when monochrome).
+    func attributes(_ style: Style) -> (attr_t, Int16) {
+        let bold = tui_A_BOLD(), dim = tui_A_DIM(), rev = tui_A_REVERSE(), ul = tui_A_UNDERLINE(), none = tui_A_NORMAL()
+        let green: Int16 = 1, yellow: Int16 = 2, red: Int16 = 3, cyan: Int16 = 4, onRed: Int16 = 5, onYellow: Int16 = 6, onBlue: Int16 = 7
+        let colour: (attr_t, Int16)
+        let mono: attr_t
+        switch style {
+        case .normal, .overlay, .legendText: return (none, 0)
+        case .dim, .legendDisabled: return (dim, 0)
+        case .bold, .overlayTitle, .legendKey, .title: return (bold, 0)
+        case .border: return (dim, 0)
+        case .borderFocused: colour = (bold, cyan); mono = bold
+        case .titleFocused: colour = (bold, yellow); mono = bold | ul
+        case .header: return (ul, 0)
+        case .selected: colour = (bold, onBlue); mono = rev | bold
+        case .selectedUnfocused: return (rev, 0)
+        case .active: colour = (bold, green); mono = bold
+        case .pinned, .pending: colour = (none, yellow); mono = none
+        case .passed, .added: colour = (none, green); mono = none
+        case .failed: colour = (bold, red); mono = bold
+        case .removed: colour = (none, red); mono = dim
+        case .hunk: colour = (bold, cyan); mono = bold | ul
+        case .statusBar, .statusInfo: return (rev, 0)
+        case .statusError: colour = (bold, onRed); mono = rev | bold
+        case .demo: colour = (bold, onYellow); mono = bold
+        case .input: return (ul, 0)
+        case .inputCursor: return (rev, 0)
+        case .warning: colour = (bold, yellow); mono = bold
+        }
+        return monochrome ? (mono, 0) : colour
+    }
+}
