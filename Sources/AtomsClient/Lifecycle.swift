@@ -8,7 +8,7 @@ public enum ForkSource: Sendable, Equatable {
 }
 
 /// A config to compare in a diff: a published version or a draft.
-public enum ConfigRef: Sendable, Equatable {
+public enum VersionOrDraft: Sendable, Equatable {
     case version(String)
     case draft(String)
 }
@@ -87,7 +87,7 @@ public struct Lifecycle: Sendable {
     }
 
     /// The config of either kind of ref.
-    public func document(agentId: String, _ ref: ConfigRef) async throws -> ConfigDocument {
+    public func document(agentId: String, _ ref: VersionOrDraft) async throws -> ConfigDocument {
         switch ref {
         case .version(let v): return try await versionDocument(agentId: agentId, versionId: v)
         case .draft(let d): return try await draftDocument(agentId: agentId, draftId: d).document
@@ -165,7 +165,7 @@ public struct Lifecycle: Sendable {
 
     /// A section-grouped diff of two configs (each a version or a draft), computed from their
     /// request documents so drafts and versions compare alike.
-    public func diff(agentId: String, from a: ConfigRef, to b: ConfigRef) async throws -> (old: ConfigDocument, new: ConfigDocument, diff: AgentVersionDiff) {
+    public func diff(agentId: String, from a: VersionOrDraft, to b: VersionOrDraft) async throws -> (old: ConfigDocument, new: ConfigDocument, diff: AgentVersionDiff) {
         async let da = document(agentId: agentId, a)
         async let db = document(agentId: agentId, b)
         let (old, new) = try await (da, db)

@@ -1,0 +1,141 @@
+import AtomsClient
+import AtomsModels
+import Foundation
+import Synchronization
+import TUICore
+
+/// Messages posted by effect tasks, drained by the loop on the main thread.
+final class Inbox: Sendable {
+    private let items = Mutex<[Msg]>([])
+
+    func post(_ msg: Msg) { items.withLock { $0.append(msg) } }
+
+    func drain() -> [Msg] { items.withLock { let out = $0; $0.removeAll(); return out } }
+}
+
+/// Carries out `Effect`s as cancellable tasks keyed by `Effect.key`, posting one `Msg` per effect.
+final class EffectRunner: @unchecked Sendable {
+    let inbox: Inbox
+    private let lock = NSLock()
+    private var tasks: [String: (id: Int, task: Task<Void, Never>)] = [:]
+    private var counter = 0
+    private var lifecycle: Lifecycle?
+    private var pending: [Effect] = []
+
+    init(inbox: Inbox) { self.inbox = inbox }
+
+    /// Sets the client once it is ready (the demo simulator starts after the first frame); effects
+    /// asked for before that run now.
+    func connect(_ lifecycle: Lifecycle) {
+        lock.lock()
+        self.lifecycle = lifecycle
+        let queued = pending
+        pending = []
+        lock.unlock()
+        queued.forEach(run)
+    }
+
+    /// Cancels every running task.
+    func cancelAll() {
+        lock.lock()
+        let all = tasks.values.map(\.task)
+        tasks.removeAll()
+        lock.unlock()
+        all.forEach { $0.cancel() }
+    }
+
+    /// Runs one effect (not `.quit`/`.suspend`, which the loop handles).
+    func run(_ effect: Effect) {
+        if case .cancel(let key) = effect {
+            lock.lock()
+            let t = tasks.removeValue(forKey: key)
+            lock.unlock()
+            t?.task.cancel()
+            return
+        }
+        lock.lock()
+        guard let lifecycle else {
+            pending.removeAll { $0.key == effect.key && !effect.isWrite }
+            pending.append(effect)
+            lock.unlock()
+            return
+        }
+        counter += 1
+        let id = counter
+        let key = effect.key
+        let previous = tasks[key]
+        let inbox = self.inbox
+        let task = Task.detached { [weak self] in
+            let msg: Msg?
+            do {
+                msg = try await EffectRunner.perform(effect, lifecycle)
+            } catch is CancellationError {
+                msg = nil
+            } catch {
+                msg = Task.isCancelled ? nil : .loadFailed(key: key, message: EffectRunner.describe(error))
+            }
+            if let msg, !Task.isCancelled { inbox.post(msg) }
+            self?.finished(key: key, id: id)
+        }
+        tasks[key] = (id, task)
+        lock.unlock()
+        previous?.task.cancel()
+    }
+
+    private func finished(key: String, id: Int) {
+        lock.lock()
+        if tasks[key]?.id == id { tasks.removeValue(forKey: key) }
+        lock.unlock()
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? AtomsError { return e.description }
+        return "\(error)"
+    }
+
+    /// One effect against the client. Every result is a fact for `update`.
+    static func perform(_ effect: Effect, _ lifecycle: Lifecycle) async throws -> Msg? {
+        let client = lifecycle.client
+        switch effect {
+        case .loadAgents(let page, let pageSize, let search):
+            let list = try await client.listAgents(AgentListQuery(page: page, pageSize: pageSize, search: search))
+            return .agentsLoaded(page: page, search: search, list: list)
+        case .loadVersions(let agentId, let skip, let limit):
+            let list = try await client.listVersions(agentId, limit: limit, skip: skip)
+            return .versionsLoaded(agentId: agentId, skip: skip, list: list)
+        case .loadDrafts(let agentId):
+            return .draftsLoaded(agentId: agentId, drafts: try await client.listDrafts(agentId))
+        case .loadConfig(let agentId, let source):
+            let doc = try await lifecycle.document(agentId: agentId, ref(source))
+            return .configLoaded(agentId: agentId, source: source, config: doc)
+        case .loadDiff(let agentId, let from, let to):
+            let result = try await lifecycle.diff(agentId: agentId, from: ref(from), to: ref(to))
+            return .diffLoaded(agentId: agentId, from: from, to: to, diff: result.diff)
+        case .forkDraft(let agentId, let sourceVersionId, let sourceDraftId, let name):
+            let source: ForkSource = sourceDraftId.map { .draft($0) } ?? .version(sourceVersionId ?? "")
+            return .draftForked(agentId: agentId, draft: try await lifecycle.fork(agentId: agentId, from: source, name: name))
+        case .renameDraft(let agentId, let draftId, let name):
+            let r = try await client.renameDraft(agentId, draftId, to: name)
+            return .draftRenamed(agentId: agentId, draftId: draftId, name: r.draftName)
+        case .discardDraft(let agentId, let draftId):
+            try await client.discardDraft(agentId, draftId)
+            return .draftDiscarded(agentId: agentId, draftId: draftId)
+        case .setPinned(let agentId, let versionId, let pinned):
+            let v = try await client.updateVersionMeta(agentId, versionId, UpdateVersionMetaRequest(isPinned: pinned))
+            return .pinChanged(agentId: agentId, versionId: versionId, pinned: v.isPinned)
+        case .activate(let agentId, let versionId):
+            let outcome = try await lifecycle.activate(agentId: agentId, versionId: versionId)
+            return .activated(agentId: agentId, versionId: versionId,
+                              verified: outcome.agent.activeVersionId == versionId || outcome.agent.versionId == versionId)
+        case .cancel, .quit, .suspend:
+            return nil
+        }
+    }
+
+    static func ref(_ s: ConfigSource) -> VersionOrDraft {
+        switch s {
+        case .version(let id): return .version(id)
+        case .draft(let id): return .draft(id)
+        }
+    }
+}

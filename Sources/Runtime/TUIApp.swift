@@ -1,0 +1,116 @@
+import AtomsClient
+import AtomsModels
+import AtomsSimulator
+import Foundation
+import Logging
+import Terminal
+import TUICore
+
+/// The TUI's one loop: read a key or time out (~30 ms), drain the inbox of messages posted by effect
+/// tasks, `update`, render when the state changed. Network effects run as cancellable tasks.
+public enum TUIApp {
+    /// Runs the TUI until `q` (or a signal); returns the process exit code.
+    public static func run(_ options: TUILaunchOptions) async -> Int32 {
+        let inbox = Inbox()
+        let runner = EffectRunner(inbox: inbox)
+        let demo = options.apiKey == nil
+        let terminal: Terminal
+        do {
+            terminal = try Terminal.start(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        } catch {
+            FileHandle.standardError.write(Data("atoms-tui: cannot start the terminal UI: \(error)\n".utf8))
+            return 1
+        }
+        var state = AppState(isDemo: demo, apiGeneration: "v1", accountLabel: demo ? "DEMO" : options.accountLabel,
+                             readOnly: options.readOnly, now: Date(), size: terminal.size)
+        // First frame at once: nothing loaded yet, the loading state shows.
+        var effects = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
+        terminal.present(render(state, state.size))
+
+        let connection = Task.detached { () -> EmbeddedSimulator? in
+            do {
+                if demo {
+                    let sim = try await startDemo(options)
+                    let key = "demo-\(UUID().uuidString)"
+                    _ = key
+                    runner.connect(Lifecycle(client: makeClient(baseURL: sim.baseURL, key: demoKey, logFile: options.logFile)))
+                    return sim
+                }
+                runner.connect(Lifecycle(client: makeClient(baseURL: options.baseURL, key: options.apiKey ?? "", logFile: options.logFile)))
+            } catch {
+                inbox.post(.loadFailed(key: "connect", message: "could not start the demo simulator: \(error)"))
+            }
+            return nil
+        }
+        effects += update(&state, .started)
+        var running = true
+        var lastTick = Date()
+        var firstDataFrame = false
+        func perform(_ list: [Effect]) {
+            for e in list {
+                switch e {
+                case .quit: running = false
+                case .suspend:
+                    terminal.suspendProcess()
+                    state.size = terminal.size
+                    _ = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
+                    terminal.present(render(state, state.size), full: true)
+                default: runner.run(e)
+                }
+            }
+        }
+        perform(effects)
+        while running {
+            var msgs: [Msg] = []
+            if let key = terminal.readKey(timeoutMs: 30) {
+                if key == .resize {
+                    msgs.append(.resized(width: terminal.size.width, height: terminal.size.height))
+                } else {
+                    msgs.append(.keyPressed(key))
+                }
+            }
+            msgs += inbox.drain()
+            let now = Date()
+            if now.timeIntervalSince(lastTick) >= 0.1 {
+                msgs.append(.tick(now))
+                lastTick = now
+            }
+            if msgs.isEmpty { continue }
+            for m in msgs { perform(update(&state, m)) }
+            if !running { break }
+            terminal.present(render(state, state.size))
+            if options.exitAfterFirstFrame && !firstDataFrame && !state.agents.isEmpty {
+                firstDataFrame = true
+                running = false
+            }
+        }
+        runner.cancelAll()
+        terminal.stop()
+        if let sim = await connection.value { await sim.stop() }
+        return 0
+    }
+
+    static let demoKey = "demo-key"
+
+    static func makeClient(baseURL: URL, key: String, logFile: String?) -> AtomsClient {
+        var logger = Logger(label: "atoms.client")
+        logger.logLevel = logFile == nil ? .critical : .debug
+        return AtomsClient(configuration: ClientConfiguration(baseURL: baseURL, apiKey: key), logger: logger)
+    }
+
+    /// Starts the demo simulator in-process on loopback, on a database in the user's data directory.
+    static func startDemo(_ options: TUILaunchOptions) async throws -> EmbeddedSimulator {
+        let paths = AppPaths()
+        let dbPath = options.demoDatabasePath ?? paths.data.appendingPathComponent("demo.sqlite").path
+        try AppPaths.ensurePrivateDirectory(URL(fileURLWithPath: dbPath).deletingLastPathComponent())
+        if options.resetDemo {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
+        }
+        var o = SimulatorOptions()
+        o.dbPath = dbPath
+        o.seedDemo = true
+        o.scanSeconds = options.demoScanSeconds
+        o.apiKey = demoKey
+        return try await EmbeddedSimulator.start(o)
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// How the TUI starts: against a real account (a key) or the embedded demo simulator.
+public struct TUILaunchOptions: Sendable {
+    /// The API key; nil starts the demo.
+    public var apiKey: String?
+    /// The API base URL (ignored in the demo).
+    public var baseURL: URL = URL(string: "https://api.smallest.ai/atoms/v1")!
+    /// Shown in the status line.
+    public var accountLabel: String = ""
+    /// Disable every write.
+    public var readOnly = false
+    /// Delete the demo database first.
+    public var resetDemo = false
+    /// The demo simulator's security-check duration.
+    public var demoScanSeconds: Double = 6
+    /// Benchmarks: exit right after the first complete frame with data.
+    public var exitAfterFirstFrame = false
+    /// Debug log file, if any.
+    public var logFile: String?
+    /// Overrides the demo database location (tests).
+    public var demoDatabasePath: String?
+
+    /// Builds default options.
+    public init() {}
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import AtomsClient
+import AtomsModels
+import Foundation
+import Runtime
+
+/// `atoms-tui`: the TUI by default, plus CLI subcommands and `sim serve`.
+struct AtomsTUI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "atoms-tui",
+        abstract: "Version lifecycle of Smallest AI Atoms voice agents: a terminal UI and a scriptable CLI.",
+        discussion: """
+        With no subcommand, opens the TUI. Without an API key it runs the built-in demo simulator.
+
+        Connection: --api-key, else SMALLEST_API_KEY, else the profile's apiKey in
+        $XDG_CONFIG_HOME/atoms-tui/config.yaml (--profile NAME). Base URL: --base-url, else
+        ATOMS_BASE_URL, else the profile's baseURL, else https://api.smallest.ai/atoms/v1.
+
+        Exit codes: 0 done · 1 API or network error · 2 usage error · 3 security check failed · 4 timed out.
+        """,
+        subcommands: [AgentsCommand.self, VersionsCommand.self, DraftsCommand.self, PublishCommand.self,
+                      RollbackCommand.self, SimCommand.self]
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "Disable every write in the TUI (keys say why).")
+    var readOnly = false
+
+    @Flag(help: "Start the demo over from the seeded data.")
+    var resetDemo = false
+
+    @Option(help: "Security-check duration of the demo simulator, in seconds.")
+    var demoScanSeconds: Double = 6
+
+    @Flag(help: .hidden)
+    var exitAfterFirstFrame = false
+
+    func run() async throws {
+        let conn = try connection.resolve()
+        var options = TUILaunchOptions()
+        options.apiKey = conn.apiKey
+        options.baseURL = conn.baseURL
+        options.accountLabel = conn.profileName ?? conn.baseURL.host ?? "account"
+        options.readOnly = readOnly
+        options.resetDemo = resetDemo
+        options.demoScanSeconds = demoScanSeconds
+        options.exitAfterFirstFrame = exitAfterFirstFrame
+        options.logFile = connection.logFile
+        let code = await TUIApp.run(options)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Runs the command and maps every failure to the documented exit codes.
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try AtomsTUI.parseAsRoot()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CLIFailure {
+            if !failure.message.isEmpty { CLIOutput.stderr("atoms-tui: \(failure.message)") }
+            exit(failure.code)
+        } catch let error as AtomsError {
+            CLIOutput.stderr("atoms-tui: \(error.description)")
+            exit(CLIFailure.code(for: error))
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch {
+            let exitCode = AtomsTUI.exitCode(for: error)
+            let message = AtomsTUI.fullMessage(for: error)
+            if exitCode == .success {
+                print(message)
+                exit(0)
+            }
+            CLIOutput.stderr(message)
+            exit(exitCode == .validationFailure ? 2 : (exitCode.rawValue == 64 ? 2 : exitCode.rawValue))
+        }
+    }
+}
+
+/// A failure with its exit code and one readable line.
+struct CLIFailure: Error {
+    var code: Int32
+    var message: String
+
+    static let apiError: Int32 = 1
+    static let usage: Int32 = 2
+    static let checkFailed: Int32 = 3
+    static let timedOut: Int32 = 4
+
+    static func code(for error: AtomsError) -> Int32 {
+        switch error.kind {
+        case .invalidInput: return usage
+        case .securityCheckFailed: return checkFailed
+        default: return apiError
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import ArgumentParser
+import AtomsClient
+import AtomsModels
+import Foundation
+import TUICore
+
+/// `atoms-tui drafts …`
+struct DraftsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drafts", abstract: "Drafts: list, show, fork, rename, discard, diff, patch.",
+        subcommands: [List.self, Show.self, Fork.self, Rename.self, Discard.self, Diff.self, Patch.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an agent's drafts.")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Agent id or name.") var agent: String
+
+        func run() async throws {
+            let client = try connection.makeClient()
+            let a = try await Resolver(client: client).agent(agent)
+            let drafts = try await client.listDrafts(a.id)
+            if output.json { CLIOutput.json(drafts); return }
+            let now = Date()
+            CLIOutput.table(["NAME", "REV", "SOURCE", "LAST EDITOR", "AGE", "DRAFT ID"], drafts.map { d in
+                [d.draftName ?? "", d.draftRevision.map { "r\($0)" } ?? "", d.sourceVersionId.map { String($0.suffix(6)) } ?? "-",
+                 d.lastEditorName ?? "", RelativeAge.format(iso: d.updatedAt ?? d.createdAt, now: now), d.draftId ?? d.id]
+            })
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a draft's config (request field names) and edit history.")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Draft id or name.") var draft: String
+        @Option(help: "Config format: yaml or json.") var format: String = "yaml"
+
+        func run() async throws {
+            let client = try connection.makeClient()
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let d = try await resolver.draft(agentId: a.id, draft)
+            let handle = d.draftId ?? d.id
+            let detail = try await client.getDraft(a.id, handle)
+            let doc = try await Lifecycle(client: client).draftDocument(agentId: a.id, draftId: handle).document
+            if output.json {
+                CLIOutput.json(["draft": try JSONValue.encoding(detail), "config": .object(doc)])
+                return
+            }
+            CLIOutput.stdout("\(Sanitizer.sanitize(d.draftName ?? handle))  rev \(detail.latest.draftRevision ?? 0)  (\(detail.editCount) edits)\n")
+            for h in detail.editHistory.prefix(5) {
+                CLIOutput.stdout("  r\(h.revision) \(Sanitizer.sanitize(h.editorName ?? "?")) \(h.changedSections.joined(separator: ","))\n")
+            }
+            CLIOutput.stdout("\n")
+            let text = ConfigDocumentCodec.render(doc, format: format == "json" ? .json : .yaml)
+            CLIOutput.stdout(Sanitizer.sanitizeLines(text).joined(separator: "\n") + "\n")
+        }
+    }
+
+    struct Fork: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Fork a new draft (default: from the active version).")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Option(name: .customLong("from-version"), help: "Source version (id, vN, active, latest).") var fromVersion: String?
+        @Option(name: .customLong("from-draft"), help: "Source draft (id or name).") var fromDraft: String?
+        @Option(help: "Name of the new draft (1–100 characters).") var name: String?
+
+        func validate() throws {
+            if fromVersion != nil && fromDraft != nil { throw ValidationError("give --from-version or --from-draft, not both") }
+        }
+
+        func run() async throws {
+            let client = try connection.makeClient()
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let source: ForkSource
+            if let fd = fromDraft {
+                let d = try await resolver.draft(agentId: a.id, fd)
+                source = .draft(d.draftId ?? d.id)
+            } else {
+                source = .version(try await resolver.version(agentId: a.id, fromVersion ?? "active").id)
+            }
+            let d = try await Lifecycle(client: client).fork(agentId: a.id, from: source, name: name)
+            if output.json { CLIOutput.json(d); return }
+            CLIOutput.stdout("forked draft '\(Sanitizer.sanitize(d.draftName ?? ""))' (\(d.draftId ?? d.id))\n")
+        }
+    }
+
+    struct Rename: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rename a draft.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Draft id or name.") var draft: String
+        @Argument(help: "New name (1–100 characters).") var name: String
+
+        func run() async throws {
+            let client = try connection.makeClient()
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let d = try await resolver.draft(agentId: a.id, draft)
+            let r = try await client.renameDraft(a.id, d.draftId ?? d.id, to: name)
+            CLIOutput.stdout("renamed to '\(Sanitizer.sanitize(r.draftName))'\n")
+        }
+    }
+
+    struct Discard: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Discard a draft.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Draft id or name.") var draft: String
+
+        func run() async throws {
+            let client = try connection.makeClient()
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let d = try await resolver.draft(agentId: a.id, draft)
+            try await client.discardDraft(a.id, d.draftId ?? d.id)
+            CLIOutput.stdout("discarded '\(Sanitizer.sanitize(d.draftName ?? ""))'\n")
+        }
+    }
+
+    struct Diff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Diff a draft against its source version (or --against a version).")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Draft id or name.") var draft: String
+        @Option(help: "Compare against this version (id, vN, active, latest).") var against: String?
+
+        func run() async throws {
+            let client = try connection.makeClient()
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let d = try await resolver.draft(agentId: a.id, draft)
+            let base: AgentVersion
+            if let against { base = try await resolver.version(agentId: a.id, against) } else if let src = d.sourceVersionId {
+                base = try await client.getVersion(a.id, src).version
+            } else {
+                base = try await resolver.version(agentId: a.id, "active")
+            }
+            let result = try await Lifecycle(client: client).diff(agentId: a.id, from: .version(base.id), to: .draft(d.draftId ?? d.id))
+            if output.json { CLIOutput.json(result.diff); return }
+            DiffPrinter.print(result.diff, title: "\(base.displayNumber) → draft '\(Sanitizer.sanitize(d.draftName ?? ""))'")
+        }
+    }
+
+    struct Patch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply a YAML/JSON file of config fields to a draft; verified by reading back.")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Draft id or name.") var draft: String
+        @Option(help: "The YAML or JSON file with the fields to change.") var file: String
+
+        func run() async throws {
+            let patch = try DocumentFile.read(file)
+            let issues = ConfigValidator.validate(patch)
+            if !issues.isEmpty {
+                throw CLIFailure(code: CLIFailure.usage, message: "\(file) is not valid; nothing was sent:\n" + issues.map { "  \($0)" }.joined(separator: "\n"))
+            }
+            if patch.isEmpty { throw CLIFailure(code: CLIFailure.usage, message: "\(file) has no fields; nothing was sent") }
+            let client = try connection.makeClient()
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let d = try await resolver.draft(agentId: a.id, draft)
+            let outcome = try await Lifecycle(client: client).patchDraft(agentId: a.id, draftId: d.draftId ?? d.id, patch: patch)
+            if output.json {
+                CLIOutput.json(["revision": outcome.revision.map { JSONValue.number(Double($0)) } ?? .null, "verified": .bool(outcome.verified),
+                                "notPersisted": .array(outcome.notPersisted.map(JSONValue.string))] as [String: JSONValue])
+            } else if outcome.verified {
+                CLIOutput.stdout("saved · rev \(outcome.revision ?? 0) · verified (\(outcome.sentFields.joined(separator: ", ")))\n")
+            } else {
+                CLIOutput.stdout("saved · rev \(outcome.revision ?? 0) · NOT verified: \(outcome.notPersisted.joined(separator: ", ")) did not persist\n")
+            }
+            if !outcome.verified { throw CLIFailure(code: CLIFailure.apiError, message: "fields did not persist: \(outcome.notPersisted.joined(separator: ", "))") }
+        }
+    }
+}
+
+extension JSONValue {
+    /// Any Encodable as a JSONValue.
+    static func encoding<T: Encodable>(_ value: T) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import AtomsSimulator
+import Foundation
+
+/// `atoms-tui sim serve`: the local Atoms API simulator.
+struct SimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim", abstract: "The local Atoms API simulator.", subcommands: [Serve.self])
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the simulator on loopback; prints its base URL.",
+            discussion: "Point the CLI at it with --base-url http://127.0.0.1:PORT/atoms/v1 and any --api-key (or the one given with --key).")
+        @Option(help: "Port (0 picks a free one; the bound port is printed).") var port = 0
+        @Option(help: "SQLite database path (in memory when omitted).") var db: String?
+        @Option(name: .customLong("scan-seconds"), help: "Security-check duration in seconds.") var scanSeconds: Double = 6
+        @Option(name: .customLong("deny-pattern"), help: "A regex that fails the security check (repeatable; replaces the defaults).") var denyPattern: [String] = []
+        @Option(help: "Require this Bearer key (default: any non-empty key).") var key: String?
+        @Option(help: "Added latency per response, in milliseconds.") var latency = 0
+        @Option(name: .customLong("fault-rate"), help: "Fraction (0–1) of requests answered with a fault.") var faultRate: Double = 0
+        @Flag(help: "Answer writes with 423 config_freeze_active.") var freeze = false
+        @Option(name: .customLong("rate-limit"), help: "Requests per second before 429 + Retry-After.") var rateLimit: Int?
+        @Option(name: .customLong("branch-model"), help: "on: v1 writes and lists answer 409 versioning_v2_migration_required.") var branchModel: String = "off"
+        @Flag(name: .customLong("seed-demo"), help: "Seed the demo agents when the database is empty.") var seedDemo = false
+        @Option(help: "Seed for the demo data and fault injection.") var seed: UInt64 = 1
+
+        func validate() throws {
+            guard ["on", "off"].contains(branchModel) else { throw ValidationError("--branch-model takes on or off") }
+            guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate is a fraction from 0 to 1") }
+            guard scanSeconds >= 0 else { throw ValidationError("--scan-seconds must not be negative") }
+            for p in denyPattern where (try? NSRegularExpression(pattern: p)) == nil {
+                throw ValidationError("--deny-pattern '\(p)' is not a valid regular expression")
+            }
+        }
+
+        func run() async throws {
+            var o = SimulatorOptions()
+            o.port = port
+            o.dbPath = db
+            o.scanSeconds = scanSeconds
+            if !denyPattern.isEmpty { o.denyPatterns = denyPattern }
+            o.apiKey = key
+            o.latencyMilliseconds = latency
+            o.faultRate = faultRate
+            o.freeze = freeze
+            o.rateLimit = rateLimit
+            o.branchModel = branchModel == "on"
+            o.seedDemo = seedDemo
+            o.seed = seed
+            try await SimulatorServer.run(o)
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import ArgumentParser
+import AtomsClient
+import AtomsModels
+import Foundation
+import TUICore
+
+/// `atoms-tui versions …`
+struct VersionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "versions", abstract: "Published versions: list, show, diff, activate, pin, label.",
+        subcommands: [List.self, Show.self, Diff.self, Activate.self, Pin.self, Unpin.self, Label.self])
+
+    static func rows(_ versions: [AgentVersion], now: Date) -> [[String]] {
+        versions.map { v in
+            [v.displayNumber, v.isActive ? "●" : "", v.isPinned ? "*" : "", v.securityCheck?.status.rawValue ?? "-",
+             v.label ?? "", v.publishedByName ?? v.publishedBy ?? "", RelativeAge.format(iso: v.publishedAt ?? v.createdAt, now: now), v.id]
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an agent's versions, newest first.")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Option(help: "Rows per page (1–100).") var limit = 20
+        @Option(help: "Rows to skip.") var skip = 0
+        @Flag(help: "Only pinned versions.") var pinned = false
+
+        func run() async throws {
+            let client = try connection.makeClient()
+            let a = try await Resolver(client: client).agent(agent)
+            let list = try await client.listVersions(a.id, limit: limit, skip: skip, isPinned: pinned ? true : nil)
+            if output.json { CLIOutput.json(list); return }
+            CLIOutput.table(["VERSION", "ACTIVE", "PIN", "CHECK", "LABEL", "PUBLISHER", "AGE", "ID"], VersionsCommand.rows(list.versions, now: Date()))
+            if skip + list.versions.count < list.total { CLIOutput.stderr("(\(list.total) versions; more with --skip \(skip + list.versions.count))") }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a version and its config.")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Version id, vN, active or latest.") var version: String
+
+        func run() async throws {
+            let client = try connection.makeClient()
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let v = try await resolver.version(agentId: a.id, version)
+            let detail = try await client.getVersion(a.id, v.id)
+            if output.json { CLIOutput.json(detail); return }
+            let d = detail.version
+            var head = "\(d.displayNumber)  \(Sanitizer.sanitize(d.label ?? ""))\(d.isActive ? "  [active]" : "")\(d.isPinned ? "  [pinned]" : "")\n"
+            head += "id: \(d.id)   published: \(d.publishedAt ?? "?") by \(Sanitizer.sanitize(d.publishedByName ?? d.publishedBy ?? "?"))\n"
+            if let c = d.securityCheck { head += "security check: \(c.status.rawValue)\(c.reason.map { " — \(Sanitizer.sanitize($0))" } ?? "")\n" }
+            if let desc = d.description, !desc.isEmpty { head += "description: \(Sanitizer.sanitize(desc))\n" }
+            CLIOutput.stdout(head + "\n")
+            let doc = ConfigMapping.requestDocument(fromSectioned: detail.resolvedConfig)
+            CLIOutput.stdout(Sanitizer.sanitizeLines(ConfigYAML.render(doc)).joined(separator: "\n") + "\n")
+        }
+    }
+
+    struct Diff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Diff two versions (section-grouped).")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Base version (id, vN, active, latest).") var a: String
+        @Argument(help: "Compared version (id, vN, active, latest).") var b: String
+
+        func run() async throws {
+            let client = try connection.makeClient()
+            let resolver = Resolver(client: client)
+            let ag = try await resolver.agent(agent)
+            let va = try await resolver.version(agentId: ag.id, a)
+            let vb = try await resolver.version(agentId: ag.id, b)
+            let diff = try await client.diffVersions(ag.id, va.id, vb.id)
+            if output.json { CLIOutput.json(diff); return }
+            DiffPrinter.print(diff, title: "\(va.displayNumber) → \(vb.displayNumber)")
+        }
+    }
+
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Activate a version (refused unless its security check passed; verified after).")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Version id, vN or latest.") var version: String
+
+        func run() async throws {
+            let client = try connection.makeClient()
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let v = try await resolver.version(agentId: a.id, version)
+            let outcome = try await Lifecycle(client: client).activate(agentId: a.id, versionId: v.id)
+            if output.json { CLIOutput.json(outcome.version); return }
+            CLIOutput.stdout("activated \(v.displayNumber) of \(Sanitizer.sanitize(a.name)) · verified (activeVersionId \(outcome.agent.activeVersionId ?? "?"))\n")
+        }
+    }
+
+    struct Pin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pin a version.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Version id or vN.") var version: String
+        func run() async throws { try await VersionsCommand.setMeta(connection, agent, version, UpdateVersionMetaRequest(isPinned: true), "pinned") }
+    }
+
+    struct Unpin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Unpin a version.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Version id or vN.") var version: String
+        func run() async throws { try await VersionsCommand.setMeta(connection, agent, version, UpdateVersionMetaRequest(isPinned: false), "unpinned") }
+    }
+
+    struct Label: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a version's label and/or description.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Version id or vN.") var version: String
+        @Option(help: "New label (≤ 200 characters).") var label: String?
+        @Option(help: "New description (≤ 2000 characters).") var description: String?
+        func validate() throws {
+            if label == nil && description == nil { throw ValidationError("give --label and/or --description") }
+            try Lifecycle.validatePublish(label: label, description: description)
+        }
+        func run() async throws {
+            try await VersionsCommand.setMeta(connection, agent, version, UpdateVersionMetaRequest(label: label, description: description), "updated")
+        }
+    }
+
+    static func setMeta(_ connection: ConnectionOptions, _ agent: String, _ version: String, _ body: UpdateVersionMetaRequest, _ verb: String) async throws {
+        let client = try connection.makeClient()
+        let resolver = Resolver(client: client)
+        let a = try await resolver.agent(agent)
+        let v = try await resolver.version(agentId: a.id, version)
+        let updated = try await client.updateVersionMeta(a.id, v.id, body)
+        CLIOutput.stdout("\(verb) \(updated.displayNumber) of \(Sanitizer.sanitize(a.name))\n")
+    }
+}
+
+/// Prints a section-grouped diff; prompts as line diffs.
+enum DiffPrinter {
+    static func print(_ diff: AgentVersionDiff, title: String) {
+        let color = CLIOutput.isTerminal(1) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        var out = "\(title)\n"
+        if diff.diffs.isEmpty { out += "no differences\n" }
+        for section in diff.diffs {
+            out += "\n[\(section.section)]\n"
+            for change in section.changes {
+                let old = change.oldValue ?? .null, new = change.newValue ?? .null
+                if let os = old.stringValue, let ns = new.stringValue, os.contains("\n") || ns.contains("\n") {
+                    out += "  \(change.path):\n"
+                    for line in LineDiff.diff(os.components(separatedBy: "\n"), ns.components(separatedBy: "\n")) {
+                        switch line {
+                        case .added(let t): out += paint("    + \(Sanitizer.sanitize(t))", "32") + "\n"
+                        case .removed(let t): out += paint("    - \(Sanitizer.sanitize(t))", "31") + "\n"
+                        case .same(let t): out += "      \(Sanitizer.sanitize(t))\n"
+                        }
+                    }
+                } else {
+                    out += "  \(change.path): " + paint(Sanitizer.sanitize(old.isNull ? "(none)" : old.description), "31")
+                        + " → " + paint(Sanitizer.sanitize(new.isNull ? "(none)" : new.description), "32") + "\n"
+                }
+            }
+        }
+        CLIOutput.stdout(out)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built binary with posix_spawn (never Foundation.Process), output to temp files.
+struct ChildProcess {
+    let pid: pid_t
+    let stdoutPath: String
+    let stderrPath: String
+
+    static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("atoms-tui").path
+    }
+
+    static func spawn(_ args: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let out = dir.appendingPathComponent("stdout").path, err = dir.appendingPathComponent("stderr").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var dflt = sigset_t()
+        sigfillset(&dflt)
+        posix_spawnattr_setsigdefault(&attr, &dflt)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var env = ProcessInfo.processInfo.environment
+        env["SMALLEST_API_KEY"] = nil
+        env["ATOMS_BASE_URL"] = nil
+        env["XDG_STATE_HOME"] = dir.appendingPathComponent("state").path
+        env["XDG_CONFIG_HOME"] = dir.appendingPathComponent("config").path
+        env["XDG_DATA_HOME"] = dir.appendingPathComponent("data").path
+        for (k, v) in environment { env[k] = v }
+        let argv = ([binary] + args).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, binary, &actions, &attr, argv, envp)
+        guard rc == 0 else { throw NSError(domain: "spawn", code: Int(rc), userInfo: [NSLocalizedDescriptionKey: "cannot run \(binary): \(String(cString: strerror(rc)))"]) }
+        return ChildProcess(pid: pid, stdoutPath: out, stderrPath: err)
+    }
+
+    var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Waits for exit (with a deadline, then SIGKILL) and returns the exit code.
+    func wait(timeout: TimeInterval = 60) -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if Date() > deadline { kill(pid, SIGKILL); waitpid(pid, &status, 0); return -9 }
+            usleep(5_000)
+        }
+        if (status & 0x7f) == 0 { return (status >> 8) & 0xff }
+        return -(status & 0x7f)
+    }
+
+    func terminate() {
+        kill(pid, SIGTERM)
+        _ = wait(timeout: 5)
+    }
+}
+
+/// One finished CLI run.
+struct CLIResult {
+    var code: Int32
+    var stdout: String
+    var stderr: String
+}
