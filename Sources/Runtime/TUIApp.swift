@@ -14,13 +14,12 @@ public enum TUIApp {
         let inbox = Inbox()
         let runner = EffectRunner(inbox: inbox)
         let demo = options.apiKey == nil
-        let terminal: Terminal
-        do {
-            terminal = try Terminal.start(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-        } catch {
-            FileHandle.standardError.write(Data("atoms-tui: cannot start the terminal UI: \(error)\n".utf8))
-            return 1
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            FileHandle.standardError.write(Data("atoms-tui: the TUI needs a terminal; use a subcommand (see --help) for scripts\n".utf8))
+            return 2
         }
+        let terminal = Terminal()
+        terminal.start()
         var state = AppState(isDemo: demo, apiGeneration: "v1", accountLabel: demo ? "DEMO" : options.accountLabel,
                              readOnly: options.readOnly, now: Date(), size: terminal.size)
         // First frame at once: nothing loaded yet, the loading state shows.
@@ -31,8 +30,6 @@ public enum TUIApp {
             do {
                 if demo {
                     let sim = try await startDemo(options)
-                    let key = "demo-\(UUID().uuidString)"
-                    _ = key
                     runner.connect(Lifecycle(client: makeClient(baseURL: sim.baseURL, key: demoKey, logFile: options.logFile)))
                     return sim
                 }
@@ -51,10 +48,10 @@ public enum TUIApp {
                 switch e {
                 case .quit: running = false
                 case .suspend:
-                    terminal.suspendProcess()
-                    state.size = terminal.size
+                    terminal.stopProcess()
                     _ = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
-                    terminal.present(render(state, state.size), full: true)
+                    terminal.invalidate()
+                    terminal.present(render(state, state.size))
                 default: runner.run(e)
                 }
             }
@@ -85,7 +82,7 @@ public enum TUIApp {
             }
         }
         runner.cancelAll()
-        terminal.stop()
+        terminal.restore()
         if let sim = await connection.value { await sim.stop() }
         return 0
     }

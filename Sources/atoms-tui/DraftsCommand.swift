@@ -7,8 +7,8 @@ import TUICore
 /// `atoms-tui drafts …`
 struct DraftsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "drafts", abstract: "Drafts: list, show, fork, rename, discard, diff, patch.",
-        subcommands: [List.self, Show.self, Fork.self, Rename.self, Discard.self, Diff.self, Patch.self])
+        commandName: "drafts", abstract: "Drafts: list, show, fork, rename, discard, diff, patch, edit.",
+        subcommands: [List.self, Show.self, Fork.self, Rename.self, Discard.self, Diff.self, Patch.self, DraftsEditCommand.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List an agent's drafts.")

@@ -1,0 +1,160 @@
+import Foundation
+import AtomsModels
+
+/// One edit of one draft in progress: what it started from and the person's current text.
+public struct DraftEditSession: Sendable {
+    public var agentId: String
+    public var draftId: String
+    public var agentName: String
+    public var draftName: String
+    public var format: DocumentFormat
+    /// The document the edit is based on (compare with it for the minimal patch).
+    public var original: ConfigDocument
+    /// The draft revision `original` was read at.
+    public var baseRevision: Int?
+    /// The text the editor opens next (kept across validation errors and conflicts).
+    public var text: String
+    /// Set when the text came from a recovery file.
+    public var recoveredFrom: URL?
+    /// True when the text already carries the person's changes (resumed or rebased), so saving it
+    /// unchanged still sends them.
+    public var carriesChanges = false
+}
+
+/// How an editor round ended.
+public enum EditRoundResult: Sendable, Equatable {
+    case cancelled(String)
+    case editorFailed(String)
+    case ready(patch: ConfigDocument, edited: ConfigDocument)
+}
+
+/// How a save ended.
+public enum EditSaveResult: Sendable {
+    /// Sent and read back.
+    case saved(PatchOutcome)
+    /// Someone else changed the same fields since the edit began.
+    case conflict(fields: [String], theirs: ConfigDocument, mine: ConfigDocument, latest: ConfigDocument, latestRevision: Int?)
+    /// Something failed after the editor; the text is in the recovery file.
+    case failed(message: String, recoveryFile: URL?)
+}
+
+/// The editing flow shared by `e` in the TUI and `atoms-tui drafts edit`:
+/// read → edit (validation loop) → re-read and check for conflicts → minimal PATCH → read back; on any
+/// failure after the editor the text goes to a recovery file. The caller owns the terminal hand-over.
+public struct DraftEditFlow: Sendable {
+    public let lifecycle: Lifecycle
+    public let recovery: RecoveryStore
+
+    /// Builds the flow.
+    public init(lifecycle: Lifecycle, recovery: RecoveryStore) {
+        self.lifecycle = lifecycle
+        self.recovery = recovery
+    }
+
+    /// Reads the draft and prepares the text; `resume` uses a recovery file when one exists.
+    public func begin(agentId: String, draftId: String, agentName: String, draftName: String,
+                      format: DocumentFormat, resume: Bool) async throws -> DraftEditSession {
+        let (doc, revision) = try await lifecycle.draftDocument(agentId: agentId, draftId: draftId)
+        var session = DraftEditSession(agentId: agentId, draftId: draftId, agentName: agentName, draftName: draftName,
+                                       format: format, original: doc, baseRevision: revision,
+                                       text: EditDocument.make(agentName: agentName, draftName: draftName, revision: revision,
+                                                               document: doc, format: format))
+        if resume, let saved = recovery.load(agentId: agentId, draftId: draftId) {
+            session.format = saved.format
+            session.text = EditDocument.rewriteHeader(saved.text, agentName: agentName, draftName: draftName, revision: revision,
+                                                      errors: ["resumed from \(saved.url.path) (an earlier edit that was not saved)"])
+            session.recoveredFrom = saved.url
+            session.carriesChanges = true
+        }
+        return session
+    }
+
+    /// Whether a recovery file exists for the draft.
+    public func hasRecovery(agentId: String, draftId: String) -> URL? { recovery.load(agentId: agentId, draftId: draftId)?.url }
+
+    /// Runs the editor until the text is valid, cancelled, or the editor fails. `runEditor` is called
+    /// with the terminal handed over; the temp file is private and removed afterwards.
+    public func editRounds(_ session: inout DraftEditSession, runEditor: (URL) -> ExternalEditor.Outcome) -> EditRoundResult {
+        while true {
+            let file: URL
+            do {
+                file = try PrivateTempFiles.make(prefix: "draft-\(session.draftId)", ext: session.format.rawValue)
+                try AppPaths.writePrivate(Data(session.text.utf8), to: file)
+            } catch {
+                return .editorFailed("cannot write a private temp file: \(error.localizedDescription)")
+            }
+            defer { try? FileManager.default.removeItem(at: file) }
+            let before = session.text
+            switch runEditor(file) {
+            case .failedToStart(let why): return .editorFailed(why + "; nothing was sent")
+            case .exited(let code): return .editorFailed("the editor exited with status \(code); nothing was sent")
+            case .saved: break
+            }
+            guard let after = try? String(contentsOf: file, encoding: .utf8) else {
+                return .editorFailed("cannot read the edited file back; nothing was sent")
+            }
+            if after == before && !session.carriesChanges {
+                return .cancelled("saved unchanged: nothing sent")
+            }
+            session.text = after
+            switch EditRules.evaluate(text: after, original: session.original, format: session.format) {
+            case .cancelled(let why): return .cancelled(why)
+            case .invalid(let problems):
+                session.text = EditDocument.rewriteHeader(after, agentName: session.agentName, draftName: session.draftName,
+                                                          revision: session.baseRevision, errors: problems)
+                continue
+            case .patch(let patch, let edited):
+                return .ready(patch: patch, edited: edited)
+            }
+        }
+    }
+
+    /// Re-reads the draft, checks for conflicting edits, sends the patch and verifies it.
+    /// With `overwrite`, conflicting fields are sent anyway (last write wins).
+    public func save(_ session: DraftEditSession, patch: ConfigDocument, overwrite: Bool = false) async -> EditSaveResult {
+        do {
+            let (latest, latestRevision) = try await lifecycle.draftDocument(agentId: session.agentId, draftId: session.draftId)
+            if latestRevision != session.baseRevision && !overwrite {
+                let fields = EditRules.conflicts(base: session.original, latest: latest, patch: patch)
+                if !fields.isEmpty {
+                    return .conflict(fields: fields, theirs: latest.filter { fields.contains($0.key) },
+                                     mine: patch.filter { fields.contains($0.key) }, latest: latest, latestRevision: latestRevision)
+                }
+            }
+            let outcome = try await lifecycle.patchDraft(agentId: session.agentId, draftId: session.draftId, patch: patch, before: latest)
+            if outcome.verified {
+                recovery.remove(agentId: session.agentId, draftId: session.draftId)
+            } else {
+                try? recovery.save(session.text, agentId: session.agentId, draftId: session.draftId, format: session.format)
+            }
+            return .saved(outcome)
+        } catch {
+            let url = try? recovery.save(session.text, agentId: session.agentId, draftId: session.draftId, format: session.format)
+            let message = (error as? AtomsError)?.description ?? "\(error)"
+            return .failed(message: message, recoveryFile: url)
+        }
+    }
+
+    /// After a conflict: edit again on top of the latest, keeping the person's text, with both values
+    /// of each conflicting field in the header.
+    public func rebase(_ session: DraftEditSession, latest: ConfigDocument, latestRevision: Int?, fields: [String],
+                       mine: ConfigDocument) -> DraftEditSession {
+        var s = session
+        s.original = latest
+        s.baseRevision = latestRevision
+        var notes = ["someone else changed \(fields.joined(separator: ", ")) since you started (now revision \(latestRevision.map(String.init) ?? "?"))"]
+        for f in fields {
+            notes.append("\(f) — theirs: \(short(latest[f])) · yours: \(short(mine[f]))")
+        }
+        notes.append("saving again sends your values for the fields you changed")
+        s.text = EditDocument.rewriteHeader(session.text, agentName: s.agentName, draftName: s.draftName, revision: latestRevision, errors: notes)
+        s.carriesChanges = true
+        return s
+    }
+
+    func short(_ v: JSONValue?) -> String {
+        let t = v.map { $0.stringValue ?? $0.description } ?? "(none)"
+        let one = t.replacingOccurrences(of: "\n", with: "⏎")
+        return one.count > 60 ? String(one.prefix(60)) + "…" : one
+    }
+}

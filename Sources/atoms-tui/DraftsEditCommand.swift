@@ -1,0 +1,89 @@
+import ArgumentParser
+import AtomsClient
+import AtomsModels
+import Foundation
+import TUICore
+
+/// `atoms-tui drafts edit AGENT DRAFT`: the kubectl-edit flow, shared with `e` in the TUI.
+struct DraftsEditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit",
+        abstract: "Edit a draft's config in $VISUAL/$EDITOR (validated, minimal patch, conflict-checked, verified).")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "Agent id or name.") var agent: String
+    @Argument(help: "Draft id or name.") var draft: String
+    @Option(help: "Document format: yaml or json (default: config file's editFormat, else yaml).") var format: String?
+    @Flag(name: .customLong("no-resume"), help: "Ignore a recovery file from an earlier failed save.") var noResume = false
+
+    func run() async throws {
+        let client = try connection.makeClient()
+        let resolver = Resolver(client: client)
+        let a = try await resolver.agent(agent)
+        let d = try await resolver.draft(agentId: a.id, draft)
+        let paths = AppPaths()
+        let configured = (try? ConfigFile.load(from: paths.config.appendingPathComponent("config.yaml")))?.editFormat
+        guard let fmt = DocumentFormat(rawValue: (format ?? configured ?? "yaml").lowercased()) else {
+            throw CLIFailure(code: CLIFailure.usage, message: "--format takes yaml or json")
+        }
+        let flow = DraftEditFlow(lifecycle: Lifecycle(client: client), recovery: RecoveryStore(stateDirectory: paths.state))
+        let handle = d.draftId ?? d.id
+        if let saved = flow.hasRecovery(agentId: a.id, draftId: handle), !noResume {
+            CLIOutput.stderr("resuming from \(saved.path) (an earlier edit of this draft that was not saved; --no-resume to start fresh)")
+        }
+        var session = try await flow.begin(agentId: a.id, draftId: handle, agentName: a.name, draftName: d.draftName ?? handle,
+                                           format: fmt, resume: !noResume)
+        let editor = ExternalEditor()
+        while true {
+            switch flow.editRounds(&session, runEditor: { editor.edit($0) }) {
+            case .cancelled(let why):
+                CLIOutput.stderr(why)
+                return
+            case .editorFailed(let why):
+                throw CLIFailure(code: CLIFailure.apiError, message: why)
+            case .ready(let patch, _):
+                CLIOutput.stderr("sending \(patch.keys.sorted().joined(separator: ", "))…")
+                var overwrite = false
+                while true {
+                    switch await flow.save(session, patch: patch, overwrite: overwrite) {
+                    case .saved(let outcome):
+                        if outcome.verified {
+                            CLIOutput.stdout("saved · rev \(outcome.revision ?? 0) · verified\n")
+                            return
+                        }
+                        throw CLIFailure(code: CLIFailure.apiError,
+                                         message: "saved · rev \(outcome.revision ?? 0) · NOT verified: \(outcome.notPersisted.joined(separator: ", ")) did not persist; your text is kept in the recovery file")
+                    case .failed(let message, let file):
+                        throw CLIFailure(code: CLIFailure.apiError,
+                                         message: "\(message); nothing was lost: your edit is in \(file?.path ?? "(could not write a recovery file)") and the next edit of this draft offers it")
+                    case .conflict(let fields, let theirs, let mine, let latest, let rev):
+                        CLIOutput.stderr("someone else changed \(fields.joined(separator: ", ")) since you started (now rev \(rev.map(String.init) ?? "?")):")
+                        for f in fields {
+                            CLIOutput.stderr("  \(f)\n    theirs: \(Sanitizer.sanitize(theirs[f].map { $0.stringValue ?? $0.description } ?? "(none)", maxCharacters: 200))\n    yours:  \(Sanitizer.sanitize(mine[f].map { $0.stringValue ?? $0.description } ?? "(none)", maxCharacters: 200))")
+                        }
+                        switch Prompt.choose("[e]dit again on top of theirs, [o]verwrite, [c]ancel? ", options: ["e", "o", "c"]) {
+                        case "o":
+                            overwrite = true
+                            continue
+                        case "e":
+                            session = flow.rebase(session, latest: latest, latestRevision: rev, fields: fields, mine: mine)
+                        default:
+                            let url = try? flow.recovery.save(session.text, agentId: a.id, draftId: handle, format: session.format)
+                            CLIOutput.stderr("cancelled; nothing sent. Your text is kept in \(url?.path ?? "?")")
+                            return
+                        }
+                    }
+                    break
+                }
+            }
+        }
+    }
+}
+
+/// Asks a one-letter question on the terminal (or stdin when there is none).
+enum Prompt {
+    static func choose(_ question: String, options: [String]) -> String {
+        FileHandle.standardError.write(Data(question.utf8))
+        guard let line = readLine(strippingNewline: true)?.lowercased().trimmingCharacters(in: .whitespaces) else { return options.last ?? "" }
+        return options.first { line.hasPrefix($0) } ?? options.last ?? ""
+    }
+}
