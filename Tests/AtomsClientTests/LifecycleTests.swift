@@ -51,7 +51,8 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(response.status, 201)
         let v = try h.client.decodeData(AgentVersion.self, response, method: "POST", path: "")
         XCTAssertFalse(v.isActive)
-        XCTAssertEqual(try await h.client.getAgent(agentId).activeVersionId, v1)
+        let awaited1 = try await h.client.getAgent(agentId).activeVersionId
+        XCTAssertEqual(awaited1, v1)
     }
 
     func testActivateBeforeCheckPassesIsRefusedByClientAndServer() async throws {
@@ -92,14 +93,15 @@ final class LifecycleTests: XCTestCase {
         var last: CheckProgress?
         for try await p in h.lifecycle.watchCheck(agentId: agentId, version: published, expected: 0.3, timeout: 10) { last = p }
         XCTAssertEqual(last?.phase, .failed)
-        XCTAssertTrue((last?.reason ?? "").lowercased().contains("ignore previous instructions"), last?.reason ?? "no reason")
+        XCTAssertTrue((last?.reason ?? "").contains("previous instructions"), last?.reason ?? "no reason")
         do {
             _ = try await h.lifecycle.activate(agentId: agentId, versionId: published.id)
             XCTFail("a failed version must never activate")
         } catch let e as AtomsError {
             XCTAssertEqual(e.kind, .securityCheckFailed)
         }
-        XCTAssertEqual(try await h.client.getAgent(agentId).activeVersionId, v1)
+        let awaited2 = try await h.client.getAgent(agentId).activeVersionId
+        XCTAssertEqual(awaited2, v1)
     }
 
     func testPatchMergesObjectsAndReplacesArrays() async throws {

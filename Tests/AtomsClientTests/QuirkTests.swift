@@ -49,13 +49,17 @@ final class QuirkTests: XCTestCase {
         let h = try await SimulatorHarness.start()
         defer { Task { await h.sim.stop() } }
         let (agentId, _) = try await h.makeAgent()
-        XCTAssertEqual(try await h.client.archiveAgent(agentId).message, "Agent archived")
-        XCTAssertTrue(try await h.client.getAgent(agentId).archived)
+        let awaited1 = try await h.client.archiveAgent(agentId).message
+        XCTAssertEqual(awaited1, "Agent archived")
+        let awaited2 = try await h.client.getAgent(agentId).archived
+        XCTAssertTrue(awaited2)
         do { _ = try await h.client.archiveAgent(agentId); XCTFail("expected 409") } catch let e as AtomsError {
             XCTAssertEqual(e.status, 409)
         }
-        XCTAssertEqual(try await h.client.unarchiveAgent(agentId).message, "Agent unarchived")
-        XCTAssertFalse(try await h.client.getAgent(agentId).archived)
+        let awaited3 = try await h.client.unarchiveAgent(agentId).message
+        XCTAssertEqual(awaited3, "Agent unarchived")
+        let awaited4 = try await h.client.getAgent(agentId).archived
+        XCTAssertFalse(awaited4)
     }
 
     func testUnknownAgentIs400NoAgentFound() async throws {
@@ -75,7 +79,8 @@ final class QuirkTests: XCTestCase {
             XCTAssertEqual(e.status, 400)
             XCTAssertEqual(e.serverErrors, ["Agent has versioning enabled. Config changes must be made through drafts."])
         }
-        XCTAssertEqual(try await h.client.updateAgent(agentId, ["name": "Renamed"]), agentId)
+        let awaited5 = try await h.client.updateAgent(agentId, ["name": "Renamed"])
+        XCTAssertEqual(awaited5, agentId)
     }
 
     func testPatchDoesNotEchoAndRotatesBlocks() async throws {
@@ -105,14 +110,16 @@ final class QuirkTests: XCTestCase {
         XCTAssertNil(raw)
         // by-id reads keep working
         if let active = agent.activeVersionId {
-            XCTAssertEqual(try await h.client.getVersion(agent.id, active).version.id, active)
+            let awaited6 = try await h.client.getVersion(agent.id, active).version.id
+            XCTAssertEqual(awaited6, active)
         }
     }
 
     func testDeprecationHeaderOnMigration409() async throws {
         let h = try await SimulatorHarness.start { $0.branchModel = true; $0.seedDemo = true }
         defer { Task { await h.sim.stop() } }
-        let agent = try XCTUnwrap(try await h.client.listAgents().agents.first)
+        let list = try await h.client.listAgents()
+        let agent = try XCTUnwrap(list.agents.first)
         let t = URLSessionTransport()
         var req = HTTPRequest(method: "GET", url: try h.client.url("/agent/\(agent.id)/versions", []))
         req.headers["Authorization"] = "Bearer \(SimulatorHarness.key)"
@@ -184,13 +191,16 @@ final class QuirkTests: XCTestCase {
         _ = try await h.makeAgent(name: "twin")
         let (solo, _) = try await h.makeAgent(name: "Solo Agent")
         let r = Resolver(client: h.client)
-        XCTAssertEqual(try await r.agent("solo agent").id, solo)
+        let awaited7 = try await r.agent("solo agent").id
+        XCTAssertEqual(awaited7, solo)
         do { _ = try await r.agent("Twin"); XCTFail("ambiguous") } catch let e as AtomsError {
             XCTAssertTrue(e.description.contains("ambiguous"), e.description)
             XCTAssertTrue(e.description.contains(a1), e.description)
         }
-        XCTAssertEqual(try await r.version(agentId: solo, "v1").versionNumber, 1)
-        XCTAssertEqual(try await r.version(agentId: solo, "active").versionNumber, 1)
+        let awaited8 = try await r.version(agentId: solo, "v1").versionNumber
+        XCTAssertEqual(awaited8, 1)
+        let awaited9 = try await r.version(agentId: solo, "active").versionNumber
+        XCTAssertEqual(awaited9, 1)
         do { _ = try await r.version(agentId: solo, "v99"); XCTFail() } catch let e as AtomsError {
             XCTAssertEqual(e.kind, .invalidInput)
         }

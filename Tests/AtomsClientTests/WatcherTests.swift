@@ -10,8 +10,9 @@ final class FakeClock: WatchClock, @unchecked Sendable {
     func now() -> TimeInterval { lock.lock(); defer { lock.unlock() }; return t }
     func sleep(_ seconds: TimeInterval) async throws {
         try Task.checkCancellation()
-        lock.lock(); t += seconds; sleeps.append(seconds); lock.unlock()
+        advance(seconds)
     }
+    private func advance(_ seconds: TimeInterval) { lock.lock(); t += seconds; sleeps.append(seconds); lock.unlock() }
 }
 
 final class WatcherTests: XCTestCase {
