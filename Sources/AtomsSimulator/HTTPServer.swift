@@ -42,7 +42,7 @@ enum HTTPServer {
     ) -> some ApplicationProtocol {
         Application(
             responder: responder(api),
-            configuration: .init(address: .hostname(host, port: port), serverName: "atoms-simulator"),
+            configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger())
     }
