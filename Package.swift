@@ -50,7 +50,9 @@ let package = Package(
         .testTarget(name: "AtomsModelsTests", dependencies: ["AtomsModels"]),
         .testTarget(name: "AtomsSimulatorTests", dependencies: ["AtomsSimulator", "AtomsModels"]),
         .testTarget(name: "AtomsClientTests", dependencies: ["AtomsClient", "AtomsSimulator", "AtomsModels"]),
-        .testTarget(name: "TUICoreTests", dependencies: ["TUICore", "AtomsModels"]),
-        .testTarget(name: "CLITests", dependencies: ["AtomsSimulator", "AtomsModels"]),
+        .testTarget(name: "TUICoreTests", dependencies: ["TUICore", "Terminal", "AtomsModels"], exclude: ["Golden"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "E2ETests", dependencies: ["TestSupport"]),
     ]
 )

@@ -33,7 +33,8 @@ extension AppState {
 
     private func drawTooSmall(_ screen: inout Screen) {
         let need = "(need \(Layout.minimum.width)×\(Layout.minimum.height))"
-        var lines = wordWrap("terminal too small \(need)", width: screen.width)
+        let whole = "terminal too small \(need)"
+        var lines = DisplayWidth.of(whole) <= screen.width ? [whole] : wordWrap("terminal too small", width: screen.width) + wordWrap(need, width: screen.width)
         lines += wordWrap("now \(screen.width)×\(screen.height) · q quits", width: screen.width)
         let top = max(0, (screen.height - lines.count) / 2)
         for (i, l) in lines.enumerated() {
@@ -46,8 +47,8 @@ extension AppState {
 
     private func paneTitle(_ pane: Pane, layout: Layout, detail: String) -> String {
         var title = pane.title
-        if layout.tabbed {
-            // Show the panes reachable with Tab: [Versions] drafts
+        if layout.tabbed, layout.panes.last?.pane == pane {
+            // The panes reachable with Tab, on the rightmost visible pane: "Versions ⇥ drafts".
             let hidden = Pane.lists.filter { p in !layout.panes.contains { $0.pane == p } }
             if !hidden.isEmpty { title += " ⇥ " + hidden.map { $0.title.lowercased() }.joined(separator: " ") }
         }
@@ -143,9 +144,9 @@ extension AppState {
         drawFrame(&screen, rect, pane: .versions, title: paneTitle(.versions, layout: layout, detail: count))
         let iw = rect.width - 2
         let showWho = iw >= 50, wordBadge = iw >= 40, showAge = iw >= 26
-        let fixed = 2 + 5 + 2 + (wordBadge ? 8 : 2) + (showWho ? 13 : 0) + (showAge ? 5 : 0)
+        let fixed = 2 + 5 + 3 + (wordBadge ? 8 : 2) + (showWho ? 13 : 0) + (showAge ? 5 : 0)
         let labelW = max(1, iw - fixed)
-        var header = "  " + DisplayWidth.pad("#", to: 5, alignRight: true) + "  " + DisplayWidth.pad("Label", to: labelW)
+        var header = "  " + DisplayWidth.pad("#", to: 5, alignRight: true) + "   " + DisplayWidth.pad("Label", to: labelW)
         header += wordBadge ? DisplayWidth.pad("Check", to: 8) : DisplayWidth.pad("✓", to: 2)
         if showWho { header += DisplayWidth.pad("Publisher", to: 13) }
         if showAge { header += DisplayWidth.pad("Age", to: 5, alignRight: true) }
@@ -163,7 +164,7 @@ extension AppState {
             let marked = markSource == .version(v.id)
             var cells: [(String, Style)] = [(isActive ? "● " : (marked ? "◆ " : "  "), isActive ? .active : .pinned)]
             cells.append((DisplayWidth.pad(v.displayNumber, to: 5, alignRight: true), .bold))
-            cells.append((v.isPinned ? " ★" : "  ", .pinned))
+            cells.append((v.isPinned ? " ★ " : "   ", .pinned))
             cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.label ?? "", maxCharacters: 400), to: labelW), .normal))
             let (badge, style) = AppState.badge(v.securityCheck?.status, word: wordBadge)
             cells.append((DisplayWidth.pad(badge, to: wordBadge ? 8 : 2), style))
@@ -304,7 +305,7 @@ extension AppState {
         let lines = helpLines()
         let keyW = (lines.map { DisplayWidth.of($0.keys) }.max() ?? 4) + 2
         let r = dialogRect(screen, width: 78, height: lines.count + 4)
-        drawDialog(&screen, r, title: "Help — keys (Esc closes)")
+        drawDialog(&screen, r, title: "Help — keys (j/k scroll, Esc closes)")
         let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
         guard inner.width > 4, inner.height > 0 else { return }
         var y = inner.y
@@ -315,7 +316,7 @@ extension AppState {
             screen.put(l.keys, x: inner.x, y: y, maxWidth: keyW, style: l.disabled == nil ? .legendKey : .legendDisabled)
             var text = l.help
             if let why = l.disabled { text += " — disabled: " + why }
-            for piece in DisplayWidth.wrap(text, width: max(1, inner.width - keyW)) {
+            for piece in wordWrap(text, width: max(1, inner.width - keyW)) {
                 guard y < inner.y + inner.height - 1 else { break }
                 screen.put(piece, x: inner.x + keyW, y: y, maxWidth: inner.width - keyW, style: style)
                 y += 1

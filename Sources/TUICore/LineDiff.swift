@@ -31,8 +31,8 @@ public enum LineDiff {
             var i = 0, j = 0
             while i < n || j < m {
                 if i < n, j < m, a[i] == b[j] { out.append(.same(a[i])); i += 1; j += 1 }
-                else if j < m, i == n || t[i][j + 1] >= t[i + 1][j] { out.append(.added(b[j])); j += 1 }
-                else { out.append(.removed(a[i])); i += 1 }
+                else if i < n, j == m || t[i + 1][j] >= t[i][j + 1] { out.append(.removed(a[i])); i += 1 }
+                else { out.append(.added(b[j])); j += 1 }
             }
         }
         out += old[(old.count - suffix)...].map { .same($0) }

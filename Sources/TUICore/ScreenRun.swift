@@ -35,8 +35,8 @@ extension Screen {
                 if !changed { x += 1; continue }
                 // Start a run; a continuation cell belongs to the wide character on its left.
                 var start = x
-                if cells[start].isContinuation, start > 0 { start -= 1 }
-                let style = cells[start].style
+                if cells[y * width + start].isContinuation, start > 0 { start -= 1 }
+                let style = cells[y * width + start].style
                 var text = ""
                 var end = start
                 while end < width {
