@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `atoms-tui` binary against `atoms-tui sim serve` and checks stdout, stderr and exit codes.

@@ -4,16 +4,26 @@ import Glibc
 #endif
 
 /// Runs the built binary with posix_spawn (never Foundation.Process), output to temp files.
-struct ChildProcess {
-    let pid: pid_t
-    let stdoutPath: String
-    let stderrPath: String
+/// A child process of the tests (the built binary, tmux).
+public struct ChildProcess {
+    public let pid: pid_t
+    public let stdoutPath: String
+    public let stderrPath: String
 
-    static var binary: String {
+    /// The built `atoms-tui` next to the test bundle.
+    public static var binary: String {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("atoms-tui").path
     }
 
-    static func spawn(_ args: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+    /// Runs the binary with `args`; `environment` overrides (XDG dirs are private temp dirs).
+    public static func spawn(_ args: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        try spawn(executable: binary, args, environment: environment)
+    }
+
+    /// Runs any executable (found through PATH when not absolute).
+    public static func spawn(executable: String, _ args: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        let binary = executable.hasPrefix("/") ? executable : (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+            .split(separator: ":").map { "\($0)/\(executable)" }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? executable
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let out = dir.appendingPathComponent("stdout").path, err = dir.appendingPathComponent("stderr").path
@@ -49,11 +59,11 @@ struct ChildProcess {
         return ChildProcess(pid: pid, stdoutPath: out, stderrPath: err)
     }
 
-    var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
-    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    public var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
     /// Waits for exit (with a deadline, then SIGKILL) and returns the exit code.
-    func wait(timeout: TimeInterval = 60) -> Int32 {
+    public func wait(timeout: TimeInterval = 60) -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0
         while true {
@@ -66,15 +76,16 @@ struct ChildProcess {
         return -(status & 0x7f)
     }
 
-    func terminate() {
+    public func terminate() {
         kill(pid, SIGTERM)
         _ = wait(timeout: 5)
     }
 }
 
 /// One finished CLI run.
-struct CLIResult {
-    var code: Int32
-    var stdout: String
-    var stderr: String
+public struct CLIResult {
+    public var code: Int32
+    public var stdout: String
+    public var stderr: String
+    public init(code: Int32, stdout: String, stderr: String) { self.code = code; self.stdout = stdout; self.stderr = stderr }
 }

@@ -1,0 +1,87 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private tmux server running one command, for real-terminal end-to-end tests. Waits poll the
+/// screen every 25 ms up to a deadline; no fixed sleeps.
+public final class TmuxSession {
+    public let socket: String
+    public let workDir: URL
+
+    /// Starts `command` (a shell command line) in a detached session of `width`×`height`.
+    public init(width: Int, height: Int, command: String, environment: [String: String] = [:]) throws {
+        workDir = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: workDir, withIntermediateDirectories: true)
+        socket = workDir.appendingPathComponent("tmux.sock").path
+        var args = ["-S", socket, "-f", "/dev/null", "new-session", "-d", "-s", "app", "-x", String(width), "-y", String(height)]
+        var env = ["LANG": "C.UTF-8", "TERM": "xterm-256color"]
+        for (k, v) in environment { env[k] = v }
+        for (k, v) in env.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(k)=\(v)"] }
+        args.append(command)
+        let rc = try Self.tmux(args)
+        if rc.code != 0 { throw NSError(domain: "tmux", code: Int(rc.code), userInfo: [NSLocalizedDescriptionKey: "tmux new-session failed: \(rc.stderr)"]) }
+    }
+
+    deinit { kill() }
+
+    @discardableResult
+    static func tmux(_ args: [String]) throws -> CLIResult {
+        let p = try ChildProcess.spawn(executable: "tmux", args)
+        let code = p.wait(timeout: 10)
+        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+    }
+
+    /// Sends tmux key names (`Down`, `Enter`, `C-c`, `q`).
+    public func send(_ keys: String...) {
+        _ = try? Self.tmux(["-S", socket, "send-keys", "-t", "app"] + keys)
+    }
+
+    /// Types literal text.
+    public func type(_ text: String) {
+        _ = try? Self.tmux(["-S", socket, "send-keys", "-t", "app", "-l", text])
+    }
+
+    /// The screen as text (`colors`: with SGR escapes).
+    public func capture(colors: Bool = false) -> String {
+        (try? Self.tmux(["-S", socket, "capture-pane", "-t", "app", "-p"] + (colors ? ["-e"] : [])))?.stdout ?? ""
+    }
+
+    /// Resizes the window.
+    public func resize(width: Int, height: Int) {
+        _ = try? Self.tmux(["-S", socket, "resize-window", "-t", "app", "-x", String(width), "-y", String(height)])
+    }
+
+    /// Waits until the screen satisfies `predicate`; returns it, or throws with the last screen.
+    @discardableResult
+    public func waitFor(_ what: String, timeout: TimeInterval = 15, _ predicate: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < deadline {
+            screen = capture()
+            if predicate(screen) { return screen }
+            usleep(25_000)
+        }
+        throw NSError(domain: "e2e", code: 1, userInfo: [NSLocalizedDescriptionKey: "timed out waiting for \(what); screen was:\n\(screen)"])
+    }
+
+    /// Waits until the screen contains `text`.
+    @discardableResult
+    public func waitFor(text: String, timeout: TimeInterval = 15) throws -> String {
+        try waitFor("'\(text)'", timeout: timeout) { $0.contains(text) }
+    }
+
+    /// The pid of the pane shell's first child (the program under test).
+    public func foregroundChildPID() -> pid_t? {
+        guard let out = try? Self.tmux(["-S", socket, "display-message", "-p", "-t", "app", "#{pane_pid}"]),
+              let shell = Int32(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        let text = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").compactMap { Int32($0) }.first
+    }
+
+    /// Ends the server and removes its files.
+    public func kill() {
+        _ = try? Self.tmux(["-S", socket, "kill-server"])
+        unlink(socket)
+    }
+}
