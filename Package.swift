@@ -47,6 +47,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // In-process TUI benchmarks (scripts/bench.py runs it in release).
+        .executableTarget(name: "atoms-bench", dependencies: ["TUICore", "AtomsModels"]),
         .testTarget(name: "AtomsModelsTests", dependencies: ["AtomsModels"]),
         .testTarget(name: "AtomsSimulatorTests", dependencies: ["AtomsSimulator", "AtomsModels"]),
         .testTarget(name: "AtomsClientTests", dependencies: ["AtomsClient", "AtomsSimulator", "AtomsModels"]),

@@ -34,6 +34,10 @@ public struct SimulatorOptions: Sendable {
     public var seedDemo: Bool = false
     /// Seed for ids, faults and jitter.
     public var seed: UInt64 = 1
+    /// Benchmarks and load tests: synthetic agents added when the database has no agent yet.
+    public var scaleAgents: Int = 0
+    /// Published versions per synthetic agent.
+    public var scaleVersions: Int = 10
 
     /// The default deny-list: an instruction-override phrase, a secret-key-like token and a
     /// 16-digit card-like number.

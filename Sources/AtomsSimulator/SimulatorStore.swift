@@ -20,7 +20,9 @@ public final class SimulatorStore: Sendable {
         self.settings = Locked(options)
         self.denyList = Locked(try Self.compile(options.denyPatterns))
         self.database = try SimulatorDatabase(path: options.dbPath)
+        let wasEmpty = try database.queue.read { try SimulatorDatabase.agentCount($0) } == 0
         if options.seedDemo { try seedDemoIfEmpty() }
+        if wasEmpty && options.scaleAgents > 0 { try populateScale(agents: options.scaleAgents, versionsPerAgent: options.scaleVersions) }
     }
 
     /// The options in force.

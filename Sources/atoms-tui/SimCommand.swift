@@ -23,6 +23,8 @@ struct SimCommand: AsyncParsableCommand {
         @Option(name: .customLong("branch-model"), help: "on: v1 writes and lists answer 409 versioning_v2_migration_required.") var branchModel: String = "off"
         @Flag(name: .customLong("seed-demo"), help: "Seed the demo agents when the database is empty.") var seedDemo = false
         @Option(help: "Seed for the demo data and fault injection.") var seed: UInt64 = 1
+        @Option(name: .customLong("scale-agents"), help: "Add this many synthetic agents when the database is empty (benchmarks).") var scaleAgents = 0
+        @Option(name: .customLong("scale-versions"), help: "Published versions per synthetic agent.") var scaleVersions = 10
 
         func validate() throws {
             guard ["on", "off"].contains(branchModel) else { throw ValidationError("--branch-model takes on or off") }
@@ -47,6 +49,8 @@ struct SimCommand: AsyncParsableCommand {
             o.branchModel = branchModel == "on"
             o.seedDemo = seedDemo
             o.seed = seed
+            o.scaleAgents = scaleAgents
+            o.scaleVersions = scaleVersions
             try await SimulatorServer.run(o)
         }
     }
