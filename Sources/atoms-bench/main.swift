@@ -41,18 +41,8 @@ func version(_ agentId: String, _ n: Int, total: Int) -> AgentVersion {
     return v
 }
 
-/// Drives the state with messages only (as the Runtime does) and times each Down key.
-func benchList(agents agentCount: Int, versions versionCount: Int, moves: Int, size: Size) -> Figures {
-    var state = AppState(isDemo: true, apiGeneration: "v1", accountLabel: "bench", now: epoch, size: size)
-    _ = update(&state, .resized(width: size.width, height: size.height))
-    _ = update(&state, .started)
-    let agents = (0..<agentCount).map(agent)
-    _ = update(&state, .agentsLoaded(page: 1, search: nil, list: AgentList(agents: agents, total: agentCount, totalPages: 1, hasMore: false)))
-    let a = agents[0].id
-    let versions = (1...versionCount).reversed().map { version(a, $0, total: versionCount) }
-    _ = update(&state, .versionsLoaded(agentId: a, skip: 0, list: VersionList(versions: versions, total: versionCount)))
-    _ = update(&state, .draftsLoaded(agentId: a, drafts: []))
-    _ = update(&state, .keyPressed(.tab))   // focus the versions pane
+/// Presses Down `moves` times, timing update + render + screen diff for each press.
+func pressDown(_ state: inout AppState, size: Size, moves: Int, scenario: String, rows: Int) -> Figures {
     var previous = render(state, size)
     var samples: [Double] = []
     var changedRows = 0, bytes = 0
@@ -67,9 +57,24 @@ func benchList(agents agentCount: Int, versions versionCount: Int, moves: Int, s
         bytes += runs.reduce(0) { $0 + $1.text.utf8.count }
         previous = screen
     }
-    return Figures(scenario: "versions list, cursor down", rows: versionCount, moves: moves, p50Micros: percentile(samples, 0.5),
+    return Figures(scenario: scenario, rows: rows, moves: moves, p50Micros: percentile(samples, 0.5),
                    p99Micros: percentile(samples, 0.99), maxMicros: samples.max() ?? 0,
                    changedRowsPerMove: Double(changedRows) / Double(moves), textBytesPerMove: Double(bytes) / Double(moves))
+}
+
+/// Drives the state with messages only (as the Runtime does) and times each Down key.
+func benchList(agents agentCount: Int, versions versionCount: Int, moves: Int, size: Size) -> Figures {
+    var state = AppState(isDemo: true, apiGeneration: "v1", accountLabel: "bench", now: epoch, size: size)
+    _ = update(&state, .resized(width: size.width, height: size.height))
+    _ = update(&state, .started)
+    let agents = (0..<agentCount).map(agent)
+    _ = update(&state, .agentsLoaded(page: 1, search: nil, list: AgentList(agents: agents, total: agentCount, totalPages: 1, hasMore: false)))
+    let a = agents[0].id
+    let versions = (1...versionCount).reversed().map { version(a, $0, total: versionCount) }
+    _ = update(&state, .versionsLoaded(agentId: a, skip: 0, list: VersionList(versions: versions, total: versionCount)))
+    _ = update(&state, .draftsLoaded(agentId: a, drafts: []))
+    _ = update(&state, .keyPressed(.tab))   // focus the versions pane
+    return pressDown(&state, size: size, moves: moves, scenario: "versions list, cursor down", rows: versionCount)
 }
 
 /// A diff whose prompt has `lines` lines, every third changed; scrolls it line by line.
@@ -92,28 +97,13 @@ func benchDiff(lines: Int, moves: Int, size: Size) -> Figures {
     let new = (0..<lines).map { $0 % 3 == 0 ? "Line \($0): the agent explains delivery windows, refunds and exchanges." : "Line \($0): the agent explains delivery windows and refund rules." }.joined(separator: "\n")
     let diff = ConfigMapping.diff(from: ["singlePromptConfig": ["prompt": .string(old)]], to: ["singlePromptConfig": ["prompt": .string(new)]])
     _ = update(&state, .diffLoaded(agentId: agentId, from: from, to: to, diff: diff))
-    var previous = render(state, size)
-    var samples: [Double] = []
-    var changedRows = 0, bytes = 0
-    for _ in 0..<moves {
-        let t0 = now()
-        _ = update(&state, .keyPressed(.down))
-        let screen = render(state, size)
-        let runs = screen.changes(from: previous)
-        let t1 = now()
-        samples.append(Double(t1 - t0) / 1000)
-        changedRows += Set(runs.map(\.y)).count
-        bytes += runs.reduce(0) { $0 + $1.text.utf8.count }
-        previous = screen
-    }
-    return Figures(scenario: "prompt diff, scroll down", rows: lines, moves: moves, p50Micros: percentile(samples, 0.5),
-                   p99Micros: percentile(samples, 0.99), maxMicros: samples.max() ?? 0,
-                   changedRowsPerMove: Double(changedRows) / Double(moves), textBytesPerMove: Double(bytes) / Double(moves))
+    state.focus = .detail   // as after Tab into the detail area: Down scrolls the diff
+    return pressDown(&state, size: size, moves: moves, scenario: "prompt diff, scroll down", rows: lines)
 }
 
 let size = Size(width: 120, height: 32)
 let enc = JSONEncoder()
 enc.outputFormatting = [.sortedKeys]
 func emit(_ f: Figures) { print(String(decoding: try! enc.encode(f), as: UTF8.self)) }
-for n in [10, 100, 1_000, 10_000] { emit(benchList(agents: min(n, 1_000), versions: n, moves: min(n - 1, 2_000))) }
+for n in [10, 100, 1_000, 10_000] { emit(benchList(agents: min(n, 1_000), versions: n, moves: min(n - 1, 2_000), size: size)) }
 emit(benchDiff(lines: 5_000, moves: 2_000, size: size))
