@@ -129,7 +129,7 @@ final class SimulatorAPI: Sendable {
                     sourceVersionId: body["sourceVersionId"]?.stringValue, sourceDraftId: body["sourceDraftId"]?.stringValue,
                     draftName: body["draftName"]?.stringValue)), status: 201)
             case ("GET", ["drafts"]):
-                try preflight(agentId, gated: true, write: false)
+                try preflight(agentId, gated: true, write: false, malformedIdIsNotFound: true)
                 return Self.ok(try store.drafts(agentId: agentId))
             case ("GET", let r) where r.count == 2 && r[0] == "drafts":
                 try preflight(agentId, gated: false, write: false)
@@ -142,7 +142,7 @@ final class SimulatorAPI: Sendable {
                 return Self.ok(try store.renameDraft(agentId: agentId, draftId: r[1],
                                                      RenameDraftRequest(draftName: nameValue.stringValue ?? "")))
             case ("DELETE", let r) where r.count == 2 && r[0] == "drafts":
-                try preflight(agentId, gated: true, write: true)
+                try preflight(agentId, gated: true, write: true, malformedIdIsNotFound: true)
                 try store.discardDraft(agentId: agentId, draftId: r[1])
                 return Self.ok(JSONValue.null)
             case ("PATCH", let r) where r.count == 3 && r[0] == "drafts" && r[2] == "config":
@@ -197,10 +197,14 @@ final class SimulatorAPI: Sendable {
     }
 
     /// Checks that come before the body is read: branch-model gating, the freeze, the agent id format.
-    private func preflight(_ agentId: String, gated: Bool, write: Bool) throws {
+    /// A malformed agent id is a 400, except on operations whose spec declares no 400 (list and
+    /// discard drafts), where it is the 404 "Agent not found" they do declare.
+    private func preflight(_ agentId: String, gated: Bool, write: Bool, malformedIdIsNotFound: Bool = false) throws {
         if gated { try store.requireV1() }
         if write { try store.requireNotFrozen() }
-        guard ObjectID.isValid(agentId) else { throw SimulatorError.badRequest("Invalid id format") }
+        guard ObjectID.isValid(agentId) else {
+            throw malformedIdIsNotFound ? SimulatorError.agentNotFound : SimulatorError.badRequest("Invalid id format")
+        }
     }
 
     // MARK: Parsing

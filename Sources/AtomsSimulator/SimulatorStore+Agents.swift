@@ -153,19 +153,20 @@ extension SimulatorStore {
 
     /// `GET /agent/{id}`: the agent with `_resolvedConfig` from the active version, or from a draft
     /// (`draftId`, `_configSource: "draft"`) or a version (`versionId`, `_configSource: "version"`).
-    /// An unknown agent is `400 ["No agent found"]`.
+    /// An unknown agent is `400 ["No agent found"]`; so is an unknown `draftId` or `versionId`
+    /// (the operation declares no 404: the spec uses 400 for "not found" here).
     public func agent(id: String, draftId: String? = nil, versionId: String? = nil) throws -> Agent {
         try write { db, now in
             guard let a = try SimulatorDatabase.agent(db, id) else { throw SimulatorError.badRequest("No agent found") }
             if let draftId {
                 guard let d = try SimulatorDatabase.draft(db, agentId: id, draftId: draftId) else {
-                    throw SimulatorError.notFound("Draft not found")
+                    throw SimulatorError.badRequest("No draft found")
                 }
                 return try agentDTO(db, a, config: d.config, source: "draft")
             }
             if let versionId {
                 guard let v = try SimulatorDatabase.version(db, versionId), v.row.agent == id, !v.isDraft else {
-                    throw SimulatorError.notFound("Version not found")
+                    throw SimulatorError.badRequest("No version found")
                 }
                 return try agentDTO(db, a, config: v.config, source: "version")
             }
@@ -197,13 +198,14 @@ extension SimulatorStore {
         dto.updatedAt = a.updatedAt
         dto.totalCalls = a.totalCalls
         if let config {
-            var resolved = ConfigMapping.resolved(fromRequestDocument: config)
-            if resolved["workflowGraph"] == nil { resolved["workflowGraph"] = .null }
+            // `workflowGraph` is typed `object` (not nullable) in the spec: a single-prompt agent has none,
+            // so the key is left out rather than sent as null.
+            let resolved = ConfigMapping.resolved(fromRequestDocument: config)
             dto.resolvedConfig = resolved
             dto.configSource = source
-            dto.otherFields["_versionedWorkflow"] = [
-                "prompt": resolved["prompt"] ?? .null, "tools": resolved["tools"] ?? [], "workflowGraph": .null,
-            ]
+            var versioned: ConfigDocument = ["prompt": resolved["prompt"] ?? "", "tools": resolved["tools"] ?? []]
+            if let graph = resolved["workflowGraph"], !graph.isNull { versioned["workflowGraph"] = graph }
+            dto.otherFields["_versionedWorkflow"] = .object(versioned)
         }
         return dto
     }

@@ -82,7 +82,7 @@ class Waiver:
     reason: str
     op: str = "*"
     status: int | None = None
-    field: str | None = None
+    field: str | list[str] | None = None
     used: int = 0
 
     def matches(self, f: Finding) -> bool:
@@ -92,8 +92,10 @@ class Waiver:
             return False
         if self.status is not None and self.status != f.status:
             return False
-        if self.field is not None and not fnmatch.fnmatchcase(f.field, self.field):
-            return False
+        if self.field is not None:
+            patterns = self.field if isinstance(self.field, list) else [self.field]
+            if not any(fnmatch.fnmatchcase(f.field, p) for p in patterns):
+                return False
         return True
 
 

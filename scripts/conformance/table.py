@@ -345,3 +345,12 @@ ROWS: list[Row] = [
     Row("GET /agent", "fault injection: 500 / 503 / slow", (200, 500, 503), server="faults", repeat=5,
         require=500, group="agent"),
 ]
+
+# Operations the simulator deliberately does not serve (known-deviations.yaml, kind not-simulated):
+# they must keep answering Express's 404 page, or the waiver is stale.
+ROWS += [
+    Row(None, "v1 draft test-call is not simulated", 404, path=f"{A}/drafts/{{draft}}/test-call",
+        method_override="POST", html404=True, body={"mode": "chat"}),
+    Row(None, "v1 version test-call is not simulated", 404, path=f"{A}/versions/{{version1}}/test-call",
+        method_override="POST", html404=True, body={"mode": "chat"}),
+]
