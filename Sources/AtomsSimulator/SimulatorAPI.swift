@@ -101,6 +101,7 @@ final class SimulatorAPI: Sendable {
         let s = Array(segs.dropFirst())
 
         do {
+            if let v2 = try routeBranches(method: method, segments: s, query: q, body: req.body) { return v2 }
             switch (method, s.count) {
             case ("GET", 0):
                 return Self.ok(try store.listAgents(try Self.agentQuery(q)))

@@ -59,6 +59,7 @@ struct SimulatorDatabase: Sendable {
                 );
                 """)
         }
+        m.registerMigration("v2-branches") { db in try createBranchTables(db) }
         return m
     }
 

@@ -30,6 +30,9 @@ public struct SimulatorOptions: Sendable {
     /// The account is on the v2 branch model: the v1 write and list endpoints answer
     /// `409 versioning_v2_migration_required` with `Deprecation: true`.
     public var branchModel: Bool = false
+    /// Under the branch model, answer `expectedRevision` conflicts with the lean body the production
+    /// API sends (`errors: ["section.field"]` only) instead of the rich `data.conflict` body.
+    public var leanConflicts: Bool = false
     /// Populate the deterministic demo data when the database is empty.
     public var seedDemo: Bool = false
     /// Seed for ids, faults and jitter.
