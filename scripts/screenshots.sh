@@ -4,7 +4,7 @@
 # Usage: scripts/screenshots.sh            (builds the binary if needed, writes screenshots/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for tool in Xvfb xterm xdotool import xdpyinfo; do
+for tool in Xvfb xterm xdotool import xdpyinfo tmux; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install xvfb xterm imagemagick xdotool x11-utils fonts-dejavu-core fonts-noto-cjk" >&2; exit 1; }
 done
 swift build --product atoms-tui >/dev/null
@@ -19,30 +19,37 @@ XVFB_PID=$!
 export DISPLAY=$DISPLAY_NUM LANG=C.UTF-8
 for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.05; done
 
-# shot NAME GEOMETRY KEYS... : start the demo on a fresh copy of the seeded database, send keys, capture.
+# shot NAME COLSxROWS KEYS... : the demo (fresh seeded database) runs in a private tmux server; xterm
+# shows it; keys go in through tmux (reliable, unlike synthetic X events); ImageMagick captures the window.
 shot() {
   local name=$1 geometry=$2; shift 2
-  local data="$WORK/$name"
+  local cols=${geometry%x*} rows=${geometry#*x}
+  local data="$WORK/$name" sock="$WORK/$name.sock"
   mkdir -p "$data"
+  tmux -S "$sock" -f /dev/null new-session -d -s shot -x "$cols" -y "$rows" \
+       -e XDG_DATA_HOME="$data" -e XDG_STATE_HOME="$data/state" -e SMALLEST_API_KEY= -e LANG=C.UTF-8 "$BIN"
+  tmux -S "$sock" set -g status off
   xterm -fa 'DejaVu Sans Mono' -fs 11 -bg '#1e1e2e' -fg '#d8d8e0' -geometry "$geometry" -title "atoms-$name" \
         -xrm 'XTerm*cursorBlink: false' -xrm 'XTerm*forceBoxChars: true' -xrm 'XTerm*termName: xterm-256color' \
-        -e env XDG_DATA_HOME="$data" XDG_STATE_HOME="$data/state" SMALLEST_API_KEY= "$BIN" &
+        -e tmux -S "$sock" attach -t shot &
   local pid=$!
   local wid=""
   for _ in $(seq 100); do wid=$(xdotool search --name "atoms-$name" 2>/dev/null | head -1 || true); [ -n "$wid" ] && break; sleep 0.05; done
-  sleep 1.5
-  for key in "$@"; do
-    if [[ $key == sleep:* ]]; then sleep "${key#sleep:}"; elif [[ $key == type:* ]]; then xdotool type --window "$wid" --delay 30 "${key#type:}"; else xdotool key --window "$wid" "$key"; fi
-    sleep 0.25
-  done
+  for _ in $(seq 100); do tmux -S "$sock" capture-pane -p -t shot | grep -q "Launch Line" && break; sleep 0.05; done
   sleep 0.8
+  for key in "$@"; do
+    if [[ $key == sleep:* ]]; then sleep "${key#sleep:}"; elif [[ $key == type:* ]]; then tmux -S "$sock" send-keys -t shot -l "${key#type:}"; else tmux -S "$sock" send-keys -t shot "$key"; fi
+    sleep 0.3
+  done
+  sleep 1
   import -window "$wid" "$OUT/$name.png"
+  tmux -S "$sock" kill-server 2>/dev/null || true
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   echo "wrote screenshots/$name.png"
 }
 
-shot main 140x40 Down Down Down Down Down
-shot diff 140x40 Down Down Down Down Down Tab d sleep:0.5
-shot help 140x40 question
-shot confirm 140x40 Tab Down a
+shot main 140x40 j j j j j Tab
+shot diff 140x40 j j j j j Tab j j d sleep:1
+shot help 140x40 ?
+shot confirm 140x40 j j j j j Tab j j a
