@@ -72,7 +72,8 @@ class Finding:
 
     def line(self) -> str:
         where = f" {self.field}" if self.field else ""
-        return f"{self.kind}: {self.op} → {self.status}{where}: {self.message}"
+        msg = self.message if len(self.message) < 400 else self.message[:200] + " … " + self.message[-160:]
+        return f"{self.kind}: {self.op} → {self.status}{where}: {msg}"
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Waiver:
     op: str = "*"
     status: int | None = None
     field: str | list[str] | None = None
+    message: str | None = None
     used: int = 0
 
     def matches(self, f: Finding) -> bool:
@@ -96,6 +98,8 @@ class Waiver:
             patterns = self.field if isinstance(self.field, list) else [self.field]
             if not any(fnmatch.fnmatchcase(f.field, p) for p in patterns):
                 return False
+        if self.message is not None and not fnmatch.fnmatchcase(f.message, self.message):
+            return False
         return True
 
 
@@ -111,7 +115,7 @@ def load_waivers(path: str) -> tuple[list[Waiver], list[dict[str, Any]]]:
             notes.append(entry)
             continue
         waivers.append(Waiver(id=entry["id"], kind=entry["kind"], reason=reason, op=entry.get("op", "*"),
-                              status=entry.get("status"), field=entry.get("field")))
+                              status=entry.get("status"), field=entry.get("field"), message=entry.get("message")))
     return waivers, notes
 
 
@@ -211,8 +215,7 @@ class Checker:
     def _validate(self, schema: Any, body: Any, add, note: str = "") -> None:
         validator = self.spec.validator(schema)
         for err in sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path)):
-            msg = err.message if len(err.message) < 240 else err.message[:240] + "…"
-            add("schema", (msg + (" " + note if note else "")), dotted(err.absolute_path) or "(body)")
+            add("schema", err.message + (" " + note if note else ""), dotted(err.absolute_path) or "(body)")
         for p in undeclared_fields(self.spec, body, schema):
             add("fields", "member not declared by the schema" + (" " + note if note else ""), p)
 

@@ -171,11 +171,18 @@ def undeclared_fields(spec: Spec, instance: Any, schema: Any, path: str = "") ->
         return _walk_object(spec, instance, merged_props, open_object, path)
     for comb in ("oneOf", "anyOf"):
         if comb in schema:
+            # The branch that explains the instance best: valid, then fewest undeclared members.
+            best: list[str] | None = None
+            best_valid = False
             for branch in schema[comb]:
                 b = spec.resolve(branch)
-                if isinstance(b, dict) and _type_matches(b, instance):
-                    return undeclared_fields(spec, instance, b, path)
-            return []
+                if not (isinstance(b, dict) and _type_matches(b, instance)):
+                    continue
+                valid = spec.validator(branch).is_valid(instance)
+                extra = undeclared_fields(spec, instance, b, path)
+                if best is None or (valid, -len(extra)) > (best_valid, -len(best)):
+                    best, best_valid = extra, valid
+            return best or []
     if isinstance(instance, list):
         items = schema.get("items")
         out: list[str] = []
