@@ -130,6 +130,21 @@ final class SpecExampleDecodingTests: XCTestCase {
         XCTAssertTrue(failures.isEmpty, "\(failures.count) of \(tried) spec examples failed:\n" + failures.joined(separator: "\n"))
     }
 
+    /// Shapes recorded from the live API that the spec does not document decode too: the list
+    /// envelope without `total` ([PROBE] get-agents) and the publish row with `__v`, `promptScore`,
+    /// `securityCheck` and explicit nulls ([COMMIT 140bad0b]).
+    func testLiveShapesOutsideTheSpecDecode() async throws {
+        let list = #"{"status":true,"data":{"agents":[{"_id":"6a29d8599888893af30c31b6","name":"A","isLocked":false}],"hasMore":false,"isSearchResults":false,"totalCount":1,"totalPages":1}}"#
+        let page = try await client(StubTransport(status: 200, body: Data(list.utf8))).listAgents()
+        XCTAssertEqual(page.count, 1)
+        XCTAssertEqual(page.agents.first?.id, "6a29d8599888893af30c31b6")
+        let published = #"{"status":true,"data":{"agent":"6a29d8599888893af30c31b6","status":"published","versionNumber":2,"label":"x","draftId":"6a2b95789b6aa6c1e9d64be0","draftName":"d","draftRevision":3,"sourceVersionId":"6a2b95789b6aa6c1e9d64be1","blocks":{"llm":"6a2b95789b6aa6c1e9d64be2"},"workflowType":"single_prompt","parentVersion":null,"isActive":false,"activatedBy":null,"activatedAt":null,"securityCheck":{"status":"pending","reason":null,"triggeredAt":"2026-06-11T10:00:00.000Z","completedAt":null},"promptScore":null,"_id":"6a2b95789b6aa6c1e9d64be6","createdAt":"2026-06-11T10:00:00.000Z","updatedAt":"2026-06-11T10:00:00.000Z","__v":0}}"#
+        let v = try await client(StubTransport(status: 201, body: Data(published.utf8))).publishDraft(Self.agent, Self.draft, label: "x", description: nil)
+        XCTAssertEqual(v.id, "6a2b95789b6aa6c1e9d64be6")
+        XCTAssertFalse(v.isActive)
+        XCTAssertEqual(v.securityCheck?.status, .pending)
+    }
+
     /// The documented success examples decode into values that carry the documented fields.
     func testDocumentedValuesSurviveDecoding() async throws {
         let spec = try SpecDocument()
