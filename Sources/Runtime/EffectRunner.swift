@@ -19,7 +19,7 @@ final class EffectRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var tasks: [String: (id: Int, task: Task<Void, Never>)] = [:]
     private var counter = 0
-    private var lifecycle: Lifecycle?
+    private var services: RuntimeServices?
     private var pending: [Effect] = []
 
     init(inbox: Inbox) { self.inbox = inbox }
@@ -27,12 +27,20 @@ final class EffectRunner: @unchecked Sendable {
     /// Sets the client once it is ready (the demo simulator starts after the first frame); effects
     /// asked for before that run now.
     func connect(_ lifecycle: Lifecycle) {
+        let services = RuntimeServices(lifecycle: lifecycle)
         lock.lock()
-        self.lifecycle = lifecycle
+        self.services = services
         let queued = pending
         pending = []
         lock.unlock()
         queued.forEach(run)
+    }
+
+    /// The services, once connected (nil before).
+    var connected: RuntimeServices? {
+        lock.lock()
+        defer { lock.unlock() }
+        return services
     }
 
     /// Cancels every running task.
@@ -54,7 +62,7 @@ final class EffectRunner: @unchecked Sendable {
             return
         }
         lock.lock()
-        guard let lifecycle else {
+        guard let services else {
             pending.removeAll { $0.key == effect.key && !effect.isWrite }
             pending.append(effect)
             lock.unlock()
@@ -68,7 +76,7 @@ final class EffectRunner: @unchecked Sendable {
         let task = Task.detached { [weak self] in
             let msg: Msg?
             do {
-                msg = try await EffectRunner.perform(effect, lifecycle)
+                msg = try await EffectRunner.perform(effect, services)
             } catch is CancellationError {
                 msg = nil
             } catch {
@@ -94,7 +102,8 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     /// One effect against the client. Every result is a fact for `update`.
-    static func perform(_ effect: Effect, _ lifecycle: Lifecycle) async throws -> Msg? {
+    static func perform(_ effect: Effect, _ services: RuntimeServices) async throws -> Msg? {
+        let lifecycle = services.lifecycle
         let client = lifecycle.client
         switch effect {
         case .loadAgents(let page, let pageSize, let search):
@@ -127,9 +136,59 @@ final class EffectRunner: @unchecked Sendable {
             let outcome = try await lifecycle.activate(agentId: agentId, versionId: versionId)
             return .activated(agentId: agentId, versionId: versionId,
                               verified: outcome.agent.activeVersionId == versionId || outcome.agent.versionId == versionId)
-        case .cancel, .quit, .suspend:
+        case .beginEdit, .saveEdit, .abandonEdit:
+            return try await performEdit(effect, services)
+        case .editDraft, .cancel, .quit, .suspend:
             return nil
         }
+    }
+
+    /// The edit effects that run as tasks (the editor itself runs inline: `EditorHandOff`).
+    static func performEdit(_ effect: Effect, _ services: RuntimeServices) async throws -> Msg? {
+        let flow = services.editFlow
+        switch effect {
+        case .beginEdit(let t, let resume):
+            if resume == nil, let url = flow.hasRecovery(agentId: t.agentId, draftId: t.draftId) {
+                return .edit(agentId: t.agentId, draftId: t.draftId, .recoveryFound(path: url.path))
+            }
+            let session = try await flow.begin(agentId: t.agentId, draftId: t.draftId, agentName: t.agentName, draftName: t.draftName,
+                                               format: services.editFormat, resume: resume ?? false)
+            services.sessions.set(EditSessions.Entry(session: session), t.agentId, t.draftId)
+            return .edit(agentId: t.agentId, draftId: t.draftId, .begun)
+        case .saveEdit(let agentId, let draftId, let overwrite):
+            guard var entry = services.sessions.get(agentId, draftId), let patch = entry.patch else {
+                throw AtomsError(kind: .invalidInput, serverErrors: ["no edit of this draft is waiting to be saved"])
+            }
+            switch await flow.save(entry.session, patch: patch, overwrite: overwrite) {
+            case .saved(let outcome):
+                services.sessions.remove(agentId, draftId)
+                let kept = outcome.verified ? nil : flow.recovery.load(agentId: agentId, draftId: draftId)?.url.path
+                return .edit(agentId: agentId, draftId: draftId, .saved(revision: outcome.revision, notPersisted: outcome.notPersisted, recoveryPath: kept))
+            case .conflict(let fields, let theirs, let mine, let latest, let latestRevision):
+                entry.conflict = EditSessions.Conflict(fields: fields, mine: mine, latest: latest, latestRevision: latestRevision)
+                services.sessions.set(entry, agentId, draftId)
+                let rows = fields.map { EditConflict.Field(name: $0, theirs: text(theirs[$0]), mine: text(mine[$0])) }
+                return .edit(agentId: agentId, draftId: draftId, .conflict(EditConflict(fields: rows, latestRevision: latestRevision)))
+            case .failed(let message, let url):
+                services.sessions.remove(agentId, draftId)
+                return .edit(agentId: agentId, draftId: draftId, .failed(message: message, recoveryPath: url?.path))
+            }
+        case .abandonEdit(let agentId, let draftId):
+            var kept: String?
+            if let entry = services.sessions.get(agentId, draftId) {
+                kept = (try? flow.recovery.save(entry.session.text, agentId: agentId, draftId: draftId, format: entry.session.format))?.path
+            }
+            services.sessions.remove(agentId, draftId)
+            return .edit(agentId: agentId, draftId: draftId, .abandoned(recoveryPath: kept))
+        default:
+            return nil
+        }
+    }
+
+    /// A field value as text for a dialog: strings as they are, other values as JSON.
+    static func text(_ v: JSONValue?) -> String {
+        guard let v else { return "(none)" }
+        return v.stringValue ?? v.description
     }
 
     static func ref(_ s: ConfigSource) -> VersionOrDraft {

@@ -52,6 +52,14 @@ public enum TUIApp {
                     _ = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
                     terminal.invalidate()
                     terminal.present(render(state, state.size))
+                case .editDraft(let agentId, let draftId, let rebase):
+                    // Inline: the editor owns the terminal until it exits.
+                    let msg = EditorHandOff.run(agentId: agentId, draftId: draftId, rebase: rebase,
+                                                services: runner.connected, terminal: terminal)
+                    _ = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
+                    terminal.invalidate()
+                    terminal.present(render(state, state.size))
+                    inbox.post(msg)
                 default: runner.run(e)
                 }
             }

@@ -9,6 +9,8 @@ extension AppState {
             case .help(let scroll): return helpKey(key, scroll: scroll)
             case .confirm(let c): return confirmKey(key, c)
             case .input(let p): return inputKey(key, p)
+            case .resumeEdit(let target, let path): return resumeKey(key, target, path: path)
+            case .editConflict(let target, let conflict): return conflictKey(key, target, conflict)
             }
         }
         if filterEditor != nil { return filterKey(key) }
@@ -67,6 +69,7 @@ extension AppState {
             writeInFlight = "\(v.isPinned ? "unpinning" : "pinning") \(v.displayNumber)"
             return [.setPinned(agentId: agentId, versionId: v.id, pinned: !v.isPinned)]
         case .activate: return startActivate()
+        case .edit: return startEdit()
         }
     }
 

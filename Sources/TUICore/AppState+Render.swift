@@ -24,6 +24,14 @@ extension AppState {
         case .help(let scroll)?: drawHelp(&screen, scroll: scroll)
         case .confirm(let c)?: drawConfirm(&screen, c)
         case .input(let p)?: drawInput(&screen, p)
+        case .resumeEdit(let target, let path)?:
+            drawMessage(&screen, title: "Unsaved edit of \(target.label)",
+                        lines: [("Resume your unsaved edit from \(path)? [y/N]", .overlayTitle),
+                                ("It is an earlier edit of this draft that could not be saved.", .overlay)],
+                        footer: "y resume it · n or Enter start from the draft as it is now · Esc cancel")
+        case .editConflict(let target, let conflict)?:
+            drawMessage(&screen, title: "Conflict — \(target.label)", lines: conflictLines(target, conflict),
+                        footer: "e edit again on top of theirs · o overwrite with yours · c/Esc cancel (your text is kept)")
         case nil: break
         }
         return screen
@@ -291,12 +299,12 @@ extension AppState {
 
     // MARK: - Overlays
 
-    private func dialogRect(_ screen: Screen, width: Int, height: Int) -> Rect {
+    func dialogRect(_ screen: Screen, width: Int, height: Int) -> Rect {
         let w = min(screen.width - 2, width), h = min(screen.height - 2, height)
         return Rect(x: (screen.width - w) / 2, y: max(0, (screen.height - h) / 2), width: w, height: h)
     }
 
-    private func drawDialog(_ screen: inout Screen, _ r: Rect, title: String) {
+    func drawDialog(_ screen: inout Screen, _ r: Rect, title: String) {
         screen.fill(x: r.x, y: r.y, width: r.width, height: r.height, style: .overlay)
         screen.box(x: r.x, y: r.y, width: r.width, height: r.height, title: title, style: .overlay, titleStyle: .overlayTitle)
     }

@@ -120,6 +120,9 @@ extension AppState {
             status = StatusMessage("\(label) of \(name) is live (verified)", isError: false)
             return []
 
+        case .edit(let agentId, let draftId, let event):
+            return editEvent(agentId: agentId, draftId: draftId, event)
+
         case .keyPressed(let key):
             return keyPressed(key)
 
@@ -194,6 +197,10 @@ extension AppState {
         case EffectKey.diff:
             diff?.content = .failed(msg)
             status = StatusMessage("Could not load the diff: \(msg)", isError: true)
+        case EffectKey.edit:
+            let what = editing?.label ?? "the draft"
+            endEdit()
+            status = StatusMessage("Could not edit \(what): \(msg) — nothing was sent", isError: true)
         case EffectKey.write:
             let what = writeInFlight ?? "the action"
             writeInFlight = nil

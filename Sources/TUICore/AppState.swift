@@ -82,6 +82,8 @@ public struct AppState: Sendable {
     public var status: StatusMessage?
     /// What the write in flight is doing (one at a time), shown on the status line.
     public var writeInFlight: String?
+    /// The draft edit in flight (from `e` until its outcome is on the status line).
+    public var editing: EditTarget?
     /// Set by `q`; the Runtime stops after the `.quit` effect.
     public var quitting: Bool = false
 

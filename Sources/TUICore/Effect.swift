@@ -2,6 +2,7 @@
 /// has a stable `key`: a new effect with the key of a running task supersedes it (the Runtime
 /// cancels the old task), and `.cancel(key:)` cancels explicitly. Each effect answers with exactly
 /// one `Msg` (its success message, or `.loadFailed(key:message:)`), except `.cancel`, `.quit` and `.suspend`.
+/// `.editDraft` is the one effect the Runtime runs inline on its loop: the editor owns the terminal.
 public enum Effect: Hashable, Sendable {
     /// `GET /agent?page=&offset=&search=` → `.agentsLoaded`.
     case loadAgents(page: Int, pageSize: Int, search: String?)
@@ -26,6 +27,20 @@ public enum Effect: Hashable, Sendable {
     /// The client's activate lifecycle operation (refuses unpassed checks, reads the agent back and
     /// verifies `activeVersionId`) → `.activated`.
     case activate(agentId: String, versionId: String)
+    /// Checks for a recovery file of the draft (when `resume` is nil) and otherwise reads the draft
+    /// into an edit session (`DraftEditFlow.begin`; `resume: true` starts from the recovery file)
+    /// → `.edit(.recoveryFound)` or `.edit(.begun)`.
+    case beginEdit(EditTarget, resume: Bool?)
+    /// Runs INLINE on the loop: leaves curses, runs the session's editor rounds in `$VISUAL`/`$EDITOR`
+    /// (reopening on validation errors), comes back, redraws and drops keys typed meanwhile
+    /// → `.edit(.cancelled | .editorFailed | .ready)`. `rebase`: first put the text on top of the
+    /// latest draft after a conflict.
+    case editDraft(agentId: String, draftId: String, rebase: Bool)
+    /// Saves the session's patch (conflict check, minimal PATCH, read-back; `overwrite` sends
+    /// conflicting fields anyway) → `.edit(.saved | .conflict | .failed)`.
+    case saveEdit(agentId: String, draftId: String, overwrite: Bool)
+    /// Ends a session after a conflict, keeping its text in the recovery file → `.edit(.abandoned)`.
+    case abandonEdit(agentId: String, draftId: String)
     /// Cancel the running task with this key, if any. Answers nothing.
     case cancel(key: String)
     /// Leave the app: restore the terminal and exit 0.
@@ -42,16 +57,18 @@ public enum Effect: Hashable, Sendable {
         case .loadConfig: return EffectKey.config
         case .loadDiff: return EffectKey.diff
         case .forkDraft, .renameDraft, .discardDraft, .setPinned, .activate: return EffectKey.write
+        case .beginEdit, .editDraft, .saveEdit, .abandonEdit: return EffectKey.edit
         case .cancel(let key): return key
         case .quit: return "quit"
         case .suspend: return "suspend"
         }
     }
 
-    /// True for effects that change server state (all disabled by `--read-only`).
-    public var isWrite: Bool { key == EffectKey.write && !isCancel }
-
-    private var isCancel: Bool { if case .cancel = self { return true }; return false }
+    /// True for effects that change server state or lead to a change (all disabled by `--read-only`).
+    public var isWrite: Bool {
+        if case .cancel = self { return false }
+        return key == EffectKey.write || key == EffectKey.edit
+    }
 }
 
 /// The task keys effects use (see `Effect.key`).
@@ -71,4 +88,6 @@ public enum EffectKey {
     /// The one write in flight (fork, rename, discard, pin, activate). Never superseded: update
     /// refuses a second write while one runs.
     public static let write = "write"
+    /// The draft edit in flight (begin, save, abandon; one at a time, like writes).
+    public static let edit = "edit"
 }

@@ -26,6 +26,9 @@ public enum Keymap {
                    whyDisabled: { $0.selectedItemSource() == nil ? "select a version or a draft first" : nil }),
         KeyBinding(keys: [.char("n")], label: "n", action: .fork, short: "fork", help: "Fork a new draft from the selected version or draft", inLegend: true,
                    whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedItemSource() == nil ? "select a version or a draft to fork from" : nil) }),
+        KeyBinding(keys: [.char("e")], label: "e", action: .edit, short: "edit",
+                   help: "Edit the selected draft's config in $VISUAL/$EDITOR (validated; only changed fields are sent, then read back)", inLegend: true,
+                   whyDisabled: { $0.whyEditDisabled() }),
         KeyBinding(keys: [.char("r")], label: "r", action: .rename, short: "rename", help: "Rename the selected draft", inLegend: true,
                    whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedDraft == nil ? "select a draft in the Drafts pane" : nil) }),
         KeyBinding(keys: [.char("x")], label: "x", action: .discard, short: "discard", help: "Discard the selected draft (asks y/N)", inLegend: true,
@@ -55,6 +58,15 @@ extension AppState {
     public func whyWriteDisabled() -> String? {
         if readOnly { return "read-only mode (started with --read-only): writes are disabled" }
         if let w = writeInFlight { return "busy: \(w) — wait for it to finish" }
+        return nil
+    }
+
+    /// Why `e` cannot run now, or nil.
+    public func whyEditDisabled() -> String? {
+        if let w = whyWriteDisabled() { return w }
+        if selectedDraft == nil {
+            return selectedVersion != nil ? "published versions cannot be edited; press n to fork a draft from it" : "select a draft in the Drafts pane"
+        }
         return nil
     }
 

@@ -28,6 +28,8 @@ public enum Msg: Sendable {
     case pinChanged(agentId: String, versionId: String, pinned: Bool)
     /// A version was activated; `verified` is true when reading the agent back showed it live.
     case activated(agentId: String, versionId: String, verified: Bool)
+    /// A step of a draft edit happened (see `EditEvent`).
+    case edit(agentId: String, draftId: String, EditEvent)
     /// The person pressed a key.
     case keyPressed(Key)
     /// The terminal has a new size (also sent once at start).

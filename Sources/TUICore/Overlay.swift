@@ -6,4 +6,8 @@ public enum Overlay: Hashable, Sendable {
     case confirm(Confirmation)
     /// A one-line name input.
     case input(InputPrompt)
+    /// "Resume your unsaved edit from PATH? [y/N]" before the editor opens.
+    case resumeEdit(EditTarget, path: String)
+    /// A conflicting save: e edit again on top of theirs, o overwrite, c/Esc cancel.
+    case editConflict(EditTarget, EditConflict)
 }

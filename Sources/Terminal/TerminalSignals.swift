@@ -14,6 +14,9 @@ enum TerminalSignals {
     static let resumed = Atomic<Bool>(false)
     /// Handlers are installed once per process.
     static let installed = Atomic<Bool>(false)
+    /// Set by the first terminating signal: a second one (or one raised while `exit` runs the atexit
+    /// handlers) ends the process at once instead of running the handlers again.
+    static let exiting = Atomic<Bool>(false)
 
     /// Leaves curses mode if it is active (idempotent; used by every exit path).
     static func restore() {
@@ -22,14 +25,16 @@ enum TerminalSignals {
         }
     }
 
-    /// Installs: SIGINT/SIGTERM/SIGHUP → restore and exit 128+sig; crash signals → restore and die by
+    /// Installs: SIGINT/SIGTERM/SIGHUP → restore and `exit(128+sig)`, so `atexit` handlers run (private
+    /// temp files of an edit are removed); the handler never recurses. Crash signals → restore and die by
     /// the same signal; SIGTSTP → restore, stop, and redraw on SIGCONT; `atexit` → restore.
     static func install() {
         guard !installed.exchange(true, ordering: .sequentiallyConsistent) else { return }
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             _ = signal(sig) { sig in
+                if TerminalSignals.exiting.exchange(true, ordering: .sequentiallyConsistent) { _exit(128 + sig) }
                 TerminalSignals.restore()
-                _exit(128 + sig)
+                exit(128 + sig)
             }
         }
         for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {

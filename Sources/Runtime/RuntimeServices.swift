@@ -1,0 +1,30 @@
+import AtomsClient
+import AtomsModels
+import Foundation
+
+/// What effects run against once the client is ready: the lifecycle operations, the shared edit
+/// flow with its sessions, and the account's check-duration history.
+struct RuntimeServices: Sendable {
+    /// The lifecycle operations (and the client under them).
+    let lifecycle: Lifecycle
+    /// The editing flow shared with `atoms-tui drafts edit`.
+    let editFlow: DraftEditFlow
+    /// Edits in progress.
+    let sessions: EditSessions
+    /// Recent security-check durations of this account (the progress bar's estimate).
+    let history: CheckDurationHistory
+    /// The editor document format (`editFormat` in config.yaml, else YAML).
+    let editFormat: DocumentFormat
+
+    /// Builds the services for a client, with files under the user's XDG directories.
+    init(lifecycle: Lifecycle, paths: AppPaths = AppPaths()) {
+        self.lifecycle = lifecycle
+        editFlow = DraftEditFlow(lifecycle: lifecycle, recovery: RecoveryStore(stateDirectory: paths.state))
+        sessions = EditSessions()
+        let config = lifecycle.client.configuration
+        history = CheckDurationHistory(stateDirectory: paths.state,
+                                       accountKey: CheckDurationHistory.accountFingerprint(baseURL: config.baseURL, apiKey: config.apiKey))
+        let configured = (try? ConfigFile.load(from: paths.config.appendingPathComponent("config.yaml")))?.editFormat
+        editFormat = configured.flatMap { DocumentFormat(rawValue: $0.lowercased()) } ?? .yaml
+    }
+}

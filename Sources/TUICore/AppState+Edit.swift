@@ -1,0 +1,137 @@
+import Foundation
+import AtomsModels
+
+extension AppState {
+    // MARK: - Editing a draft (e)
+
+    /// `e` on a draft: check for a recovery file, then read the draft and open the editor.
+    mutating func startEdit() -> [Effect] {
+        guard let agentId = selectedAgentId, let d = selectedDraft else { return [] }
+        let target = EditTarget(agentId: agentId, draftId: d.draftId ?? d.id,
+                                agentName: selectedAgent?.name ?? agentId, draftName: d.draftName ?? d.draftId ?? d.id)
+        editing = target
+        writeInFlight = "opening \(target.label)"
+        return [.beginEdit(target, resume: nil)]
+    }
+
+    /// A step of the edit flow happened.
+    mutating func editEvent(agentId: String, draftId: String, _ event: EditEvent) -> [Effect] {
+        guard let target = editing, target.agentId == agentId, target.draftId == draftId else { return [] }
+        switch event {
+        case .recoveryFound(let path):
+            writeInFlight = nil
+            overlay = .resumeEdit(target, path: path)
+            return []
+        case .begun:
+            writeInFlight = "editing \(target.label)"
+            return [.editDraft(agentId: agentId, draftId: draftId, rebase: false)]
+        case .cancelled(let why):
+            endEdit()
+            let empty = why.contains("empty")
+            status = StatusMessage("\(target.label): \(empty ? "saved empty" : "no changes") — nothing was sent", isError: false)
+            return []
+        case .editorFailed(let why, let path):
+            endEdit()
+            var text = why.hasPrefix("the editor") ? String(why.dropFirst(4)) : why
+            if let path { text += " — your edit is kept in \(path)" }
+            status = StatusMessage(text, isError: true)
+            return []
+        case .ready(let fields):
+            writeInFlight = "saving \(fields.joined(separator: ", ")) of \(target.label)"
+            return [.saveEdit(agentId: agentId, draftId: draftId, overwrite: false)]
+        case .saved(let revision, let notPersisted, let path):
+            endEdit()
+            let rev = revision.map { "rev \($0)" } ?? "rev ?"
+            if var set = drafts[agentId], let i = set.items.firstIndex(where: { $0.draftId == draftId || $0.id == draftId }) {
+                if let revision { set.items[i].draftRevision = revision }
+                drafts[agentId] = set
+            }
+            configs[ConfigRef(agentId: agentId, source: .draft(draftId))] = nil
+            if notPersisted.isEmpty {
+                status = StatusMessage("\(target.label) saved · \(rev) · verified", isError: false)
+            } else {
+                let kept = path.map { " — your edit is kept in \($0)" } ?? ""
+                status = StatusMessage("\(target.label) saved · \(rev) · NOT verified: \(notPersisted.joined(separator: ", ")) did not persist\(kept)", isError: true)
+            }
+            guard agentId == selectedAgentId else { return [] }
+            if focus == .drafts || (focus == .detail && detailOwner == .drafts) { wantConfigForSelection() }
+            drafts[agentId, default: DraftSet()].loading = true
+            return [.loadDrafts(agentId: agentId)]
+        case .conflict(let conflict):
+            writeInFlight = nil
+            overlay = .editConflict(target, conflict)
+            return []
+        case .failed(let message, let path):
+            endEdit()
+            let kept = path.map { "your edit is kept in \($0) (e offers to resume it)" } ?? "the recovery file could not be written"
+            status = StatusMessage("Saving \(target.label) failed: \(Sanitizer.sanitize(message, maxCharacters: 300)) — \(kept)", isError: true)
+            return []
+        case .abandoned(let path):
+            endEdit()
+            let kept = path.map { "your text is kept in \($0) (e offers to resume it)" } ?? "the recovery file could not be written"
+            status = StatusMessage("Cancelled — nothing was sent; \(kept)", isError: false)
+            return []
+        }
+    }
+
+    /// The edit is over (its outcome goes on the status line).
+    mutating func endEdit() {
+        editing = nil
+        writeInFlight = nil
+    }
+
+    /// "Resume your unsaved edit from PATH? [y/N]": y resumes, Esc cancels, anything else starts fresh.
+    mutating func resumeKey(_ key: Key, _ target: EditTarget, path: String) -> [Effect] {
+        overlay = nil
+        switch key {
+        case .escape:
+            endEdit()
+            status = StatusMessage("Cancelled — nothing was changed; the unsaved edit stays in \(path)", isError: false)
+            return []
+        case .char("y"), .char("Y"):
+            writeInFlight = "opening \(target.label) (resuming)"
+            return [.beginEdit(target, resume: true)]
+        default:
+            writeInFlight = "opening \(target.label)"
+            return [.beginEdit(target, resume: false)]
+        }
+    }
+
+    /// The conflict dialog: e edit again on top of theirs, o overwrite, c/Esc cancel (text kept).
+    mutating func conflictKey(_ key: Key, _ target: EditTarget, _ conflict: EditConflict) -> [Effect] {
+        switch key {
+        case .char("e"), .char("E"):
+            overlay = nil
+            writeInFlight = "editing \(target.label) again"
+            return [.editDraft(agentId: target.agentId, draftId: target.draftId, rebase: true)]
+        case .char("o"), .char("O"):
+            overlay = nil
+            writeInFlight = "overwriting \(conflict.fields.map(\.name).joined(separator: ", ")) of \(target.label)"
+            return [.saveEdit(agentId: target.agentId, draftId: target.draftId, overwrite: true)]
+        case .char("c"), .char("C"), .escape, .char("q"):
+            overlay = nil
+            writeInFlight = "keeping your text"
+            return [.abandonEdit(agentId: target.agentId, draftId: target.draftId)]
+        default:
+            return []
+        }
+    }
+
+    /// The lines of the conflict dialog.
+    public func conflictLines(_ target: EditTarget, _ conflict: EditConflict) -> [(String, Style)] {
+        let rev = conflict.latestRevision.map { " (now revision \($0))" } ?? ""
+        var lines: [(String, Style)] = [("Someone else changed \(target.label) of \(agentName(target.agentId)) since you opened it\(rev).", .overlayTitle)]
+        lines.append(("Both of you changed:", .overlay))
+        for f in conflict.fields {
+            lines.append((Sanitizer.sanitize(f.name), .bold))
+            lines.append(("  theirs: " + Self.oneLine(f.theirs), .removed))
+            lines.append(("  yours:  " + Self.oneLine(f.mine), .added))
+        }
+        return lines
+    }
+
+    /// A value on one line: newlines shown as ⏎, long text cut with an ellipsis.
+    static func oneLine(_ s: String, max: Int = 160) -> String {
+        Sanitizer.sanitize(s.replacingOccurrences(of: "\n", with: " ⏎ "), maxCharacters: max)
+    }
+}

@@ -1,0 +1,128 @@
+import XCTest
+import AtomsModels
+@testable import TUICore
+
+/// `e`: the edit flow's effects and outcome messages, exactly.
+final class EditUpdateTests: XCTestCase {
+    typealias F = Fixtures
+    let a0 = Fixtures.agentId(0)
+    let d1 = Fixtures.draftId(0, 1)
+    var target: EditTarget { EditTarget(agentId: a0, draftId: d1, agentName: "Support Bot", draftName: "fix greeting") }
+
+    func draftsFocused() -> AppState {
+        var s = F.loadedState()
+        F.press([.tab, .tab], &s)
+        return s
+    }
+
+    func testEOnADraftChecksForRecoveryThenOpensTheEditorThenSaves() {
+        var s = draftsFocused()
+        XCTAssertEqual(F.press([.char("e")], &s), [.beginEdit(target, resume: nil)])
+        XCTAssertEqual(Effect.beginEdit(target, resume: nil).key, "edit")
+        XCTAssertTrue(Effect.beginEdit(target, resume: nil).isWrite)
+        XCTAssertEqual(s.writeInFlight, "opening draft \"fix greeting\"")
+        XCTAssertEqual(F.press([.char("x")], &s), [], "one write at a time")
+        XCTAssertTrue(s.status?.text.contains("busy") == true)
+        XCTAssertEqual(update(&s, .edit(agentId: a0, draftId: d1, .begun)), [.editDraft(agentId: a0, draftId: d1, rebase: false)])
+        XCTAssertEqual(update(&s, .edit(agentId: a0, draftId: d1, .ready(fields: ["firstMessage", "singlePromptConfig"]))),
+                       [.saveEdit(agentId: a0, draftId: d1, overwrite: false)])
+        XCTAssertEqual(s.writeInFlight, "saving firstMessage, singlePromptConfig of draft \"fix greeting\"")
+        let effects = update(&s, .edit(agentId: a0, draftId: d1, .saved(revision: 4, notPersisted: [], recoveryPath: nil)))
+        XCTAssertEqual(effects, [.loadDrafts(agentId: a0)], "the Drafts pane reloads to show the new revision")
+        XCTAssertEqual(s.status, StatusMessage("draft \"fix greeting\" saved · rev 4 · verified", isError: false))
+        XCTAssertEqual(s.draftRows.first?.draftRevision, 4)
+        XCTAssertNil(s.writeInFlight)
+        XCTAssertNil(s.editing)
+    }
+
+    func testOutcomesOnTheStatusLine() {
+        var s = draftsFocused()
+        F.press([.char("e")], &s)
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .begun))
+        XCTAssertEqual(update(&s, .edit(agentId: a0, draftId: d1, .cancelled(why: "saved unchanged: nothing sent"))), [])
+        XCTAssertEqual(s.status, StatusMessage("draft \"fix greeting\": no changes — nothing was sent", isError: false))
+
+        F.press([.char("e")], &s)
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .begun))
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .editorFailed(why: "the editor exited with status 3; nothing was sent", recoveryPath: nil)))
+        XCTAssertEqual(s.status, StatusMessage("editor exited with status 3; nothing was sent", isError: true))
+
+        F.press([.char("e")], &s)
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .begun))
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .ready(fields: ["firstMessage"])))
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .saved(revision: 5, notPersisted: ["firstMessage"], recoveryPath: "/st/recovery/x.yaml")))
+        XCTAssertEqual(s.status?.isError, true)
+        XCTAssertEqual(s.status?.text, "draft \"fix greeting\" saved · rev 5 · NOT verified: firstMessage did not persist — your edit is kept in /st/recovery/x.yaml")
+
+        F.press([.char("e")], &s)
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .begun))
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .ready(fields: ["firstMessage"])))
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .failed(message: "PATCH … → 423 config_freeze_active", recoveryPath: "/st/recovery/x.yaml")))
+        XCTAssertEqual(s.status?.text, "Saving draft \"fix greeting\" failed: PATCH … → 423 config_freeze_active — your edit is kept in /st/recovery/x.yaml (e offers to resume it)")
+        XCTAssertNil(s.writeInFlight)
+
+        F.press([.char("e")], &s)
+        _ = update(&s, .loadFailed(key: "edit", message: "GET /agent/x → 503"))
+        XCTAssertEqual(s.status?.text, "Could not edit draft \"fix greeting\": GET /agent/x → 503 — nothing was sent")
+        XCTAssertNil(s.editing)
+    }
+
+    func testARecoveryFileIsOfferedBeforeTheEditorOpens() {
+        var s = draftsFocused()
+        F.press([.char("e")], &s)
+        XCTAssertEqual(update(&s, .edit(agentId: a0, draftId: d1, .recoveryFound(path: "/st/recovery/r.yaml"))), [])
+        XCTAssertEqual(s.overlay, .resumeEdit(target, path: "/st/recovery/r.yaml"))
+        let text = render(s, s.size).text
+        XCTAssertTrue(text.contains("Resume your unsaved edit from /st/recovery/r.yaml? [y/N]"), text)
+        XCTAssertEqual(F.press([.char("y")], &s), [.beginEdit(target, resume: true)])
+        // N (or Enter) starts fresh; Esc cancels.
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .recoveryFound(path: "/st/recovery/r.yaml")))
+        XCTAssertEqual(F.press([.enter], &s), [.beginEdit(target, resume: false)])
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .recoveryFound(path: "/st/recovery/r.yaml")))
+        XCTAssertEqual(F.press([.escape], &s), [])
+        XCTAssertNil(s.editing)
+        XCTAssertNil(s.writeInFlight)
+    }
+
+    func testConflictDialogOffersEditAgainOverwriteOrCancel() {
+        var s = draftsFocused()
+        F.press([.char("e")], &s)
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .begun))
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .ready(fields: ["firstMessage"])))
+        let conflict = EditConflict(fields: [EditConflict.Field(name: "firstMessage", theirs: "Hi from them", mine: "Hello from me")], latestRevision: 7)
+        XCTAssertEqual(update(&s, .edit(agentId: a0, draftId: d1, .conflict(conflict))), [])
+        XCTAssertEqual(s.overlay, .editConflict(target, conflict))
+        let text = render(s, s.size).text
+        XCTAssertTrue(text.contains("theirs: Hi from them") && text.contains("yours:  Hello from me"), text)
+        XCTAssertTrue(text.contains("e edit again on top of theirs · o overwrite with yours · c/Esc cancel"), text)
+        XCTAssertEqual(F.press([.char("z")], &s), [], "other keys do nothing")
+        XCTAssertNotNil(s.overlay)
+        XCTAssertEqual(F.press([.char("e")], &s), [.editDraft(agentId: a0, draftId: d1, rebase: true)])
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .ready(fields: ["firstMessage"])))
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .conflict(conflict)))
+        XCTAssertEqual(F.press([.char("o")], &s), [.saveEdit(agentId: a0, draftId: d1, overwrite: true)])
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .conflict(conflict)))
+        XCTAssertEqual(F.press([.escape], &s), [.abandonEdit(agentId: a0, draftId: d1)])
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .abandoned(recoveryPath: "/st/recovery/r.yaml")))
+        XCTAssertEqual(s.status?.text, "Cancelled — nothing was sent; your text is kept in /st/recovery/r.yaml (e offers to resume it)")
+        XCTAssertNil(s.editing)
+    }
+
+    func testEIsDisabledWithAReason() {
+        var ro = F.loadedState(readOnly: true)
+        F.press([.tab, .tab], &ro)
+        XCTAssertEqual(F.press([.char("e")], &ro), [])
+        XCTAssertTrue(ro.status?.text.hasPrefix("e edit: read-only mode") == true, ro.status?.text ?? "")
+        var s = F.loadedState()
+        F.press([.tab], &s)
+        XCTAssertEqual(F.press([.char("e")], &s), [])
+        XCTAssertEqual(s.status?.text, "e edit: published versions cannot be edited; press n to fork a draft from it")
+    }
+
+    func testStaleEditMessagesAreIgnored() {
+        var s = draftsFocused()
+        XCTAssertEqual(update(&s, .edit(agentId: a0, draftId: d1, .begun)), [], "no edit in flight")
+        F.press([.char("e")], &s)
+        XCTAssertEqual(update(&s, .edit(agentId: a0, draftId: "other", .begun)), [])
+    }
+}

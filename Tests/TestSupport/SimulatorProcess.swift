@@ -1,0 +1,39 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `atoms-tui sim serve --db PATH` on a free port, to ask a demo database questions through the CLI
+/// after the TUI has quit.
+public final class SimulatorProcess {
+    /// The running server.
+    public let process: ChildProcess
+    /// Its base URL (`http://127.0.0.1:PORT/atoms/v1`).
+    public let baseURL: String
+
+    /// Starts the simulator on `database` and waits until it listens.
+    public init(database: String) throws {
+        process = try ChildProcess.spawn(["sim", "serve", "--port", "0", "--db", database])
+        var url = ""
+        for _ in 0..<400 where url.isEmpty {
+            if let line = process.stdout.split(separator: "\n").first(where: { $0.contains("listening on") }) {
+                url = String(line.split(separator: " ").last!)
+            }
+            usleep(25_000)
+        }
+        guard !url.isEmpty else {
+            process.terminate()
+            throw NSError(domain: "sim", code: 1, userInfo: [NSLocalizedDescriptionKey: "the simulator did not start: \(process.stderr)"])
+        }
+        baseURL = url
+    }
+
+    deinit { process.terminate() }
+
+    /// Runs a CLI command against this simulator and waits for it.
+    public func cli(_ args: [String]) throws -> CLIResult {
+        let p = try ChildProcess.spawn(args + ["--base-url", baseURL], environment: ["SMALLEST_API_KEY": "k"])
+        let code = p.wait()
+        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+    }
+}
