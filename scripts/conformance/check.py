@@ -340,7 +340,8 @@ def main() -> int:
                 if row.repeat > 1:
                     fs = [f for f in fs if f.kind != "scenario"]
                 findings += fs
-            if row.repeat > 1 and row.require is not None and all(e.status != row.require for e in exchanges):
+            required = row.require if isinstance(row.require, tuple) else (row.require,)
+            if row.repeat > 1 and row.require is not None and all(e.status not in required for e in exchanges):
                 findings.append(Finding(row.title, "scenario", row.op or "", exchanges[-1].status, "",
                                         f"no {row.require} among {len(exchanges)} answers"))
             if not [f for f in findings if f.kind == "scenario"]:
