@@ -69,6 +69,7 @@ public struct AtomsError: Error, Sendable, CustomStringConvertible, Equatable {
                 parts.append(serverErrors.joined(separator: "; "))
             }
             if status == 401 { parts.append("check SMALLEST_API_KEY or the profile's apiKey") }
+            if status == 423 { parts.append("writes are frozen for a maintenance window (reads still work); try again later") }
         case .network: parts.append("\(where_): network error")
         case .timeout: parts.append("\(where_): timed out")
         case .decoding: parts.append("\(where_): unexpected response")

@@ -19,6 +19,9 @@ public struct DraftEditSession: Sendable {
     /// True when the text already carries the person's changes (resumed or rebased), so saving it
     /// unchanged still sends them.
     public var carriesChanges = false
+    /// v2: the branch whose draft is edited (saved with `PUT …/draft` and `expectedRevision`);
+    /// `draftId` is then `branch-<branchId>` (the key of recovery files).
+    public var branchId: String?
 }
 
 /// How an editor round ended.
@@ -69,6 +72,32 @@ public struct DraftEditFlow: Sendable {
         return session
     }
 
+    /// v2: reads a branch's draft (or, with none open, its head at revision 0) and prepares the text.
+    public func begin(agentId: String, branchId: String, agentName: String, branchName: String,
+                      format: DocumentFormat, resume: Bool) async throws -> DraftEditSession {
+        let (doc, revision, _) = try await branchLifecycle.draftDocument(agentId: agentId, branchId: branchId)
+        let key = Self.recoveryKey(branchId: branchId)
+        let title = "\(branchName) (branch draft)"
+        var session = DraftEditSession(agentId: agentId, draftId: key, agentName: agentName, draftName: title,
+                                       format: format, original: doc, baseRevision: revision,
+                                       text: EditDocument.make(agentName: agentName, draftName: title, revision: revision,
+                                                               document: doc, format: format))
+        session.branchId = branchId
+        if resume, let saved = recovery.load(agentId: agentId, draftId: key) {
+            session.format = saved.format
+            session.text = EditDocument.rewriteHeader(saved.text, agentName: agentName, draftName: title, revision: revision,
+                                                      errors: ["resumed from \(saved.url.path) (an earlier edit that was not saved)"])
+            session.recoveredFrom = saved.url
+            session.carriesChanges = true
+        }
+        return session
+    }
+
+    /// The recovery-file key of a branch draft.
+    public static func recoveryKey(branchId: String) -> String { "branch-\(branchId)" }
+
+    var branchLifecycle: BranchLifecycle { BranchLifecycle(client: lifecycle.client, clock: lifecycle.clock) }
+
     /// Whether a recovery file exists for the draft.
     public func hasRecovery(agentId: String, draftId: String) -> URL? { recovery.load(agentId: agentId, draftId: draftId)?.url }
 
@@ -112,6 +141,7 @@ public struct DraftEditFlow: Sendable {
     /// Re-reads the draft, checks for conflicting edits, sends the patch and verifies it.
     /// With `overwrite`, conflicting fields are sent anyway (last write wins).
     public func save(_ session: DraftEditSession, patch: ConfigDocument, overwrite: Bool = false) async -> EditSaveResult {
+        if let branchId = session.branchId { return await saveBranch(session, branchId: branchId, patch: patch, overwrite: overwrite) }
         do {
             let (latest, latestRevision) = try await lifecycle.draftDocument(agentId: session.agentId, draftId: session.draftId)
             if latestRevision != session.baseRevision && !overwrite {
@@ -133,6 +163,42 @@ public struct DraftEditFlow: Sendable {
             let message = (error as? AtomsError)?.description ?? "\(error)"
             return .failed(message: message, recoveryFile: url)
         }
+    }
+
+    /// v2 save: `PUT …/draft` with `expectedRevision` = the revision the edit began at (omitted with
+    /// `overwrite`: last write wins). The server's 409 (rich or lean body, or `base_revision_unavailable`)
+    /// becomes the same `.conflict` result as a v1 conflict found by re-reading.
+    func saveBranch(_ session: DraftEditSession, branchId: String, patch: ConfigDocument, overwrite: Bool) async -> EditSaveResult {
+        let bl = branchLifecycle
+        do {
+            let outcome = try await bl.editDraft(agentId: session.agentId, branchId: branchId, patch: patch,
+                                                 expectedRevision: overwrite ? nil : session.baseRevision)
+            if outcome.verified {
+                recovery.remove(agentId: session.agentId, draftId: session.draftId)
+            } else {
+                try? recovery.save(session.text, agentId: session.agentId, draftId: session.draftId, format: session.format)
+            }
+            return .saved(outcome)
+        } catch let e as AtomsError where e.draftConflict != nil || e.v2Conflict == .baseRevisionUnavailable {
+            do {
+                let (latest, latestRevision, _) = try await bl.draftDocument(agentId: session.agentId, branchId: branchId)
+                var fields = (e.draftConflict?.requestFields ?? []).filter { patch[$0] != nil }
+                if fields.isEmpty { fields = EditRules.conflicts(base: session.original, latest: latest, patch: patch) }
+                if fields.isEmpty { fields = patch.keys.sorted() }
+                return .conflict(fields: fields, theirs: latest.filter { fields.contains($0.key) },
+                                 mine: patch.filter { fields.contains($0.key) }, latest: latest, latestRevision: latestRevision)
+            } catch {
+                return failed(session, error)
+            }
+        } catch {
+            return failed(session, error)
+        }
+    }
+
+    func failed(_ session: DraftEditSession, _ error: Error) -> EditSaveResult {
+        let url = try? recovery.save(session.text, agentId: session.agentId, draftId: session.draftId, format: session.format)
+        let message = (error as? AtomsError)?.description ?? "\(error)"
+        return .failed(message: message, recoveryFile: url)
     }
 
     /// After a conflict: edit again on top of the latest, keeping the person's text, with both values

@@ -10,7 +10,7 @@ extension SimulatorAPI {
     func routeBranches(method: String, segments s: [String], query q: [String: String], body: Data) throws -> SimResponse? {
         guard store.options.branchModel else { return nil }
         let agentId = s.first
-        if let agentId, ObjectID.isValid(agentId) { try store.settleScans(agentId: agentId) } else { try store.settleScans(agentId: nil) }
+        try store.prepareRequest(agentId: agentId.flatMap { ObjectID.isValid($0) ? $0 : nil })
         guard let agentId, s.count >= 2, s[1] == "branches" || s[1] == "diff" else { return nil }
         let r = Array(s.dropFirst())
         guard r[0] == "branches" || r.count == 1 else { return nil }

@@ -43,10 +43,18 @@ extension SimulatorStore {
         }
     }
 
-    /// Public entry for the HTTP layer: settles the finished scans of one agent or of all.
-    func settleScans(agentId: String?) throws {
+    /// Entry for the HTTP layer under the branch model, before any request: gives a known agent its
+    /// `main` branch (so by-id reads already show revision fields) and settles finished scans — of
+    /// that agent, or of all agents when the request names none.
+    func prepareRequest(agentId: String?) throws {
         guard options.branchModel else { return }
-        try write { db, now in try settleScans(db, agentId: agentId, now) }
+        try write { db, now in
+            if let agentId {
+                guard try SimulatorDatabase.agent(db, agentId) != nil else { return }
+                try ensureBranches(db, agentId: agentId, now)
+            }
+            try settleScans(db, agentId: agentId, now)
+        }
     }
 
     /// Turns `rev` into the branch's new head: `published`, the next revision number, the draft closed,

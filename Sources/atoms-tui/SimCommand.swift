@@ -20,7 +20,8 @@ struct SimCommand: AsyncParsableCommand {
         @Option(name: .customLong("fault-rate"), help: "Fraction (0–1) of requests answered with a fault.") var faultRate: Double = 0
         @Flag(help: "Answer writes with 423 config_freeze_active.") var freeze = false
         @Option(name: .customLong("rate-limit"), help: "Requests per second before 429 + Retry-After.") var rateLimit: Int?
-        @Option(name: .customLong("branch-model"), help: "on: v1 writes and lists answer 409 versioning_v2_migration_required.") var branchModel: String = "off"
+        @Option(name: .customLong("branch-model"), help: "on: serve v2 (branches + revisions; existing v1 data migrates to each agent's main branch); v1 writes and lists answer 409 versioning_v2_migration_required.") var branchModel: String = "off"
+        @Flag(name: .customLong("lean-conflicts"), help: "v2: answer expectedRevision conflicts with the lean errors: [\"section.field\"] body (as production does) instead of the rich data.conflict body.") var leanConflicts = false
         @Flag(name: .customLong("seed-demo"), help: "Seed the demo agents when the database is empty.") var seedDemo = false
         @Option(help: "Seed for the demo data and fault injection.") var seed: UInt64 = 1
         @Option(name: .customLong("scale-agents"), help: "Add this many synthetic agents when the database is empty (benchmarks).") var scaleAgents = 0
@@ -47,6 +48,7 @@ struct SimCommand: AsyncParsableCommand {
             o.freeze = freeze
             o.rateLimit = rateLimit
             o.branchModel = branchModel == "on"
+            o.leanConflicts = leanConflicts
             o.seedDemo = seedDemo
             o.seed = seed
             o.scaleAgents = scaleAgents

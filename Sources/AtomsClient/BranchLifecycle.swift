@@ -1,0 +1,205 @@
+import Foundation
+import AtomsModels
+
+/// The outcome of making a branch live, verified by reading the agent back.
+public struct MakeLiveOutcome: Sendable {
+    /// The branch, now live.
+    public var branch: BranchSummary
+    /// The agent as read back (its `activeVersionId` is the branch's head).
+    public var agent: Agent
+    /// The revision that was active before.
+    public var previousActiveVersionId: String?
+}
+
+/// The v2 (branches + revisions) lifecycle operations both front ends use: read and edit the branch
+/// draft with `expectedRevision`, publish and watch the scan (202 → find the revision → poll it with
+/// the adaptive watcher; 200 → done at once), cancel, make live with verification, restore, diff.
+///
+/// Like `Lifecycle`, nothing here makes a revision live whose security check has not passed:
+/// `makeLive` reads the head first and refuses unless its check passed (or it has none).
+public struct BranchLifecycle: Sendable {
+    /// The client in use.
+    public let client: AtomsClient
+    let clock: any WatchClock
+
+    /// Builds the lifecycle on a client.
+    public init(client: AtomsClient, clock: any WatchClock = SystemWatchClock()) {
+        self.client = client
+        self.clock = clock
+    }
+
+    // MARK: Reading
+
+    /// The branch draft's config as a request document with its `draftRevision`; with no open draft,
+    /// the head's config at revision 0 (the state a new draft opens from).
+    public func draftDocument(agentId: String, branchId: String) async throws -> (document: ConfigDocument, revision: Int, draftId: String?) {
+        let summary = try await client.getBranch(agentId, branchId)
+        if let draftId = summary.branch.openDraftId {
+            async let agent = client.getAgent(agentId, draftId: draftId)
+            async let detail = client.getBranchDraft(agentId, branchId, historyLimit: 1)
+            let (a, d) = try await (agent, detail)
+            return (ConfigMapping.requestDocument(fromResolved: a.resolvedConfig ?? [:]), d.latest.draftRevision ?? 0, draftId)
+        }
+        guard let head = summary.branch.headRevisionId else {
+            throw AtomsError(kind: .refused, serverErrors: ["branch '\(summary.branch.name)' has no committed revision"])
+        }
+        return (try await revisionDocument(agentId: agentId, revisionId: head), 0, nil)
+    }
+
+    /// A revision's config as a request document (through the by-id read, which resolves across branches).
+    public func revisionDocument(agentId: String, revisionId: String) async throws -> ConfigDocument {
+        let a = try await client.getAgent(agentId, versionId: revisionId)
+        return ConfigMapping.requestDocument(fromResolved: a.resolvedConfig ?? [:])
+    }
+
+    // MARK: Editing
+
+    /// PUTs `patch` (top-level request fields) with `expectedRevision` (nil: last write wins) and reads
+    /// the draft back to confirm every sent field persisted. A conflict surfaces as `AtomsError` whose
+    /// `v2Conflict` is `.draftConflict` or `.baseRevisionUnavailable`.
+    public func editDraft(agentId: String, branchId: String, patch: ConfigDocument, expectedRevision: Int?,
+                          before: ConfigDocument? = nil) async throws -> PatchOutcome {
+        guard !patch.isEmpty else { throw AtomsError(kind: .invalidInput, serverErrors: ["no changes to send"]) }
+        let base: ConfigDocument
+        if let before { base = before } else { base = try await draftDocument(agentId: agentId, branchId: branchId).document }
+        let row = try await client.putBranchDraft(agentId, branchId, patch, expectedRevision: expectedRevision)
+        let after = try await draftDocument(agentId: agentId, branchId: branchId).document
+        var notPersisted: [String] = []
+        for (field, sent) in patch.sorted(by: { $0.key < $1.key }) {
+            let expected = base[field].map { $0.merging(sent) } ?? sent
+            if after[field] != expected { notPersisted.append(field) }
+        }
+        return PatchOutcome(revision: row.draftRevision, sentFields: patch.keys.sorted(), notPersisted: notPersisted)
+    }
+
+    // MARK: Publishing
+
+    /// Publishes the branch's draft. On the live branch this goes to production once committed.
+    public func publish(agentId: String, branchId: String, label: String?) async throws -> PublishResult {
+        let trimmed = label?.trimmingCharacters(in: .whitespacesAndNewlines)
+        try Lifecycle.validatePublish(label: trimmed, description: nil)
+        return try await client.publishBranchDraft(agentId, branchId, label: (trimmed?.isEmpty ?? true) ? nil : trimmed)
+    }
+
+    /// Finds the revision a 202 publish created: the newest listed revision that is not committed yet
+    /// and is not one of `known`. Tries a few times: the list may lag behind the 202.
+    public func findPublishedRevision(agentId: String, branchId: String, draftId: String?, known: Set<String> = [],
+                                      attempts: Int = 5) async throws -> Revision {
+        for attempt in 0..<max(1, attempts) {
+            let page = try await client.listRevisions(agentId, branchId, limit: 5)
+            if let r = page.revisions.first(where: { !known.contains($0.id) && (draftId == nil || $0.draftId == draftId || $0.sourceDraftId == draftId) }) {
+                return r
+            }
+            if attempt + 1 < attempts { try await clock.sleep(0.2 * Double(attempt + 1)) }
+        }
+        throw AtomsError(kind: .refused, serverErrors: ["the publish was accepted but its revision is not listed on the branch"],
+                         hint: "list the branch's revisions in a moment")
+    }
+
+    /// Publishes and watches: 200 → one `.passed` element at once; 202 → finds the new revision and
+    /// polls it (status and `securityCheck.status`) with the adaptive schedule until it is `published`,
+    /// fails, or `timeout` passes. A cancelled publish ends the watch with `.failed` ("cancelled").
+    public func publishAndWatch(agentId: String, branchId: String, label: String?, expected: TimeInterval,
+                                timeout: TimeInterval) async throws -> (result: PublishResult, progress: AsyncThrowingStream<CheckProgress, Error>) {
+        let before = try await client.getBranch(agentId, branchId)
+        let known = Set(try await client.listRevisions(agentId, branchId, limit: 5).revisions.map(\.id))
+        let result = try await publish(agentId: agentId, branchId: branchId, label: label)
+        if result.state == .committed {
+            return (result, Self.finished(result.revision, expected: expected))
+        }
+        let revision = try await findPublishedRevision(agentId: agentId, branchId: branchId, draftId: before.branch.openDraftId, known: known)
+        return (result, watch(agentId: agentId, branchId: branchId, revision: revision, expected: expected, timeout: timeout))
+    }
+
+    /// A stream with one final element for an already committed revision.
+    static func finished(_ revision: Revision?, expected: TimeInterval) -> AsyncThrowingStream<CheckProgress, Error> {
+        AsyncThrowingStream { c in
+            c.yield(CheckProgress(phase: .passed, elapsed: 0, expected: expected, status: revision?.securityCheck?.status ?? .passed,
+                                  reason: nil, version: revision, requests: 0, transientError: nil))
+            c.finish()
+        }
+    }
+
+    /// Watches a scanning revision with `SecurityCheckWatcher`'s adaptive loop. Success is
+    /// `status == published` (a passed check on a row not yet committed still counts as running).
+    public func watch(agentId: String, branchId: String, revision: Revision, expected: TimeInterval,
+                      timeout: TimeInterval) -> AsyncThrowingStream<CheckProgress, Error> {
+        let client = self.client
+        let revisionId = revision.id
+        return SecurityCheckWatcher(client: client, clock: clock).watch(
+            schedule: PollSchedule(expected: expected, timeout: timeout), initial: Self.watchView(revision)) {
+            do {
+                return Self.watchView(try await client.getRevision(agentId, branchId, revisionId).revision)
+            } catch let e as AtomsError where e.status == 404 || e.status == 400 {
+                var gone = revision
+                gone.securityCheck = SecurityCheck(status: .failed, reason: "the publish was cancelled")
+                return gone
+            }
+        }
+    }
+
+    /// The row as the generic watcher should see it: committed → passed; failed/errored → as is;
+    /// anything else → still running.
+    static func watchView(_ r: Revision) -> Revision {
+        var v = r
+        if r.status == .published {
+            v.securityCheck = r.securityCheck.map { var c = $0; c.status = .passed; return c } ?? SecurityCheck(status: .passed)
+        } else if let c = r.securityCheck, c.status.isFailure {
+            v.securityCheck = c
+        } else {
+            var c = r.securityCheck ?? SecurityCheck(status: .queued)
+            if c.status.isPassed { c.status = .unknown("committing") }
+            v.securityCheck = c
+        }
+        return v
+    }
+
+    /// Cancels a scanning publish (idempotent).
+    public func cancelPublish(agentId: String, branchId: String) async throws {
+        _ = try await client.cancelBranchPublish(agentId, branchId)
+    }
+
+    // MARK: Live and restore
+
+    /// Makes a branch live, refusing unless its head passed its check, then reads the agent back and
+    /// confirms `activeVersionId` is the head. Already live → the same verification, nothing sent.
+    public func makeLive(agentId: String, branchId: String) async throws -> MakeLiveOutcome {
+        let summary = try await client.getBranch(agentId, branchId)
+        if summary.branch.isArchived {
+            throw AtomsError(kind: .refused, serverErrors: ["branch '\(summary.branch.name)' is archived"])
+        }
+        guard let head = summary.branch.headRevisionId else {
+            throw AtomsError(kind: .refused, serverErrors: ["branch '\(summary.branch.name)' has no committed revision"])
+        }
+        // The kept by-id read resolves any revision; the server enforces the rule too.
+        if let headRow = try? await client.getVersion(agentId, head).version, let check = headRow.securityCheck,
+           !check.status.isPassed {
+            throw AtomsError(kind: check.status.isFailure ? .securityCheckFailed : .refused,
+                             serverErrors: ["the head of '\(summary.branch.name)' has not passed its security check (\(check.status.rawValue))"])
+        }
+        let before = try await client.getAgent(agentId)
+        let live = summary.isLive ? summary : try await client.makeBranchLive(agentId, branchId)
+        let agent = try await client.getAgent(agentId)
+        guard agent.activeVersionId == head else {
+            throw AtomsError(kind: .refused, method: "GET", path: "/agent/\(agentId)",
+                             serverErrors: ["make-live answered OK but the agent's activeVersionId is \(agent.activeVersionId ?? "none"), not the head \(head)"],
+                             hint: "refresh and check the agent before trying again")
+        }
+        return MakeLiveOutcome(branch: live, agent: agent, previousActiveVersionId: before.activeVersionId)
+    }
+
+    /// Restores an older revision as the branch's new head (200 committed; a 202 is watched like a publish).
+    public func restore(agentId: String, branchId: String, revisionId: String, expected: TimeInterval,
+                        timeout: TimeInterval) async throws -> (result: PublishResult, progress: AsyncThrowingStream<CheckProgress, Error>) {
+        let known = Set(try await client.listRevisions(agentId, branchId, limit: 5).revisions.map(\.id))
+        let result = try await client.restoreRevision(agentId, branchId, revisionId)
+        if result.state == .committed { return (result, Self.finished(result.revision, expected: expected)) }
+        let revision = try await findPublishedRevision(agentId: agentId, branchId: branchId, draftId: nil, known: known)
+        return (result, watch(agentId: agentId, branchId: branchId, revision: revision, expected: expected, timeout: timeout))
+    }
+
+    /// A section-grouped diff of two refs, computed by the server.
+    public func diff(agentId: String, from a: DiffRef, to b: DiffRef) async throws -> AgentVersionDiff {
+        try await client.diffRefs(agentId, a, b)
+    }
+}
