@@ -16,10 +16,15 @@ struct AtomsTUI: AsyncParsableCommand {
         $XDG_CONFIG_HOME/atoms-tui/config.yaml (--profile NAME). Base URL: --base-url, else
         ATOMS_BASE_URL, else the profile's baseURL, else https://api.smallest.ai/atoms/v1.
 
+        API generations: v1 (drafts + versions) and v2 (branches + revisions) are detected per account
+        (--api auto, remembered in $XDG_STATE_HOME/atoms-tui); force one with --api v1|v2. A v1 command on
+        a v2 account exits 2 and names the v2 command that does the same thing.
+
         Exit codes: 0 done · 1 API or network error · 2 usage error · 3 security check failed · 4 timed out.
         """,
         subcommands: [AgentsCommand.self, VersionsCommand.self, DraftsCommand.self, PublishCommand.self,
-                      RollbackCommand.self, SimCommand.self]
+                      RollbackCommand.self, BranchesCommand.self, RevisionsCommand.self, DiffCommand.self,
+                      APICommand.self, SimCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -56,8 +61,10 @@ struct AtomsTUI: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        var parsedCommand: (any ParsableCommand)?
         do {
             var command = try AtomsTUI.parseAsRoot()
+            parsedCommand = command
             if var async = command as? AsyncParsableCommand {
                 try await async.run()
             } else {
@@ -65,6 +72,14 @@ enum Main {
             }
         } catch let failure as CLIFailure {
             if !failure.message.isEmpty { CLIOutput.stderr("atoms-tui: \(failure.message)") }
+            exit(failure.code)
+        } catch let error as AtomsError where error.isMigrationRequired {
+            // A v1 command on a v2 account: remember the account's generation, name the v2 command.
+            if let options = ConnectionOptions.find(in: parsedCommand), let client = try? options.makeClient() {
+                options.detector.remember(.v2, for: client)
+            }
+            let failure = V2Equivalent.failure(for: Array(CommandLine.arguments.dropFirst()))
+            CLIOutput.stderr("atoms-tui: \(failure.message)")
             exit(failure.code)
         } catch let error as AtomsError {
             CLIOutput.stderr("atoms-tui: \(error.description)")

@@ -24,6 +24,16 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("request-timeout"), help: "Per-request timeout in seconds.")
     var requestTimeout: Double = 20
 
+    @Option(name: .customLong("api"), help: "Versioning API: v1 (drafts + versions), v2 (branches + revisions) or auto (detect once per account, remembered).")
+    var api: String = "auto"
+
+    func validate() throws {
+        guard APIMode(rawValue: api.lowercased()) != nil else { throw ValidationError("--api takes v1, v2 or auto") }
+    }
+
+    /// The `--api` choice.
+    var apiMode: APIMode { APIMode(rawValue: api.lowercased()) ?? .auto }
+
     func resolve() throws -> ResolvedConnection {
         if let logFile { FileLogHandler.bootstrap(path: logFile) }
         return try ConnectionResolver.resolve(apiKeyFlag: apiKey, baseURLFlag: baseURL, profileFlag: profile, insecure: insecure)

@@ -7,8 +7,9 @@ import TUICore
 /// `atoms-tui drafts …`
 struct DraftsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "drafts", abstract: "Drafts: list, show, fork, rename, discard, diff, patch, edit.",
-        subcommands: [List.self, Show.self, Fork.self, Rename.self, Discard.self, Diff.self, Patch.self, DraftsEditCommand.self])
+        commandName: "drafts", abstract: "Drafts: list, show, fork, rename, discard, diff, patch, edit (v1); put, publish, and --branch on show/discard/edit (v2).",
+        subcommands: [List.self, Show.self, Fork.self, Rename.self, Discard.self, Diff.self, Patch.self, DraftsEditCommand.self,
+                      BranchDraftPut.self, BranchDraftPublish.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List an agent's drafts.")
@@ -17,7 +18,7 @@ struct DraftsCommand: AsyncParsableCommand {
         @Argument(help: "Agent id or name.") var agent: String
 
         func run() async throws {
-            let client = try connection.makeClient()
+            let client = try connection.makeClient(for: .v1)
             let a = try await Resolver(client: client).agent(agent)
             let drafts = try await client.listDrafts(a.id)
             if output.json { CLIOutput.json(drafts); return }
@@ -34,11 +35,16 @@ struct DraftsCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "Agent id or name.") var agent: String
-        @Argument(help: "Draft id or name.") var draft: String
+        @Argument(help: "Draft id or name (v1).") var draft: String?
+        @Option(help: "v2: show the open draft of this branch (id or name).") var branch: String?
         @Option(help: "Config format: yaml or json.") var format: String = "yaml"
 
+        func validate() throws { try BranchDraftOption.validate(draft: draft, branch: branch) }
+
         func run() async throws {
-            let client = try connection.makeClient()
+            if let branch { return try await BranchDraftShow.run(connection, output, agent: agent, branch: branch, format: format) }
+            let draft = self.draft ?? ""
+            let client = try connection.makeClient(for: .v1)
             let resolver = Resolver(client: client)
             let a = try await resolver.agent(agent)
             let d = try await resolver.draft(agentId: a.id, draft)
@@ -73,7 +79,7 @@ struct DraftsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let client = try connection.makeClient()
+            let client = try connection.makeClient(for: .v1)
             let resolver = Resolver(client: client)
             let a = try await resolver.agent(agent)
             let source: ForkSource
@@ -97,7 +103,7 @@ struct DraftsCommand: AsyncParsableCommand {
         @Argument(help: "New name (1–100 characters).") var name: String
 
         func run() async throws {
-            let client = try connection.makeClient()
+            let client = try connection.makeClient(for: .v1)
             let resolver = Resolver(client: client)
             let a = try await resolver.agent(agent)
             let d = try await resolver.draft(agentId: a.id, draft)
@@ -107,13 +113,26 @@ struct DraftsCommand: AsyncParsableCommand {
     }
 
     struct Discard: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Discard a draft.")
+        static let configuration = CommandConfiguration(abstract: "Discard a draft (v1), or a branch's open draft (v2, --branch).")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Agent id or name.") var agent: String
-        @Argument(help: "Draft id or name.") var draft: String
+        @Argument(help: "Draft id or name (v1).") var draft: String?
+        @Option(help: "v2: discard the open draft of this branch (id or name).") var branch: String?
+
+        func validate() throws { try BranchDraftOption.validate(draft: draft, branch: branch) }
 
         func run() async throws {
-            let client = try connection.makeClient()
+            if let branch {
+                let client = try connection.makeClient(for: .v2)
+                let resolver = Resolver(client: client)
+                let a = try await resolver.agent(agent)
+                let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
+                _ = try await client.discardBranchDraft(a.id, b.id)
+                CLIOutput.stdout("discarded the draft of '\(Sanitizer.sanitize(b.branch.name))'; its head stays \(b.headRevisionNumber.map { "r\($0)" } ?? "-")\n")
+                return
+            }
+            let draft = self.draft ?? ""
+            let client = try connection.makeClient(for: .v1)
             let resolver = Resolver(client: client)
             let a = try await resolver.agent(agent)
             let d = try await resolver.draft(agentId: a.id, draft)
@@ -131,7 +150,7 @@ struct DraftsCommand: AsyncParsableCommand {
         @Option(help: "Compare against this version (id, vN, active, latest).") var against: String?
 
         func run() async throws {
-            let client = try connection.makeClient()
+            let client = try connection.makeClient(for: .v1)
             let resolver = Resolver(client: client)
             let a = try await resolver.agent(agent)
             let d = try await resolver.draft(agentId: a.id, draft)
@@ -162,7 +181,7 @@ struct DraftsCommand: AsyncParsableCommand {
                 throw CLIFailure(code: CLIFailure.usage, message: "\(file) is not valid; nothing was sent:\n" + issues.map { "  \($0)" }.joined(separator: "\n"))
             }
             if patch.isEmpty { throw CLIFailure(code: CLIFailure.usage, message: "\(file) has no fields; nothing was sent") }
-            let client = try connection.makeClient()
+            let client = try connection.makeClient(for: .v1)
             let resolver = Resolver(client: client)
             let a = try await resolver.agent(agent)
             let d = try await resolver.draft(agentId: a.id, draft)

@@ -11,27 +11,41 @@ struct DraftsEditCommand: AsyncParsableCommand {
         abstract: "Edit a draft's config in $VISUAL/$EDITOR (validated, minimal patch, conflict-checked, verified).")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Agent id or name.") var agent: String
-    @Argument(help: "Draft id or name.") var draft: String
+    @Argument(help: "Draft id or name (v1).") var draft: String?
+    @Option(help: "v2: edit this branch's draft (opened from the head when none is open); saved with expectedRevision.") var branch: String?
     @Option(help: "Document format: yaml or json (default: config file's editFormat, else yaml).") var format: String?
     @Flag(name: .customLong("no-resume"), help: "Ignore a recovery file from an earlier failed save.") var noResume = false
 
+    func validate() throws { try BranchDraftOption.validate(draft: draft, branch: branch) }
+
     func run() async throws {
-        let client = try connection.makeClient()
+        let client = try connection.makeClient(for: branch == nil ? .v1 : .v2)
         let resolver = Resolver(client: client)
         let a = try await resolver.agent(agent)
-        let d = try await resolver.draft(agentId: a.id, draft)
         let paths = AppPaths()
         let configured = (try? ConfigFile.load(from: paths.config.appendingPathComponent("config.yaml")))?.editFormat
         guard let fmt = DocumentFormat(rawValue: (format ?? configured ?? "yaml").lowercased()) else {
             throw CLIFailure(code: CLIFailure.usage, message: "--format takes yaml or json")
         }
         let flow = DraftEditFlow(lifecycle: Lifecycle(client: client), recovery: RecoveryStore(stateDirectory: paths.state))
-        let handle = d.draftId ?? d.id
-        if let saved = flow.hasRecovery(agentId: a.id, draftId: handle), !noResume {
-            CLIOutput.stderr("resuming from \(saved.path) (an earlier edit of this draft that was not saved; --no-resume to start fresh)")
-        }
-        var session = try await flow.begin(agentId: a.id, draftId: handle, agentName: a.name, draftName: d.draftName ?? handle,
+        var session: DraftEditSession
+        let handle: String
+        if let branch {
+            let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
+            handle = DraftEditFlow.recoveryKey(branchId: b.id)
+            if let saved = flow.hasRecovery(agentId: a.id, draftId: handle), !noResume {
+                CLIOutput.stderr("resuming from \(saved.path) (an earlier edit of this draft that was not saved; --no-resume to start fresh)")
+            }
+            session = try await flow.begin(agentId: a.id, branchId: b.id, agentName: a.name, branchName: b.branch.name, format: fmt, resume: !noResume)
+        } else {
+            let d = try await resolver.draft(agentId: a.id, draft ?? "")
+            handle = d.draftId ?? d.id
+            if let saved = flow.hasRecovery(agentId: a.id, draftId: handle), !noResume {
+                CLIOutput.stderr("resuming from \(saved.path) (an earlier edit of this draft that was not saved; --no-resume to start fresh)")
+            }
+            session = try await flow.begin(agentId: a.id, draftId: handle, agentName: a.name, draftName: d.draftName ?? handle,
                                            format: fmt, resume: !noResume)
+        }
         let editor = ExternalEditor()
         while true {
             switch flow.editRounds(&session, runEditor: { editor.edit($0) }) {

@@ -28,7 +28,7 @@ struct PublishCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try connection.makeClient()
+        let client = try connection.makeClient(for: .v1)
         let resolver = Resolver(client: client)
         let a = try await resolver.agent(agent)
         let d = try await resolver.draft(agentId: a.id, draft)
@@ -120,7 +120,7 @@ struct RollbackCommand: AsyncParsableCommand {
     @Argument(help: "Version id or vN.") var version: String
 
     func run() async throws {
-        let client = try connection.makeClient()
+        let client = try connection.makeClient(for: .v1)
         let resolver = Resolver(client: client)
         let a = try await resolver.agent(agent)
         let v = try await resolver.version(agentId: a.id, version)

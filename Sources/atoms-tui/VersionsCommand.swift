@@ -27,7 +27,7 @@ struct VersionsCommand: AsyncParsableCommand {
         @Flag(help: "Only pinned versions.") var pinned = false
 
         func run() async throws {
-            let client = try connection.makeClient()
+            let client = try connection.makeClient(for: .v1)
             let a = try await Resolver(client: client).agent(agent)
             let list = try await client.listVersions(a.id, limit: limit, skip: skip, isPinned: pinned ? true : nil)
             if output.json { CLIOutput.json(list); return }
@@ -44,7 +44,7 @@ struct VersionsCommand: AsyncParsableCommand {
         @Argument(help: "Version id, vN, active or latest.") var version: String
 
         func run() async throws {
-            let client = try connection.makeClient()
+            let client = try connection.makeClient(for: .v1)
             let resolver = Resolver(client: client)
             let a = try await resolver.agent(agent)
             let v = try await resolver.version(agentId: a.id, version)
@@ -70,7 +70,7 @@ struct VersionsCommand: AsyncParsableCommand {
         @Argument(help: "Compared version (id, vN, active, latest).") var b: String
 
         func run() async throws {
-            let client = try connection.makeClient()
+            let client = try connection.makeClient(for: .v1)
             let resolver = Resolver(client: client)
             let ag = try await resolver.agent(agent)
             let va = try await resolver.version(agentId: ag.id, a)
@@ -89,7 +89,7 @@ struct VersionsCommand: AsyncParsableCommand {
         @Argument(help: "Version id, vN or latest.") var version: String
 
         func run() async throws {
-            let client = try connection.makeClient()
+            let client = try connection.makeClient(for: .v1)
             let resolver = Resolver(client: client)
             let a = try await resolver.agent(agent)
             let v = try await resolver.version(agentId: a.id, version)
@@ -132,7 +132,7 @@ struct VersionsCommand: AsyncParsableCommand {
     }
 
     static func setMeta(_ connection: ConnectionOptions, _ agent: String, _ version: String, _ body: UpdateVersionMetaRequest, _ verb: String) async throws {
-        let client = try connection.makeClient()
+        let client = try connection.makeClient(for: .v1)
         let resolver = Resolver(client: client)
         let a = try await resolver.agent(agent)
         let v = try await resolver.version(agentId: a.id, version)

@@ -1,0 +1,124 @@
+import ArgumentParser
+import AtomsClient
+import AtomsModels
+import Foundation
+import TUICore
+
+/// `atoms-tui branches …` (v2)
+struct BranchesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "branches", abstract: "v2 branches: list, create, rename, archive, live.",
+        subcommands: [List.self, Create.self, Rename.self, Archive.self, Live.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an agent's branches (live marker, head revision, open draft).")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Agent id or name.") var agent: String
+
+        func run() async throws {
+            let client = try connection.makeClient(for: .v2)
+            let a = try await Resolver(client: client).agent(agent)
+            let branches = try await V2Call.run(connection, client) { try await client.listBranches(a.id) }
+            if output.json { CLIOutput.json(BranchList(branches: branches)); return }
+            let now = Date()
+            CLIOutput.table(["BRANCH", "LIVE", "HEAD", "REVISIONS", "DRAFT", "UPDATED", "ID"], branches.map { b in
+                [b.branch.name + (b.branch.isDefault ? " (default)" : ""), b.isLive ? "●" : "",
+                 b.headRevisionNumber.map { "r\($0)" } ?? "-", String(b.revisionsCount), b.hasOpenDraft ? "open" : "",
+                 RelativeAge.format(iso: b.branch.updatedAt ?? b.branch.createdAt, now: now), b.id]
+            })
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Fork a branch at another branch's head (default: the live branch).")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Name of the new branch (1–100 characters; 'main' is reserved).") var name: String
+        @Option(help: "Source branch (id, name, live).") var from: String = "live"
+
+        func run() async throws {
+            let client = try connection.makeClient(for: .v2)
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let b = try await V2Call.run(connection, client) {
+                let source = try await resolver.branch(agentId: a.id, from)
+                return try await client.createBranch(a.id, name: name, from: source.id)
+            }
+            if output.json { CLIOutput.json(b); return }
+            CLIOutput.stdout("created branch '\(Sanitizer.sanitize(b.name))' (\(b.id)) at \(b.headRevisionId ?? "-")\n")
+        }
+    }
+
+    struct Rename: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rename a branch (never main).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Branch id or name.") var branch: String
+        @Argument(help: "New name.") var name: String
+
+        func run() async throws {
+            let client = try connection.makeClient(for: .v2)
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let b = try await V2Call.run(connection, client) {
+                try await client.renameBranch(a.id, try await resolver.branch(agentId: a.id, branch).id, to: name)
+            }
+            CLIOutput.stdout("renamed to '\(Sanitizer.sanitize(b.name))'\n")
+        }
+    }
+
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Archive a branch (not main, not the live one); its draft is dropped, its revisions stay readable.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Branch id or name.") var branch: String
+
+        func run() async throws {
+            let client = try connection.makeClient(for: .v2)
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
+            _ = try await client.archiveBranch(a.id, b.id)
+            CLIOutput.stdout("archived '\(Sanitizer.sanitize(b.branch.name))'\n")
+        }
+    }
+
+    struct Live: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a branch live: its head serves production traffic (verified by reading the agent back).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "Agent id or name.") var agent: String
+        @Argument(help: "Branch id or name.") var branch: String
+
+        func run() async throws {
+            let client = try connection.makeClient(for: .v2)
+            let resolver = Resolver(client: client)
+            let a = try await resolver.agent(agent)
+            let outcome = try await V2Call.run(connection, client) {
+                try await BranchLifecycle(client: client).makeLive(agentId: a.id, branchId: try await resolver.branch(agentId: a.id, branch).id)
+            }
+            let head = outcome.branch.headRevisionNumber.map { "r\($0)" } ?? outcome.agent.activeVersionId ?? "?"
+            CLIOutput.stdout("branch '\(Sanitizer.sanitize(outcome.branch.branch.name))' of \(Sanitizer.sanitize(a.name)) is live: \(head) serves traffic · verified\n")
+        }
+    }
+}
+
+/// Runs a v2 call; when the account turns out to be v1 (the v2 routes do not exist there), says so.
+enum V2Call {
+    static func run<T>(_ connection: ConnectionOptions, _ client: AtomsClient, _ body: () async throws -> T) async throws -> T {
+        do {
+            let value = try await body()
+            if connection.apiMode == .auto { connection.detector.remember(.v2, for: client) }
+            return value
+        } catch let e as AtomsError where e.status == 404 && e.serverErrors.first?.hasPrefix("Cannot ") == true
+            || e.status == 404 && e.serverErrors.first?.contains("Branch model is not enabled") == true {
+            if connection.apiMode != .v2, (try? await APIGenerationDetector.probe(client)) == .v1 {
+                connection.detector.remember(.v1, for: client)
+                throw CLIFailure(code: CLIFailure.usage, message: "this account uses the Atoms v1 model (drafts + versions); branches and revisions are not available. Use `atoms-tui drafts …`, `versions …` and `publish …`")
+            }
+            throw e
+        }
+    }
+}
