@@ -34,9 +34,9 @@ final class CLIBranchTests: XCTestCase {
     }
 
     /// Runs the CLI; the state directory (the API generation cache) is shared across runs of a test.
-    func cli(_ args: [String], _ baseURL: String, timeout: TimeInterval = 60) throws -> CLIResult {
+    func cli(_ args: [String], _ baseURL: String, timeout: TimeInterval = 60, env: [String: String] = [:]) throws -> CLIResult {
         let p = try ChildProcess.spawn(args + ["--base-url", baseURL],
-                                       environment: ["SMALLEST_API_KEY": "cli-key", "XDG_STATE_HOME": stateHome])
+                                       environment: ["SMALLEST_API_KEY": "cli-key", "XDG_STATE_HOME": stateHome].merging(env) { $1 })
         let code = p.wait(timeout: timeout)
         return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
     }
@@ -129,6 +129,21 @@ final class CLIBranchTests: XCTestCase {
         XCTAssertEqual(branches.code, 2)
         XCTAssertTrue(branches.stderr.contains("v1 model"), branches.stderr)
         XCTAssertEqual(try cli(["versions", "list", zoe], url).code, 0, "v1 commands work on v1 accounts")
+    }
+
+    func testDraftsEditOnABranchSavesThroughTheSharedFlow() throws {
+        let url = try serve(["--branch-model", "on"])
+        let agent = "CLI V2 Edit"
+        XCTAssertEqual(try cli(["agents", "create", agent], url).code, 0)
+        let editor = "sed -i 's/^firstMessage:.*/firstMessage: Edited on a branch/'"
+        let edit = try cli(["drafts", "edit", agent, "--branch", "main"], url, env: ["VISUAL": editor, "EDITOR": editor])
+        XCTAssertEqual(edit.code, 0, edit.stderr)
+        XCTAssertTrue(edit.stdout.contains("saved · rev 1 · verified"), edit.stdout)
+        let show = try cli(["drafts", "show", agent, "--branch", "main"], url)
+        XCTAssertTrue(show.stdout.contains("Edited on a branch") && show.stdout.contains("rev 1"), show.stdout)
+        let unchanged = try cli(["drafts", "edit", agent, "--branch", "main"], url, env: ["VISUAL": "true", "EDITOR": "true"])
+        XCTAssertEqual(unchanged.code, 0)
+        XCTAssertTrue(unchanged.stderr.contains("nothing sent"), unchanged.stderr)
     }
 
     func testConflictFailedScanAndLeanBodyExitCodes() throws {
