@@ -27,8 +27,9 @@ public struct SimulatorOptions: Sendable {
     public var freeze: Bool = false
     /// Maximum requests per second per API key; beyond it `429` with `Retry-After`.
     public var rateLimit: Int? = nil
-    /// The account is on the v2 branch model: the v1 write and list endpoints answer
-    /// `409 versioning_v2_migration_required` with `Deprecation: true`.
+    /// The account is on the v2 branch model: the branch/revision/diff endpoints are served (each agent
+    /// gets a live `main` branch holding its versions as revisions on its first request), and the v1
+    /// write and list endpoints answer `409 versioning_v2_migration_required` with `Deprecation: true`.
     public var branchModel: Bool = false
     /// Under the branch model, answer `expectedRevision` conflicts with the lean body the production
     /// API sends (`errors: ["section.field"]` only) instead of the rich `data.conflict` body.
