@@ -56,6 +56,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "E2ETests", dependencies: ["TestSupport"]),
+        // Faults, kills, hostile text, malformed answers, secrets (docs/reliability.md).
+        .testTarget(name: "ReliabilityTests", dependencies: [
+            "TestSupport", "AtomsSimulator", "AtomsClient", "AtomsModels", "TUICore",
+        ]),
         // The simulator's answers and the spec's example responses against the official OpenAPI spec
         // (runs scripts/conformance/check.py; needs python3 + scripts/conformance/requirements.txt).
         .testTarget(name: "SpecConformanceTests", dependencies: [

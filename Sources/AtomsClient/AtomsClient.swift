@@ -115,7 +115,7 @@ public final class AtomsClient: Sendable {
             case .failure(let failure):
                 if failure is CancellationError { throw failure }
                 logger.debug("\(method) \(path) failed after \(ms) ms: \(failure)")
-                let error: AtomsError
+                var error: AtomsError
                 switch failure {
                 case TransportFailure.timedOut:
                     error = AtomsError(kind: .timeout, method: method, path: path, retryable: true,
@@ -127,6 +127,11 @@ public final class AtomsClient: Sendable {
                                        hint: "is \(configuration.baseURL.host ?? "the server") reachable?")
                 default:
                     error = AtomsError(kind: .network, method: method, path: path, serverErrors: ["\(failure)"], retryable: true)
+                }
+                if !isIdempotent && error.kind != .decoding {
+                    // The request may have been applied and only its answer lost: never resent blindly.
+                    error.hint = [error.hint, "no answer arrived, so it may or may not have been applied; it was not sent again — check before retrying"]
+                        .compactMap { $0 }.joined(separator: "; ")
                 }
                 if isIdempotent && error.retryable && attempt < configuration.maxRetries {
                     try await sleeper(backoff(attempt: attempt, retryAfter: nil))

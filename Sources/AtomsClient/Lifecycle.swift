@@ -118,7 +118,13 @@ public struct Lifecycle: Sendable {
         let trimmed = label.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw AtomsError(kind: .invalidInput, serverErrors: ["a label is required to publish"]) }
         try Self.validatePublish(label: trimmed, description: description)
-        return try await client.publishDraft(agentId, draftId, label: trimmed, description: description)
+        do {
+            return try await client.publishDraft(agentId, draftId, label: trimmed, description: description)
+        } catch var e as AtomsError where e.kind == .network || e.kind == .timeout {
+            // The answer was lost: a version may exist now. It was not published again and nothing was activated.
+            e.hint = "no answer to the publish: a new inactive version may or may not exist; it was not published again and nothing was activated — check `atoms-tui versions list \(agentId)` before publishing again"
+            throw e
+        }
     }
 
     /// Watches a published version's security check with the adaptive schedule.

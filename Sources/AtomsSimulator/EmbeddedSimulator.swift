@@ -9,6 +9,8 @@ public final class EmbeddedSimulator: Sendable {
     public let port: Int
     /// The store behind the server (inspect it in tests, e.g. `activationAttempts`).
     public let store: SimulatorStore
+    /// The faults injected so far (see `SimulatorOptions.faults`).
+    public let faults: FaultCounter
     private let group: ServiceGroup
     private let task: Task<Void, Never>
 
@@ -16,8 +18,9 @@ public final class EmbeddedSimulator: Sendable {
     public var baseURL: URL { URL(string: "http://\(host):\(port)\(SimulatorAPI.basePath)")! }
     private let host: String
 
-    private init(port: Int, host: String, store: SimulatorStore, group: ServiceGroup, task: Task<Void, Never>) {
+    private init(port: Int, host: String, store: SimulatorStore, faults: FaultCounter, group: ServiceGroup, task: Task<Void, Never>) {
         self.port = port
+        self.faults = faults
         self.host = host
         self.store = store
         self.group = group
@@ -27,7 +30,8 @@ public final class EmbeddedSimulator: Sendable {
     /// Opens the store, starts the server and returns once it listens.
     public static func start(_ options: SimulatorOptions, clock: any SimClock = SystemClock()) async throws -> EmbeddedSimulator {
         let store = try SimulatorStore(options: options, clock: clock)
-        let api = SimulatorAPI(store: store)
+        let faults = FaultCounter()
+        let api = SimulatorAPI(store: store, faultCounter: faults)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let failure = Locked<(any Error)?>(nil)
         let app = HTTPServer.application(api, host: options.host, port: options.port) { port in
@@ -46,7 +50,7 @@ public final class EmbeddedSimulator: Sendable {
             _ = await task.value
             throw failure.withLock { $0 } ?? SimulatorConfigurationError(message: "the simulator did not start")
         }
-        return EmbeddedSimulator(port: port, host: options.host, store: store, group: group, task: task)
+        return EmbeddedSimulator(port: port, host: options.host, store: store, faults: faults, group: group, task: task)
     }
 
     /// Stops the server and waits until it has shut down.

@@ -24,10 +24,18 @@ enum HTTPServer {
             for (name, value) in answer.headers {
                 if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
             }
+            if answer.dropConnection {
+                // Fault injection: start an answer, then fail it so the server closes the connection
+                // and the client sees no complete response.
+                return Response(status: .ok, headers: fields, body: ResponseBody { _ in throw DroppedConnection() })
+            }
             return Response(status: .init(code: answer.status), headers: fields,
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
     }
+
+    /// Thrown by a response body to drop the connection (fault injection).
+    struct DroppedConnection: Error {}
 
     /// A quiet logger: the simulator runs under a curses screen during the demo.
     static func logger() -> Logger {

@@ -20,6 +20,8 @@ struct SimResponse: Sendable {
     var body: Data
     /// Extra delay before answering (fault injection: slowed responses).
     var delayMilliseconds: Int = 0
+    /// Fault injection: close the connection instead of answering.
+    var dropConnection = false
 
     func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
 }
@@ -31,11 +33,15 @@ final class SimulatorAPI: Sendable {
     static let basePath = "/atoms/v1"
 
     let store: SimulatorStore
-    private let rng: Locked<SplitMix64>
+    let rng: Locked<SplitMix64>
     private let rateWindows: Locked<[String: (second: Int, count: Int)]>
 
-    init(store: SimulatorStore) {
+    /// What the fault injection did.
+    let faultCounter: FaultCounter
+
+    init(store: SimulatorStore, faultCounter: FaultCounter = FaultCounter()) {
         self.store = store
+        self.faultCounter = faultCounter
         self.rng = Locked(SplitMix64(seed: store.options.seed))
         self.rateWindows = Locked([:])
     }
@@ -66,22 +72,8 @@ final class SimulatorAPI: Sendable {
                                                  headers: ["Retry-After": "1"]))
             }
         }
-        // Faults (before any side effect, so a retried write is safe).
-        var delay = 0
-        if options.faultRate > 0 {
-            let (hit, kind) = rng.withLock { r in (r.nextUnit() < options.faultRate, r.next() % 3) }
-            if hit {
-                switch kind {
-                case 0: return Self.error(SimulatorError(status: 500, errors: ["Internal server error"]))
-                case 1: return Self.error(SimulatorError(status: 503, errors: ["Service temporarily unavailable"],
-                                                         headers: ["Retry-After": "1"]))
-                default: delay = 1500
-                }
-            }
-        }
-        var response = route(req)
-        response.delayMilliseconds += delay
-        return response
+        // Faults: every kind but `lost` strikes before any side effect, so a retried write is safe.
+        return withFaults(options, method: req.method, path: req.path) { route(req) }
     }
 
     // MARK: Routing

@@ -23,6 +23,9 @@ public struct SimulatorOptions: Sendable {
     /// Fraction (0...1) of requests answered with a fault: a 500 JSON body, a 503 with
     /// `Retry-After: 1`, or a slowed response. Deterministic from `seed`.
     public var faultRate: Double = 0
+    /// The fault mix by kind (500, 503, 429, slowed up to 5 s, dropped, applied-but-answer-lost);
+    /// when set it replaces `faultRate`. Deterministic from `seed`.
+    public var faults: FaultMix? = nil
     /// Maintenance window: every write answers `423 config_freeze_active`.
     public var freeze: Bool = false
     /// Maximum requests per second per API key; beyond it `429` with `Retry-After`.

@@ -14,5 +14,11 @@ public enum SimulatorServer {
             fflush(nil)
         }
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        let injected = api.faultCounter.snapshot
+        if !injected.isEmpty {
+            // One line on stderr at shutdown: what the fault injection did (soak and load reports read it).
+            let line = injected.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            FileHandle.standardError.write(Data("atoms simulator faults: \(line)\n".utf8))
+        }
     }
 }
