@@ -76,7 +76,21 @@ final class EffectRunner: @unchecked Sendable {
         let task = Task.detached { [weak self] in
             let msg: Msg?
             do {
-                msg = try await EffectRunner.perform(effect, services)
+                if case .watchCheck(let watchId, let agentId, let version, let timeout) = effect {
+                    // A streaming effect: one message per observation, posted as they come.
+                    do {
+                        try await EffectRunner.watch(watchId: watchId, agentId: agentId, version: version, timeout: timeout, services) {
+                            if !Task.isCancelled { inbox.post($0) }
+                        }
+                        msg = nil
+                    } catch is CancellationError {
+                        msg = nil
+                    } catch {
+                        msg = Task.isCancelled ? nil : .checkWatchFailed(watchId: watchId, message: EffectRunner.describe(error))
+                    }
+                } else {
+                    msg = try await EffectRunner.perform(effect, services)
+                }
             } catch is CancellationError {
                 msg = nil
             } catch {
@@ -117,7 +131,7 @@ final class EffectRunner: @unchecked Sendable {
         case .loadConfig(let agentId, let source):
             let doc = try await lifecycle.document(agentId: agentId, ref(source))
             return .configLoaded(agentId: agentId, source: source, config: doc)
-        case .loadDiff(let agentId, let from, let to):
+        case .loadDiff(let agentId, let from, let to), .loadPublishDiff(let agentId, let from, let to):
             let result = try await lifecycle.diff(agentId: agentId, from: ref(from), to: ref(to))
             return .diffLoaded(agentId: agentId, from: from, to: to, diff: result.diff)
         case .forkDraft(let agentId, let sourceVersionId, let sourceDraftId, let name):
@@ -138,8 +152,36 @@ final class EffectRunner: @unchecked Sendable {
                               verified: outcome.agent.activeVersionId == versionId || outcome.agent.versionId == versionId)
         case .beginEdit, .saveEdit, .abandonEdit:
             return try await performEdit(effect, services)
-        case .editDraft, .cancel, .quit, .suspend:
+        case .publishDraft(let agentId, let draftId, let label, let description):
+            let version = try await lifecycle.publish(agentId: agentId, draftId: draftId, label: label, description: description)
+            return .published(agentId: agentId, draftId: draftId, version: version)
+        case .updateVersionMeta(let agentId, let versionId, let label, let description):
+            let v = try await client.updateVersionMeta(agentId, versionId, UpdateVersionMetaRequest(label: label, description: description))
+            return .versionMetaChanged(agentId: agentId, version: v)
+        case .editDraft, .watchCheck, .cancel, .quit, .suspend:
             return nil
+        }
+    }
+
+    /// Follows a version's security check with the client's adaptive watch (the same one
+    /// `publish --wait` uses), posting each observation; records the duration of a finished check
+    /// in the account's history so the next estimate learns from it.
+    static func watch(watchId: Int, agentId: String, version: AgentVersion, timeout: Double, _ services: RuntimeServices,
+                      post: (Msg) -> Void) async throws {
+        let expected = services.history.expected()
+        for try await p in services.lifecycle.watchCheck(agentId: agentId, version: version, expected: expected, timeout: timeout) {
+            try Task.checkCancellation()
+            let phase: CheckUpdate.Phase
+            switch p.phase {
+            case .checking: phase = .checking
+            case .passed: phase = .passed
+            case .failed: phase = .failed
+            case .timedOut: phase = .timedOut
+            }
+            if (phase == .passed || phase == .failed) && p.elapsed > 0.5 { services.history.record(p.elapsed) }
+            post(.checkProgress(watchId: watchId, CheckUpdate(phase: phase, elapsed: p.elapsed, expected: p.expected, status: p.status,
+                                                              reason: p.reason, version: p.version, requests: p.requests,
+                                                              transientError: p.transientError)))
         }
     }
 

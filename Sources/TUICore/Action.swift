@@ -5,12 +5,12 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case filter, help, refresh, quit, suspend
     case diff, mark
     case fork, rename, discard, pin, activate
-    case edit
+    case edit, publish, publishAndActivate, editMeta
 
     /// True for actions that change server state (disabled in read-only mode).
     public var isWrite: Bool {
         switch self {
-        case .fork, .rename, .discard, .pin, .activate, .edit: return true
+        case .fork, .rename, .discard, .pin, .activate, .edit, .publish, .publishAndActivate, .editMeta: return true
         default: return false
         }
     }

@@ -11,8 +11,10 @@ extension AppState {
             case .input(let p): return inputKey(key, p)
             case .resumeEdit(let target, let path): return resumeKey(key, target, path: path)
             case .editConflict(let target, let conflict): return conflictKey(key, target, conflict)
+            case .versionMeta(let p): return versionMetaKey(key, p)
             }
         }
+        if publish != nil { return publishKey(key) }
         if filterEditor != nil { return filterKey(key) }
         guard let binding = Keymap.binding(for: key) else { return [] }
         if let why = binding.whyDisabled(self) {
@@ -70,6 +72,9 @@ extension AppState {
             return [.setPinned(agentId: agentId, versionId: v.id, pinned: !v.isPinned)]
         case .activate: return startActivate()
         case .edit: return startEdit()
+        case .publish: return startPublish(andActivate: false)
+        case .publishAndActivate: return startPublish(andActivate: true)
+        case .editMeta: return startEditMeta()
         }
     }
 

@@ -20,6 +20,7 @@ extension AppState {
         if let r = layout.detail { drawDetail(&screen, r) }
         drawStatus(&screen, row: layout.statusRow)
         drawLegend(&screen, row: layout.legendRow)
+        if let flow = publish { drawPublish(&screen, flow) }
         switch overlay {
         case .help(let scroll)?: drawHelp(&screen, scroll: scroll)
         case .confirm(let c)?: drawConfirm(&screen, c)
@@ -29,6 +30,7 @@ extension AppState {
                         lines: [("Resume your unsaved edit from \(path)? [y/N]", .overlayTitle),
                                 ("It is an earlier edit of this draft that could not be saved.", .overlay)],
                         footer: "y resume it · n or Enter start from the draft as it is now · Esc cancel")
+        case .versionMeta(let p)?: drawVersionMeta(&screen, p)
         case .editConflict(let target, let conflict)?:
             drawMessage(&screen, title: "Conflict — \(target.label)", lines: conflictLines(target, conflict),
                         footer: "e edit again on top of theirs · o overwrite with yours · c/Esc cancel (your text is kept)")
@@ -272,6 +274,8 @@ extension AppState {
         else if agentsLoading || agentSearchLoading || (selectedAgentId.map { versions[$0]?.loading == true || drafts[$0]?.loading == true } ?? false) {
             right = " loading… " + right
         }
+        let background = watches.filter { $0.key != publish?.watchId }.sorted { $0.key < $1.key }.map { $0.value.title }
+        if writeInFlight == nil, !background.isEmpty { right = " checking \(background.joined(separator: ", "))… " + right }
         if let m = mark { right = " marked \(m.label) " + right }
         let rw = DisplayWidth.of(right)
         if let s = status {

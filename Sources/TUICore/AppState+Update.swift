@@ -48,6 +48,12 @@ extension AppState {
             return []
 
         case .diffLoaded(let agentId, let from, let to, let result):
+            if var flow = publish, flow.phase == .review, flow.agentId == agentId, let base = flow.baseVersionId,
+               from == .version(base), to == .draft(flow.draftId) {
+                flow.diff = .loaded(AppState.diffLines(result))
+                flow.noDifferences = result.diffs.isEmpty
+                publish = flow
+            }
             guard var d = diff, d.agentId == agentId, d.from == from, d.to == to else { return [] }
             d.content = .loaded(AppState.diffLines(result))
             diff = d
@@ -110,6 +116,7 @@ extension AppState {
 
         case .activated(let agentId, let versionId, let verified):
             writeInFlight = nil
+            if publish?.version?.id == versionId { publish = nil }
             let label = versionLabel(agentId: agentId, versionId: versionId)
             let name = agentName(agentId)
             guard verified else {
@@ -118,6 +125,20 @@ extension AppState {
             }
             setActive(agentId: agentId, versionId: versionId)
             status = StatusMessage("\(label) of \(name) is live (verified)", isError: false)
+            return []
+
+        case .published(let agentId, let draftId, let version):
+            return published(agentId: agentId, draftId: draftId, version: version)
+
+        case .checkProgress(let watchId, let u):
+            return checkProgress(watchId: watchId, u)
+
+        case .checkWatchFailed(let watchId, let message):
+            checkWatchFailed(watchId: watchId, message: message)
+            return []
+
+        case .versionMetaChanged(let agentId, let version):
+            versionMetaChanged(agentId: agentId, version: version)
             return []
 
         case .edit(let agentId, let draftId, let event):
@@ -201,7 +222,25 @@ extension AppState {
             let what = editing?.label ?? "the draft"
             endEdit()
             status = StatusMessage("Could not edit \(what): \(msg) — nothing was sent", isError: true)
+        case EffectKey.publishDiff:
+            publish?.diff = .failed(msg)
+        case EffectKey.publish:
+            writeInFlight = nil
+            if var flow = publish, flow.phase == .publishing {
+                flow.phase = .review
+                flow.error = "Publishing failed: \(msg)"
+                publish = flow
+            } else {
+                status = StatusMessage("Publishing failed: \(msg)", isError: true)
+            }
         case EffectKey.write:
+            if let flow = publish, flow.phase == .activating {
+                publish = nil
+                let what = writeInFlight ?? "activating"
+                writeInFlight = nil
+                status = StatusMessage("Failed \(what): \(msg) — \(flow.versionTitle) stays published and inactive", isError: true)
+                return
+            }
             let what = writeInFlight ?? "the action"
             writeInFlight = nil
             status = StatusMessage("Failed \(what): \(msg)", isError: true)

@@ -84,6 +84,12 @@ public struct AppState: Sendable {
     public var writeInFlight: String?
     /// The draft edit in flight (from `e` until its outcome is on the status line).
     public var editing: EditTarget?
+    /// The publish flow on screen (review, progress panel, activation question), if any.
+    public var publish: PublishFlow?
+    /// Security-check watches being followed (foreground and background), by watch id.
+    public var watches: [Int: WatchedCheck] = [:]
+    /// The last watch id handed out.
+    public var lastWatchId: Int = 0
     /// Set by `q`; the Runtime stops after the `.quit` effect.
     public var quitting: Bool = false
 

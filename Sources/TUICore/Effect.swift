@@ -1,3 +1,5 @@
+import AtomsModels
+
 /// A command `update` asks the Runtime to carry out. Plain data; every effect that runs as a task
 /// has a stable `key`: a new effect with the key of a running task supersedes it (the Runtime
 /// cancels the old task), and `.cancel(key:)` cancels explicitly. Each effect answers with exactly
@@ -41,6 +43,17 @@ public enum Effect: Hashable, Sendable {
     case saveEdit(agentId: String, draftId: String, overwrite: Bool)
     /// Ends a session after a conflict, keeping its text in the recovery file → `.edit(.abandoned)`.
     case abandonEdit(agentId: String, draftId: String)
+    /// The publish review's diff (same answer as `.loadDiff`, under its own key so the detail
+    /// area's diff is not superseded) → `.diffLoaded`.
+    case loadPublishDiff(agentId: String, from: ConfigSource, to: ConfigSource)
+    /// The client's publish (label required ≤ 200, description ≤ 2000) → `.published`.
+    case publishDraft(agentId: String, draftId: String, label: String, description: String?)
+    /// Streams the client's `watchCheck` for a published version: one `.checkProgress(watchId:…)`
+    /// per observation until passed/failed/timed out (or `.checkWatchFailed`). The Runtime records the
+    /// observed duration in the account's check history on pass or fail.
+    case watchCheck(watchId: Int, agentId: String, version: AgentVersion, timeout: Double)
+    /// `PATCH /agent/{id}/versions/{versionId}` `{label, description}` → `.versionMetaChanged`.
+    case updateVersionMeta(agentId: String, versionId: String, label: String, description: String)
     /// Cancel the running task with this key, if any. Answers nothing.
     case cancel(key: String)
     /// Leave the app: restore the terminal and exit 0.
@@ -58,6 +71,10 @@ public enum Effect: Hashable, Sendable {
         case .loadDiff: return EffectKey.diff
         case .forkDraft, .renameDraft, .discardDraft, .setPinned, .activate: return EffectKey.write
         case .beginEdit, .editDraft, .saveEdit, .abandonEdit: return EffectKey.edit
+        case .updateVersionMeta: return EffectKey.write
+        case .loadPublishDiff: return EffectKey.publishDiff
+        case .publishDraft: return EffectKey.publish
+        case .watchCheck(_, _, let version, _): return EffectKey.watch(version.id)
         case .cancel(let key): return key
         case .quit: return "quit"
         case .suspend: return "suspend"
@@ -67,7 +84,7 @@ public enum Effect: Hashable, Sendable {
     /// True for effects that change server state or lead to a change (all disabled by `--read-only`).
     public var isWrite: Bool {
         if case .cancel = self { return false }
-        return key == EffectKey.write || key == EffectKey.edit
+        return key == EffectKey.write || key == EffectKey.edit || key == EffectKey.publish
     }
 }
 
@@ -90,4 +107,10 @@ public enum EffectKey {
     public static let write = "write"
     /// The draft edit in flight (begin, save, abandon; one at a time, like writes).
     public static let edit = "edit"
+    /// The publish review's diff.
+    public static let publishDiff = "publish.diff"
+    /// The publish call.
+    public static let publish = "publish"
+    /// The security-check watch of a version (a new watch of the same version supersedes the old one).
+    public static func watch(_ versionId: String) -> String { "watch:" + versionId }
 }

@@ -29,15 +29,24 @@ public enum Keymap {
         KeyBinding(keys: [.char("e")], label: "e", action: .edit, short: "edit",
                    help: "Edit the selected draft's config in $VISUAL/$EDITOR (validated; only changed fields are sent, then read back)", inLegend: true,
                    whyDisabled: { $0.whyEditDisabled() }),
+        KeyBinding(keys: [.char("p")], label: "p", action: .publish, short: "publish",
+                   help: "Publish the selected draft: review the diff, label it, watch the security check, then answer y to activate", inLegend: true,
+                   whyDisabled: { $0.whyPublishDisabled() }),
+        KeyBinding(keys: [.char("P")], label: "P", action: .publishAndActivate, short: "publish+activate",
+                   help: "Publish and activate: the same review and wait, then activation without a second question once the check passes",
+                   whyDisabled: { $0.whyPublishDisabled() }),
+        KeyBinding(keys: [.char("a")], label: "a", action: .activate, short: "activate",
+                   help: "Activate the selected version (a roll back when it is older); asks for y", inLegend: true,
+                   whyDisabled: { $0.whyActivateDisabled() }),
+        KeyBinding(keys: [.char("L")], label: "L", action: .editMeta, short: "label",
+                   help: "Edit the selected version's label and description",
+                   whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedVersion == nil ? "select a published version in the Versions pane (r renames a draft)" : nil) }),
         KeyBinding(keys: [.char("r")], label: "r", action: .rename, short: "rename", help: "Rename the selected draft", inLegend: true,
                    whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedDraft == nil ? "select a draft in the Drafts pane" : nil) }),
         KeyBinding(keys: [.char("x")], label: "x", action: .discard, short: "discard", help: "Discard the selected draft (asks y/N)", inLegend: true,
                    whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedDraft == nil ? "select a draft in the Drafts pane" : nil) }),
         KeyBinding(keys: [.char("*")], label: "*", action: .pin, short: "pin", help: "Pin or unpin the selected version", inLegend: true,
                    whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedVersion == nil ? "select a version in the Versions pane" : nil) }),
-        KeyBinding(keys: [.char("a")], label: "a", action: .activate, short: "activate",
-                   help: "Activate the selected version (a roll back when it is older); asks for y", inLegend: true,
-                   whyDisabled: { $0.whyActivateDisabled() }),
         KeyBinding(keys: [.char("R")], label: "R", action: .refresh, short: "refresh", help: "Reload the agents and the selected agent's versions and drafts", inLegend: true),
         KeyBinding(keys: [.ctrl("z")], label: "^Z", action: .suspend, short: "suspend", help: "Suspend to the shell (fg resumes)"),
     ]
@@ -66,6 +75,16 @@ extension AppState {
         if let w = whyWriteDisabled() { return w }
         if selectedDraft == nil {
             return selectedVersion != nil ? "published versions cannot be edited; press n to fork a draft from it" : "select a draft in the Drafts pane"
+        }
+        return nil
+    }
+
+    /// Why `p`/`P` cannot run now, or nil.
+    public func whyPublishDisabled() -> String? {
+        if let w = whyWriteDisabled() { return w }
+        if selectedDraft == nil {
+            if let v = selectedVersion { return "\(v.displayNumber) is already published; select a draft in the Drafts pane" }
+            return "select a draft in the Drafts pane"
         }
         return nil
     }

@@ -30,6 +30,14 @@ public enum Msg: Sendable {
     case activated(agentId: String, versionId: String, verified: Bool)
     /// A step of a draft edit happened (see `EditEvent`).
     case edit(agentId: String, draftId: String, EditEvent)
+    /// A draft was published as a new inactive version whose security check now runs.
+    case published(agentId: String, draftId: String, version: AgentVersion)
+    /// An observation of the security-check watch `watchId` (stale ids are ignored).
+    case checkProgress(watchId: Int, CheckUpdate)
+    /// The watch `watchId` ended with an error (not a check result).
+    case checkWatchFailed(watchId: Int, message: String)
+    /// A version's label/description changed (the row as the server answered).
+    case versionMetaChanged(agentId: String, version: AgentVersion)
     /// The person pressed a key.
     case keyPressed(Key)
     /// The terminal has a new size (also sent once at start).

@@ -10,4 +10,6 @@ public enum Overlay: Hashable, Sendable {
     case resumeEdit(EditTarget, path: String)
     /// A conflicting save: e edit again on top of theirs, o overwrite, c/Esc cancel.
     case editConflict(EditTarget, EditConflict)
+    /// `L`: a version's label and description.
+    case versionMeta(VersionMetaPrompt)
 }

@@ -64,7 +64,19 @@ final class SessionTests: XCTestCase {
         case .discardDraft(let id, let d): return .draftDiscarded(agentId: id, draftId: d)
         case .setPinned(let id, let v, let p): return .pinChanged(agentId: id, versionId: v, pinned: p)
         case .cancel, .quit, .suspend: return nil
-        case .beginEdit, .editDraft, .saveEdit, .abandonEdit: return nil
+        case .beginEdit, .editDraft, .saveEdit, .abandonEdit, .watchCheck: return nil
+        case .loadPublishDiff(let id, let from, let to):
+            return .diffLoaded(agentId: id, from: from, to: to, diff: F.diff)
+        case .publishDraft(let id, let d, let label, let description):
+            var v = AgentVersion(id: F.versionId(0, 6), agent: id, status: .published, versionNumber: 6, label: label, description: description)
+            v.securityCheck = SecurityCheck(status: .pending)
+            v.draftId = d
+            v.publishedAt = F.iso(minutesAgo: 0)
+            return .published(agentId: id, draftId: d, version: v)
+        case .updateVersionMeta(let id, let vid, let label, let description):
+            var v = AgentVersion(id: vid, agent: id, status: .published, label: label, description: description)
+            v.versionNumber = F.versions().first { $0.id == vid }?.versionNumber
+            return .versionMetaChanged(agentId: id, version: v)
         }
     }
 

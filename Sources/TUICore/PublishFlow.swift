@@ -1,0 +1,73 @@
+import Foundation
+import AtomsModels
+
+/// `p`/`P` from review to activation: the review dialog, the publish call, the live security-check
+/// panel, the activation question and its outcome. Shown while it is in `AppState.publish`; Esc during
+/// the check moves the watch to the background (`AppState.watches`).
+public struct PublishFlow: Sendable {
+    /// Where the flow stands.
+    public enum Phase: Hashable, Sendable {
+        /// The review dialog: diff, label, description.
+        case review
+        /// The publish call is running.
+        case publishing
+        /// The version is published and its security check runs (the progress panel).
+        case checking
+        /// The check passed: "Activate vN …? [y/N]".
+        case confirmActivate
+        /// Activating and reading the agent back.
+        case activating
+        /// The check failed (reason); n forks a fix-draft.
+        case failed(reason: String)
+        /// The watch gave up before the check ended.
+        case timedOut(status: String, after: TimeInterval)
+    }
+
+    /// The agent.
+    public var agentId: String
+    /// The draft being published.
+    public var draftId: String
+    /// `draft "name"`.
+    public var draftTitle: String
+    /// `P`: activate as soon as the check passes, without the second question.
+    public var andActivate: Bool
+    /// Where the flow stands.
+    public var phase: Phase = .review
+    /// Label and description.
+    public var form: MetaForm
+    /// The version the review compares with (the active one), if any.
+    public var baseVersionId: String?
+    /// The diff of the draft against `baseVersionId`, once loaded.
+    public var diff: LoadState<[DetailLine]>?
+    /// True when the loaded diff is empty (the review warns).
+    public var noDifferences = false
+    /// First visible diff line.
+    public var diffScroll = 0
+    /// Why the last publish attempt or Enter was refused (shown in the review).
+    public var error: String?
+    /// The published version, once the publish call answered.
+    public var version: AgentVersion?
+    /// The watch following its check.
+    public var watchId: Int?
+    /// When the publish answered (the panel's elapsed time counts from here).
+    public var startedAt: Date?
+    /// The last observation of the check.
+    public var last: CheckUpdate?
+
+    /// A flow in review.
+    public init(agentId: String, draftId: String, draftTitle: String, andActivate: Bool, form: MetaForm, baseVersionId: String?) {
+        self.agentId = agentId
+        self.draftId = draftId
+        self.draftTitle = draftTitle
+        self.andActivate = andActivate
+        self.form = form
+        self.baseVersionId = baseVersionId
+    }
+
+    /// `v7 "label"` of the published version (the draft title before publishing).
+    public var versionTitle: String {
+        guard let v = version else { return draftTitle }
+        let label = v.label.map { " \"" + Sanitizer.sanitize($0, maxCharacters: 60) + "\"" } ?? ""
+        return v.displayNumber + label
+    }
+}
