@@ -20,8 +20,15 @@ enum EditorHandOff {
             entry.conflict = nil
             entry.patch = nil
         }
+        let keep = entry.session.carriesChanges, format = entry.session.format
         terminal.suspend()
-        let result = flow.editRounds(&entry.session, runEditor: { editor.edit($0) })
+        let result = flow.editRounds(&entry.session, runEditor: { file in
+            // If the process is told to end while the editor is open, the text goes to the recovery file.
+            ExitRecovery.arm(ExitRecovery.Armed(file: file, before: (try? String(contentsOf: file, encoding: .utf8)) ?? "",
+                                                alwaysKeep: keep, store: flow.recovery, agentId: agentId, draftId: draftId, format: format))
+            defer { ExitRecovery.disarm() }
+            return editor.edit(file)
+        })
         terminal.resume()
         switch result {
         case .cancelled(let why):

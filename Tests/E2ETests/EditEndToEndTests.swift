@@ -107,9 +107,10 @@ final class EditEndToEndTests: XCTestCase {
         XCTAssertTrue(try draftConfig("e2e-invalid").contains("firstMessage: Fixed after the errors"))
     }
 
-    func testSigtermWhileTheEditorRunsRemovesTheTempFile() throws {
+    func testSigtermWhileTheEditorRunsRemovesTheTempFileAndKeepsTheTextForResume() throws {
         let started = dataHome.appendingPathComponent("editor-started").path
         let editor = try editorScript("slow.sh", """
+            echo "# typed before SIGTERM" >> "$f"
             echo "$f" > "\(started)"
             sleep 30
             """)
@@ -122,5 +123,24 @@ final class EditEndToEndTests: XCTestCase {
         try t.waitFor(text: "EXIT:143")
         XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [], [], "no temp file is left after SIGTERM")
         t.kill()
+        // The text typed so far went to the recovery file, and the next e offers it.
+        let recovery = dataHome.appendingPathComponent("state/atoms-tui/recovery")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: recovery.path)
+        XCTAssertEqual(kept.count, 1, "\(kept)")
+        let text = try String(contentsOf: recovery.appendingPathComponent(kept[0]), encoding: .utf8)
+        XCTAssertTrue(text.contains("# typed before SIGTERM"), text)
+        let env = ["XDG_DATA_HOME": dataHome.path, "XDG_STATE_HOME": dataHome.appendingPathComponent("state").path,
+                   "XDG_CONFIG_HOME": dataHome.appendingPathComponent("config").path, "SMALLEST_API_KEY": "",
+                   "EDITOR": "true", "VISUAL": "", "TMPDIR": tmp.path]
+        let again = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary); echo EXIT:$?; sleep 60", environment: env)
+        try again.waitFor("the draft") { $0.contains("e2e-sigterm") }
+        again.send("Tab")
+        again.send("Tab")
+        again.send("e")
+        try again.waitFor("the resume question") { $0.contains("Resume your unsaved edit from") && $0.contains("[y/N]") }
+        again.send("Escape")
+        try again.waitFor(text: "the unsaved edit stays in")
+        again.send("q")
+        try again.waitFor(text: "EXIT:0")
     }
 }
