@@ -20,7 +20,7 @@ public enum TUIApp {
         }
         let terminal = Terminal()
         terminal.start()
-        var state = AppState(isDemo: demo, apiGeneration: "v1", accountLabel: demo ? "DEMO" : options.accountLabel,
+        var state = AppState(isDemo: demo, apiGeneration: "v1", accountLabel: demo ? "local simulator" : options.accountLabel,
                              readOnly: options.readOnly, now: Date(), size: terminal.size)
         // First frame at once: nothing loaded yet, the loading state shows.
         var effects = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))

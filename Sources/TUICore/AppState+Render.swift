@@ -175,7 +175,8 @@ extension AppState {
             var cells: [(String, Style)] = [(isActive ? "● " : (marked ? "◆ " : "  "), isActive ? .active : .pinned)]
             cells.append((DisplayWidth.pad(v.displayNumber, to: 5, alignRight: true), .bold))
             cells.append((v.isPinned ? " ★ " : "   ", .pinned))
-            cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.label ?? "", maxCharacters: 400), to: labelW), .normal))
+            // One cell of gap keeps a cut label from running into the badge.
+            cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.label ?? "", maxCharacters: 400), to: max(0, labelW - 1)) + (labelW > 1 ? " " : ""), .normal))
             let (badge, style) = AppState.badge(v.securityCheck?.status, word: wordBadge)
             cells.append((DisplayWidth.pad(badge, to: wordBadge ? 8 : 2), style))
             if showWho { cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.publishedByName ?? v.publishedBy ?? "-", maxCharacters: 40), to: 12) + " ", .dim)) }
@@ -223,7 +224,8 @@ extension AppState {
                 source = "⇠" + Sanitizer.sanitize(parent?.draftName ?? String(s.suffix(6)), maxCharacters: 40)
             }
             if source.hasPrefix("version …") { source = "…" + String(source.suffix(6)) }
-            var cells: [(String, Style)] = [(DisplayWidth.pad(name, to: nameW), .normal), (DisplayWidth.pad(source, to: 8) + " ", .dim)]
+            var cells: [(String, Style)] = [(DisplayWidth.pad(name, to: max(0, nameW - 1)) + (nameW > 1 ? " " : ""), .normal),
+                                            (DisplayWidth.pad(source, to: 8) + " ", .dim)]
             if showRev { cells.append((DisplayWidth.pad(d.draftRevision.map { "r\($0)" } ?? "-", to: 5), .normal)) }
             if showEditor { cells.append((DisplayWidth.pad(Sanitizer.sanitize(d.lastEditorName ?? "-", maxCharacters: 40), to: 10) + " ", .dim)) }
             if showAge { cells.append((DisplayWidth.pad(RelativeAge.format(iso: d.updatedAt ?? d.createdAt, now: now), to: 5, alignRight: true), .dim)) }
