@@ -58,32 +58,6 @@ public struct PollSchedule: Sendable, Equatable {
     }
 }
 
-/// One observation of a running security check.
-public struct CheckProgress: Sendable, Equatable {
-    /// Where the watch stands.
-    public enum Phase: Sendable, Equatable {
-        case checking
-        case passed
-        case failed
-        case timedOut
-    }
-    public var phase: Phase
-    /// Seconds since the watch started.
-    public var elapsed: TimeInterval
-    /// The expected duration used for the schedule.
-    public var expected: TimeInterval
-    /// The last status the server reported.
-    public var status: SecurityCheckStatus
-    /// The failure reason, when failed.
-    public var reason: String?
-    /// The last version row read.
-    public var version: AgentVersion?
-    /// Requests sent by this watch so far.
-    public var requests: Int
-    /// A transient problem seen on the last poll (the watch goes on).
-    public var transientError: String?
-}
-
 /// Watches a v1 version's security check with the adaptive schedule, as an `AsyncSequence`.
 public struct SecurityCheckWatcher: Sendable {
     let client: AtomsClient

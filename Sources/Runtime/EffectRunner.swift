@@ -171,17 +171,8 @@ final class EffectRunner: @unchecked Sendable {
         let expected = services.history.expected()
         for try await p in services.lifecycle.watchCheck(agentId: agentId, version: version, expected: expected, timeout: timeout) {
             try Task.checkCancellation()
-            let phase: CheckUpdate.Phase
-            switch p.phase {
-            case .checking: phase = .checking
-            case .passed: phase = .passed
-            case .failed: phase = .failed
-            case .timedOut: phase = .timedOut
-            }
-            if (phase == .passed || phase == .failed) && p.elapsed > 0.5 { services.history.record(p.elapsed) }
-            post(.checkProgress(watchId: watchId, CheckUpdate(phase: phase, elapsed: p.elapsed, expected: p.expected, status: p.status,
-                                                              reason: p.reason, version: p.version, requests: p.requests,
-                                                              transientError: p.transientError)))
+            if (p.phase == .passed || p.phase == .failed) && p.elapsed > 0.5 { services.history.record(p.elapsed) }
+            post(.checkProgress(watchId: watchId, p))
         }
     }
 
