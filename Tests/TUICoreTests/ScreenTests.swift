@@ -107,7 +107,6 @@ final class ScreenTests: XCTestCase {
         _ = update(&s, .versionsLoaded(agentId: F.agentId(0), skip: 0, list: VersionList(versions: F.versions(count: 10_000, from: 10_000), total: 10_000)))
         F.press([.tab], &s)
         var previous = render(s, s.size)
-        let start = Date()
         var scrolled = 0
         for i in 0..<300 {
             let scrollBefore = s.position(.versions).scroll
@@ -130,8 +129,7 @@ final class ScreenTests: XCTestCase {
             previous = next
         }
         XCTAssertGreaterThan(scrolled, 200)
-        let perFrame = Date().timeIntervalSince(start) / 300
-        XCTAssertLessThan(perFrame, 0.05, "update + render per key must keep up with key repeat")
+        // Speed is measured by `scripts/bench.py` / `atoms-bench` (BENCHMARKS.md), not asserted here.
     }
 
     func testRenderIsPure() {
