@@ -21,6 +21,13 @@ final class EffectRunner: @unchecked Sendable {
     private var counter = 0
     private var services: RuntimeServices?
     private var pending: [Effect] = []
+    private let generationBox = Mutex<String>("v1")
+
+    /// The account's API generation as the runner knows it (`v1`/`v2`): picks the v2 diff endpoint.
+    var generation: String {
+        get { generationBox.withLock { $0 } }
+        set { generationBox.withLock { $0 = newValue } }
+    }
 
     init(inbox: Inbox) { self.inbox = inbox }
 
@@ -76,7 +83,23 @@ final class EffectRunner: @unchecked Sendable {
         let task = Task.detached { [weak self] in
             let msg: Msg?
             do {
-                if case .watchCheck(let watchId, let agentId, let version, let timeout) = effect {
+                if let stream = EffectRunner.branchStream(effect) {
+                    // v2 publish/restore: the answer, then one message per observation of the scan.
+                    var answered = false
+                    do {
+                        try await EffectRunner.publishOrRestore(stream, services) { m in
+                            if case .branchPublished = m { answered = true }
+                            if !Task.isCancelled { inbox.post(m) }
+                        }
+                        msg = nil
+                    } catch is CancellationError {
+                        msg = nil
+                    } catch {
+                        if Task.isCancelled { msg = nil }
+                        else if answered { msg = .checkWatchFailed(watchId: stream.watchId, message: EffectRunner.describe(error)) }
+                        else { msg = .loadFailed(key: stream.restore ? "restore" : EffectKey.publish, message: EffectRunner.describe(error)) }
+                    }
+                } else if case .watchCheck(let watchId, let agentId, let version, let timeout) = effect {
                     // A streaming effect: one message per observation, posted as they come.
                     do {
                         try await EffectRunner.watch(watchId: watchId, agentId: agentId, version: version, timeout: timeout, services) {
@@ -89,10 +112,15 @@ final class EffectRunner: @unchecked Sendable {
                         msg = Task.isCancelled ? nil : .checkWatchFailed(watchId: watchId, message: EffectRunner.describe(error))
                     }
                 } else {
-                    msg = try await EffectRunner.perform(effect, services)
+                    msg = try await EffectRunner.perform(effect, services, generation: self?.generation ?? "v1")
                 }
             } catch is CancellationError {
                 msg = nil
+            } catch let e as AtomsError where e.isMigrationRequired {
+                // A v1 call on a v2 account: remember it and switch the app over.
+                services.detector.remember(.v2, for: services.lifecycle.client)
+                self?.generation = "v2"
+                msg = Task.isCancelled ? nil : .apiDetected(generation: "v2", reason: "This account is on the Atoms v2 branch model (a v1 call answered 409 versioning_v2_migration_required) — switched to branches + revisions")
             } catch {
                 msg = Task.isCancelled ? nil : .loadFailed(key: key, message: EffectRunner.describe(error))
             }
@@ -110,16 +138,124 @@ final class EffectRunner: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// One readable line for an error; the v2 409 flavours say what happened and what to do.
     static func describe(_ error: Error) -> String {
-        if let e = error as? AtomsError { return e.description }
-        return "\(error)"
+        guard let e = error as? AtomsError else { return "\(error)" }
+        switch e.v2Conflict {
+        case .securityCheckFailed?:
+            return "409: this draft failed its security scan and was not edited since — edit it (e), then publish again"
+        case .publishInProgress?:
+            return "409: a publish or restore is already running on this branch — wait for its scan or cancel it (c)"
+        case .baseRevisionUnavailable?:
+            return "409 base_revision_unavailable: the draft's revision you started from is gone (published or discarded meanwhile) — press e to edit the branch as it is now"
+        case .draftConflict(let c)?:
+            let fields = c.paths.isEmpty ? "" : ": " + c.paths.joined(separator: ", ")
+            return "409: someone else changed the same fields of this draft meanwhile\(fields)"
+        case .migrationRequired?:
+            return "409: this account is on the v2 branch model (versioning_v2_migration_required)"
+        case .other(let t)?:
+            if let t, case .unknown(let raw) = t { return "409 \(raw): " + e.serverErrors.joined(separator: "; ") }
+            return e.description
+        case nil:
+            return e.description
+        }
+    }
+
+    /// A v2 publish or restore effect's parameters.
+    struct BranchStream {
+        var watchId: Int
+        var agentId: String
+        var branchId: String
+        var label: String?
+        var revisionId: String?
+        var timeout: Double
+        var restore: Bool { revisionId != nil }
+    }
+
+    static func branchStream(_ effect: Effect) -> BranchStream? {
+        switch effect {
+        case .publishBranch(let w, let a, let b, let label, let t):
+            return BranchStream(watchId: w, agentId: a, branchId: b, label: label, revisionId: nil, timeout: t)
+        case .restoreRevision(let w, let a, let b, let r, let t):
+            return BranchStream(watchId: w, agentId: a, branchId: b, label: nil, revisionId: r, timeout: t)
+        default:
+            return nil
+        }
+    }
+
+    /// Runs the client's `publishAndWatch` or `restore` and reports the answer and each observation.
+    static func publishOrRestore(_ s: BranchStream, _ services: RuntimeServices, post: (Msg) -> Void) async throws {
+        let bl = services.branchLifecycle
+        let expected = services.history.expected()
+        let (result, progress): (PublishResult, AsyncThrowingStream<CheckProgress, Error>)
+        if let r = s.revisionId {
+            (result, progress) = try await bl.restore(agentId: s.agentId, branchId: s.branchId, revisionId: r, expected: expected, timeout: s.timeout)
+        } else {
+            (result, progress) = try await bl.publishAndWatch(agentId: s.agentId, branchId: s.branchId, label: s.label, expected: expected, timeout: s.timeout)
+        }
+        var announced = false
+        for try await p in progress {
+            try Task.checkCancellation()
+            if !announced {
+                announced = true
+                post(.branchPublished(watchId: s.watchId, agentId: s.agentId, branchId: s.branchId, state: result.state.rawValue,
+                                      revision: result.revision ?? p.version, restored: s.restore))
+            }
+            let phase: CheckUpdate.Phase
+            switch p.phase {
+            case .checking: phase = .checking
+            case .passed: phase = .passed
+            case .failed: phase = .failed
+            case .timedOut: phase = .timedOut
+            }
+            if (phase == .passed || phase == .failed) && p.elapsed > 0.5 { services.history.record(p.elapsed) }
+            post(.checkProgress(watchId: s.watchId, CheckUpdate(phase: phase, elapsed: p.elapsed, expected: p.expected, status: p.status,
+                                                                reason: p.reason, version: p.version, requests: p.requests,
+                                                                transientError: p.transientError)))
+        }
+        if !announced {
+            post(.branchPublished(watchId: s.watchId, agentId: s.agentId, branchId: s.branchId, state: result.state.rawValue,
+                                  revision: result.revision, restored: s.restore))
+        }
     }
 
     /// One effect against the client. Every result is a fact for `update`.
-    static func perform(_ effect: Effect, _ services: RuntimeServices) async throws -> Msg? {
+    static func perform(_ effect: Effect, _ services: RuntimeServices, generation: String = "v1") async throws -> Msg? {
         let lifecycle = services.lifecycle
         let client = lifecycle.client
+        let bl = services.branchLifecycle
         switch effect {
+        case .loadBranches(let agentId):
+            return .branchesLoaded(agentId: agentId, branches: try await client.listBranches(agentId))
+        case .loadRevisions(let agentId, let branchId, let skip, let limit):
+            let list = try await client.listRevisions(agentId, branchId, limit: limit, skip: skip)
+            return .revisionsLoaded(agentId: agentId, branchId: branchId, skip: skip, list: list)
+        case .loadConfig(let agentId, .branchDraft(let branchId, let draftId)):
+            let doc = try await bl.draftDocument(agentId: agentId, branchId: branchId).document
+            return .configLoaded(agentId: agentId, source: .branchDraft(branchId: branchId, draftId: draftId), config: doc)
+        case .loadDiff(let agentId, let from, let to) where generation == "v2" || isBranchDraft(from) || isBranchDraft(to),
+             .loadPublishDiff(let agentId, let from, let to) where generation == "v2" || isBranchDraft(from) || isBranchDraft(to):
+            let result = try await bl.diff(agentId: agentId, from: diffRef(from), to: diffRef(to))
+            return .diffLoaded(agentId: agentId, from: from, to: to, diff: result)
+        case .cancelBranchPublish(let agentId, let branchId):
+            try await bl.cancelPublish(agentId: agentId, branchId: branchId)
+            return .branchPublishCancelled(agentId: agentId, branchId: branchId)
+        case .makeBranchLive(let agentId, let branchId):
+            let outcome = try await bl.makeLive(agentId: agentId, branchId: branchId)
+            return .branchMadeLive(agentId: agentId, branchId: branchId, activeVersionId: outcome.agent.activeVersionId ?? "")
+        case .createBranch(let agentId, let name, let from):
+            return .branchCreated(agentId: agentId, branch: try await client.createBranch(agentId, name: name, from: from))
+        case .renameBranch(let agentId, let branchId, let name):
+            let b = try await client.renameBranch(agentId, branchId, to: name)
+            return .branchRenamed(agentId: agentId, branchId: branchId, name: b.name)
+        case .archiveBranch(let agentId, let branchId):
+            _ = try await client.archiveBranch(agentId, branchId)
+            return .branchArchived(agentId: agentId, branchId: branchId)
+        case .discardBranchDraft(let agentId, let branchId):
+            _ = try await client.discardBranchDraft(agentId, branchId)
+            return .branchDraftDiscarded(agentId: agentId, branchId: branchId)
+        case .publishBranch, .restoreRevision:
+            return nil
         case .loadAgents(let page, let pageSize, let search):
             let list = try await client.listAgents(AgentListQuery(page: page, pageSize: pageSize, search: search))
             return .agentsLoaded(page: page, search: search, list: list)
@@ -184,8 +320,14 @@ final class EffectRunner: @unchecked Sendable {
             if resume == nil, let url = flow.hasRecovery(agentId: t.agentId, draftId: t.draftId) {
                 return .edit(agentId: t.agentId, draftId: t.draftId, .recoveryFound(path: url.path))
             }
-            let session = try await flow.begin(agentId: t.agentId, draftId: t.draftId, agentName: t.agentName, draftName: t.draftName,
+            let session: DraftEditSession
+            if let branchId = t.branchId {
+                session = try await flow.begin(agentId: t.agentId, branchId: branchId, agentName: t.agentName, branchName: t.draftName,
                                                format: services.editFormat, resume: resume ?? false)
+            } else {
+                session = try await flow.begin(agentId: t.agentId, draftId: t.draftId, agentName: t.agentName, draftName: t.draftName,
+                                               format: services.editFormat, resume: resume ?? false)
+            }
             services.sessions.set(EditSessions.Entry(session: session), t.agentId, t.draftId)
             return .edit(agentId: t.agentId, draftId: t.draftId, .begun)
         case .saveEdit(let agentId, let draftId, let overwrite):
@@ -227,7 +369,19 @@ final class EffectRunner: @unchecked Sendable {
     static func ref(_ s: ConfigSource) -> VersionOrDraft {
         switch s {
         case .version(let id): return .version(id)
-        case .draft(let id): return .draft(id)
+        case .draft(let id), .branchDraft(_, let id): return .draft(id)
+        }
+    }
+
+    static func isBranchDraft(_ s: ConfigSource) -> Bool {
+        if case .branchDraft = s { return true }
+        return false
+    }
+
+    static func diffRef(_ s: ConfigSource) -> DiffRef {
+        switch s {
+        case .version(let id), .draft(let id): return .revision(id)
+        case .branchDraft(let b, _): return .draft(branchId: b)
         }
     }
 }

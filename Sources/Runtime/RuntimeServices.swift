@@ -7,6 +7,10 @@ import Foundation
 struct RuntimeServices: Sendable {
     /// The lifecycle operations (and the client under them).
     let lifecycle: Lifecycle
+    /// The v2 lifecycle operations on the same client.
+    let branchLifecycle: BranchLifecycle
+    /// The per-account API generation memory (corrected by a migration 409).
+    let detector: APIGenerationDetector
     /// The editing flow shared with `atoms-tui drafts edit`.
     let editFlow: DraftEditFlow
     /// Edits in progress.
@@ -19,6 +23,8 @@ struct RuntimeServices: Sendable {
     /// Builds the services for a client, with files under the user's XDG directories.
     init(lifecycle: Lifecycle, paths: AppPaths = AppPaths()) {
         self.lifecycle = lifecycle
+        branchLifecycle = BranchLifecycle(client: lifecycle.client)
+        detector = APIGenerationDetector(stateDirectory: paths.state)
         editFlow = DraftEditFlow(lifecycle: lifecycle, recovery: RecoveryStore(stateDirectory: paths.state))
         sessions = EditSessions()
         let config = lifecycle.client.configuration

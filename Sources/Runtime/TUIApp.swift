@@ -14,13 +14,15 @@ public enum TUIApp {
         let inbox = Inbox()
         let runner = EffectRunner(inbox: inbox)
         let demo = options.apiKey == nil
+        let demoV2 = demo && (options.demoBranchModel || options.apiMode == .v2)
         guard isatty(0) == 1, isatty(1) == 1 else {
             FileHandle.standardError.write(Data("atoms-tui: the TUI needs a terminal; use a subcommand (see --help) for scripts\n".utf8))
             return 2
         }
         let terminal = Terminal()
         terminal.start()
-        var state = AppState(isDemo: demo, apiGeneration: "v1", accountLabel: demo ? "local simulator" : options.accountLabel,
+        let initial = demo ? (demoV2 ? "v2" : "v1") : (options.apiMode == .v2 ? "v2" : "v1")
+        var state = AppState(isDemo: demo, apiGeneration: initial, accountLabel: demo ? "local simulator" : options.accountLabel,
                              readOnly: options.readOnly, now: Date(), size: terminal.size)
         // First frame at once: nothing loaded yet, the loading state shows.
         var effects = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
@@ -29,11 +31,18 @@ public enum TUIApp {
         let connection = Task.detached { () -> EmbeddedSimulator? in
             do {
                 if demo {
-                    let sim = try await startDemo(options)
+                    let sim = try await startDemo(options, branchModel: demoV2)
+                    runner.generation = demoV2 ? "v2" : "v1"
                     runner.connect(Lifecycle(client: makeClient(baseURL: sim.baseURL, key: demoKey, logFile: options.logFile)))
                     return sim
                 }
-                runner.connect(Lifecycle(client: makeClient(baseURL: options.baseURL, key: options.apiKey ?? "", logFile: options.logFile)))
+                let client = makeClient(baseURL: options.baseURL, key: options.apiKey ?? "", logFile: options.logFile)
+                // Decide the generation before any load runs (the first message the loop sees is this one).
+                let detector = APIGenerationDetector(stateDirectory: AppPaths().state)
+                let generation = (try? await detector.detect(client, mode: options.apiMode)) ?? .v1
+                runner.generation = generation.rawValue
+                inbox.post(.apiDetected(generation: generation.rawValue, reason: nil))
+                runner.connect(Lifecycle(client: client))
             } catch {
                 inbox.post(.loadFailed(key: "connect", message: "could not start the demo simulator: \(error)"))
             }
@@ -104,9 +113,10 @@ public enum TUIApp {
     }
 
     /// Starts the demo simulator in-process on loopback, on a database in the user's data directory.
-    static func startDemo(_ options: TUILaunchOptions) async throws -> EmbeddedSimulator {
+    /// On the branch model it keeps its own database (`demo-v2.sqlite`), so the two demos never mix.
+    static func startDemo(_ options: TUILaunchOptions, branchModel: Bool) async throws -> EmbeddedSimulator {
         let paths = AppPaths()
-        let dbPath = options.demoDatabasePath ?? paths.data.appendingPathComponent("demo.sqlite").path
+        let dbPath = options.demoDatabasePath ?? paths.data.appendingPathComponent(branchModel ? "demo-v2.sqlite" : "demo.sqlite").path
         try AppPaths.ensurePrivateDirectory(URL(fileURLWithPath: dbPath).deletingLastPathComponent())
         if options.resetDemo {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
@@ -116,6 +126,7 @@ public enum TUIApp {
         o.seedDemo = true
         o.scanSeconds = options.demoScanSeconds
         o.apiKey = demoKey
+        o.branchModel = branchModel
         return try await EmbeddedSimulator.start(o)
     }
 }

@@ -1,3 +1,4 @@
+import AtomsClient
 import Foundation
 
 /// How the TUI starts: against a real account (a key) or the embedded demo simulator.
@@ -20,6 +21,11 @@ public struct TUILaunchOptions: Sendable {
     public var logFile: String?
     /// Overrides the demo database location (tests).
     public var demoDatabasePath: String?
+
+    /// `--api`: force v1 or v2, or detect the account's generation (remembered per account).
+    public var apiMode: APIMode = .auto
+    /// The demo runs the simulator on the v2 branch model (its own database, `demo-v2.sqlite`).
+    public var demoBranchModel = false
 
     /// Builds default options.
     public init() {}

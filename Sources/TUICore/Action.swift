@@ -6,11 +6,13 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case diff, mark
     case fork, rename, discard, pin, activate
     case edit, publish, publishAndActivate, editMeta
+    case prevBranch, nextBranch, cancelScan, restore, makeLive, newBranch, archiveBranch
 
     /// True for actions that change server state (disabled in read-only mode).
     public var isWrite: Bool {
         switch self {
         case .fork, .rename, .discard, .pin, .activate, .edit, .publish, .publishAndActivate, .editMeta: return true
+        case .cancelScan, .restore, .makeLive, .newBranch, .archiveBranch: return true
         default: return false
         }
     }

@@ -67,6 +67,11 @@ extension AppState {
         case .versions:
             guard let agentId = selectedAgentId, let v = versionUnderCursor else { return ("Detail", emptyHint()) }
             return ("Config of \(v.displayNumber)", versionHeader(v) + configBody(ConfigRef(agentId: agentId, source: .version(v.id))))
+        case .drafts where isV2:
+            let rows = branchDraftRows
+            let c = position(.drafts).cursor
+            guard c >= 0 && c < rows.count else { return ("Detail", emptyHint()) }
+            return branchDraftDetail(rows[c])
         case .drafts:
             guard let agentId = selectedAgentId, let d = draftUnderCursor else { return ("Detail", emptyHint()) }
             return ("Config of \(draftLabel(d))", draftHeader(d) + configBody(ConfigRef(agentId: agentId, source: .draft(d.draftId ?? d.id))))
@@ -87,9 +92,12 @@ extension AppState {
     private func agentSummary(_ a: Agent) -> [DetailLine] {
         let s = stats[a.id]
         var lines = [DetailLine(Sanitizer.sanitize(a.name), style: .bold), DetailLine("id       " + Sanitizer.sanitize(a.id), style: .dim)]
-        let active = s?.activeVersionNumber.map { "v\($0)" } ?? (a.activeVersionId == nil ? "none" : "…" + Sanitizer.sanitize(String(a.activeVersionId!.suffix(6))))
+        let active = s?.activeVersionNumber.map { (isV2 ? "r" : "v") + "\($0)" } ?? (a.activeVersionId == nil ? "none" : "…" + Sanitizer.sanitize(String(a.activeVersionId!.suffix(6))))
         lines.append(DetailLine("active   " + active))
         lines.append(DetailLine("drafts   " + (s?.draftCount.map(String.init) ?? "·")))
+        if isV2, let set = branches[a.id], set.loaded {
+            lines.append(DetailLine("branches \(set.items.count)" + (set.live.map { " · live: " + Sanitizer.sanitize($0.branch.name, maxCharacters: 40) } ?? "")))
+        }
         if let page = versions[a.id], let t = page.total { lines.append(DetailLine("versions \(t)")) }
         if let w = a.workflowType { lines.append(DetailLine("workflow " + Sanitizer.sanitize(w))) }
         if let u = a.updatedAt { lines.append(DetailLine("updated  " + RelativeAge.format(iso: u, now: now) + " ago")) }
@@ -98,14 +106,16 @@ extension AppState {
             lines += Sanitizer.sanitizeLines(d).map { DetailLine($0) }
         }
         lines.append(DetailLine(""))
-        lines.append(DetailLine("Enter or Tab: versions · Tab again: drafts · ? help", style: .dim))
+        lines.append(DetailLine(isV2 ? "Enter or Tab: history · [ ] branch · Tab again: drafts · ? help" : "Enter or Tab: versions · Tab again: drafts · ? help", style: .dim))
         return lines
     }
 
     private func versionHeader(_ v: AgentVersion) -> [DetailLine] {
-        var parts = [v.displayNumber]
+        var parts = [isV2 ? v.revisionLabel : v.displayNumber]
         if let l = v.label, !l.isEmpty { parts.append("\"" + Sanitizer.sanitize(l, maxCharacters: 200) + "\"") }
         if v.isActive || v.id == activeVersionId { parts.append("ACTIVE") }
+        if isV2, let b = currentBranch, b.branch.headRevisionId == v.id { parts.append("head of \(branchLabel(b))") }
+        if let from = v.restoredFromLabel { parts.append("restored from " + Sanitizer.sanitize(from, maxCharacters: 40)) }
         if v.isPinned { parts.append("pinned") }
         if let c = v.securityCheck {
             parts.append("check " + Sanitizer.sanitize(c.status.rawValue) + (c.reason.map { ": " + Sanitizer.sanitize($0, maxCharacters: 200) } ?? ""))

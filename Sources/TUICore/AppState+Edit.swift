@@ -47,6 +47,9 @@ extension AppState {
                 drafts[agentId] = set
             }
             configs[ConfigRef(agentId: agentId, source: .draft(draftId))] = nil
+            if let branchId = target.branchId {
+                configs = configs.filter { if case .branchDraft(let b, _) = $0.key.source { return b != branchId }; return true }
+            }
             if notPersisted.isEmpty {
                 status = StatusMessage("\(target.label) saved · \(rev) · verified", isError: false)
             } else {
@@ -55,6 +58,7 @@ extension AppState {
             }
             guard agentId == selectedAgentId else { return [] }
             if focus == .drafts || (focus == .detail && detailOwner == .drafts) { wantConfigForSelection() }
+            if target.branchId != nil { return reloadBranches(agentId) }
             drafts[agentId, default: DraftSet()].loading = true
             return [.loadDrafts(agentId: agentId)]
         case .conflict(let conflict):

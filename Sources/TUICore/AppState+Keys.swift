@@ -16,7 +16,7 @@ extension AppState {
         }
         if publish != nil { return publishKey(key) }
         if filterEditor != nil { return filterKey(key) }
-        guard let binding = Keymap.binding(for: key) else { return [] }
+        guard let binding = Keymap.binding(for: key, generation: apiGeneration) else { return [] }
         if let why = binding.whyDisabled(self) {
             status = StatusMessage("\(binding.label) \(binding.short): \(why)", isError: true)
             return []
@@ -26,6 +26,7 @@ extension AppState {
 
     /// Runs an action (already checked for availability).
     mutating func perform(_ action: Action) -> [Effect] {
+        if isV2, let effects = performV2(action) { return effects }
         switch action {
         case .moveUp: return move(by: -1)
         case .moveDown: return move(by: 1)
@@ -75,6 +76,7 @@ extension AppState {
         case .publish: return startPublish(andActivate: false)
         case .publishAndActivate: return startPublish(andActivate: true)
         case .editMeta: return startEditMeta()
+        case .prevBranch, .nextBranch, .cancelScan, .restore, .makeLive, .newBranch, .archiveBranch: return []
         }
     }
 
@@ -186,7 +188,11 @@ extension AppState {
             agentSearchLoading = true
             effects.append(.loadAgents(page: 1, pageSize: agentPageSize, search: filter(.agents)))
         }
-        if let id = selectedAgentId {
+        if let id = selectedAgentId, isV2 {
+            configs = configs.filter { $0.key.agentId != id }
+            effects += [.cancel(key: EffectKey.branches)] + reloadBranches(id)
+            if focus == .versions || focus == .drafts || focus == .detail { wantConfigForSelection() }
+        } else if let id = selectedAgentId {
             versions[id] = VersionPage(items: versions[id]?.items ?? [], loading: true)
             drafts[id] = DraftSet(items: drafts[id]?.items ?? [], loaded: false, loading: true)
             configs = configs.filter { $0.key.agentId != id }
@@ -308,6 +314,8 @@ extension AppState {
                 overlay = nil
                 writeInFlight = "renaming the draft"
                 return [.renameDraft(agentId: agentId, draftId: draftId, name: name)]
+            case .newBranch, .renameBranch:
+                return branchInputEntered(p, name: name)
             }
         default:
             p.editor.handle(key)
@@ -324,6 +332,7 @@ extension AppState {
         switch item.source {
         case .version(let id): purpose = .fork(agentId: agentId, sourceVersionId: id, sourceDraftId: nil)
         case .draft(let id): purpose = .fork(agentId: agentId, sourceVersionId: nil, sourceDraftId: id)
+        case .branchDraft: return []
         }
         overlay = .input(InputPrompt(title: "New draft", label: "Fork a draft from \(item.label) of \(agentName(agentId)). Name (optional):",
                                      editor: LineEditor("", maxLength: 100), purpose: purpose))
@@ -359,7 +368,11 @@ extension AppState {
         var from: ConfigSource
         var to: ConfigSource
         var title: String
-        if owner == .drafts, let d = selectedDraft {
+        if isV2, owner == .drafts, let b = selectedBranchDraft, let draftId = b.branch.openDraftId, let head = b.branch.headRevisionId {
+            from = .version(head)
+            to = .branchDraft(branchId: b.id, draftId: draftId)
+            title = "the draft of \(branchLabel(b)) vs its head \(b.headRevisionNumber.map { "r\($0)" } ?? versionLabel(agentId: agentId, versionId: head))"
+        } else if owner == .drafts, let d = selectedDraft {
             let handle = d.draftId ?? d.id
             to = .draft(handle)
             let againstActive: Bool
@@ -412,7 +425,7 @@ extension AppState {
 
     /// The lines of the help overlay, generated from the keymap.
     public func helpLines() -> [(keys: String, help: String, disabled: String?)] {
-        Keymap.bindings.map { ($0.label, $0.help, $0.whyDisabled(self)) }
+        Keymap.bindings.filter { $0.applies(to: apiGeneration) }.map { ($0.label, $0.help, $0.whyDisabled(self)) }
     }
 }
 

@@ -27,6 +27,7 @@ extension AppState {
     /// Keys while the publish flow is on screen.
     mutating func publishKey(_ key: Key) -> [Effect] {
         guard var flow = publish else { return [] }
+        if let effects = branchPublishKey(key, flow) { return effects }
         switch flow.phase {
         case .review:
             switch key {
@@ -40,6 +41,7 @@ extension AppState {
                     publish = flow
                     return []
                 }
+                if flow.branchId != nil { return branchReviewEntered(flow) }
                 flow.phase = .publishing
                 flow.error = nil
                 publish = flow
@@ -56,7 +58,7 @@ extension AppState {
             }
             publish = flow
             return []
-        case .publishing, .activating:
+        case .publishing, .activating, .confirmPublish:
             return []
         case .checking:
             guard key == .escape else { return [] }
@@ -140,6 +142,7 @@ extension AppState {
     /// An observation of a watch: the panel follows it in the foreground, the status line in the background.
     mutating func checkProgress(watchId: Int, _ u: CheckUpdate) -> [Effect] {
         guard let w = watches[watchId] else { return [] }  // stale: superseded or already finished
+        if w.branchId != nil { return branchCheckProgress(watchId: watchId, w, u) }
         if let row = u.version, var page = versions[w.agentId], let i = page.items.firstIndex(where: { $0.id == row.id }) {
             page.items[i] = row
             versions[w.agentId] = page

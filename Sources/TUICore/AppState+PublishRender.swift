@@ -39,26 +39,35 @@ extension AppState {
         let top = r.y + 1, bottom = r.y + r.height - 1  // rows top..<bottom
         var y = top
         let agent = agentName(flow.agentId)
-        let intro = flow.andActivate
+        let intro = flow.branchId != nil
+            ? (flow.onLiveBranch
+               ? "Publish \(flow.draftTitle) of \(agent) as \(nextRevisionName(flow)). \(flow.branchTitle) is LIVE: the change reaches production as soon as its security scan passes (you are asked y first)."
+               : "Publish \(flow.draftTitle) of \(agent) as \(nextRevisionName(flow)). \(flow.branchTitle) is not live; after the scan passes you are asked whether to make it live.")
+            : flow.andActivate
             ? "Publish \(flow.draftTitle) of \(agent) and ACTIVATE it as soon as its security check passes — it will serve live traffic, no second question."
             : "Publish \(flow.draftTitle) of \(agent) as a new version. It stays inactive until you activate it (you are asked after the security check)."
         for l in wordWrap(intro, width: w) where y < bottom {
-            screen.put(l, x: x, y: y, maxWidth: w, style: flow.andActivate ? .warning : .overlay)
+            screen.put(l, x: x, y: y, maxWidth: w, style: flow.andActivate || flow.onLiveBranch ? .warning : .overlay)
             y += 1
         }
         // Bottom part, from the footer up.
         let descRows = r.height >= 20 ? 3 : 1
         var lower: [(kind: String, style: Style)] = []
         if flow.noDifferences { lower.append(("warning", .warning)) }
-        lower += [("labelCaption", .overlay), ("label", .input), ("descCaption", .overlay)]
-        lower += Array(repeating: ("desc", .input), count: descRows)
+        lower += [("labelCaption", .overlay), ("label", .input)]
+        if flow.branchId == nil {
+            lower.append(("descCaption", .overlay))
+            lower += Array(repeating: ("desc", .input), count: descRows)
+        }
         if flow.error != nil { lower.append(("error", .failed)) }
         lower.append(("footer", .dim))
         let diffTop = y + 1
         let diffBottom = max(diffTop, bottom - lower.count)  // exclusive
         if y < bottom {
             let header: String
-            if let base = flow.baseVersionId {
+            if let base = flow.baseVersionId, flow.branchId != nil {
+                header = "Changes against the head \(versionLabel(agentId: flow.agentId, versionId: base)) of \(flow.branchTitle) (PgUp/PgDn scroll):"
+            } else if let base = flow.baseVersionId {
                 header = "Changes against the active version \(versionLabel(agentId: flow.agentId, versionId: base)) (PgUp/PgDn scroll):"
             } else {
                 header = "The agent has no active version: this will be its first."
@@ -88,7 +97,8 @@ extension AppState {
         for part in lower where y < bottom {
             switch part.kind {
             case "warning":
-                screen.put("⚠ This draft does not differ from the active version: publishing makes an identical version.", x: x, y: y, maxWidth: w, style: .warning)
+                screen.put(flow.branchId == nil ? "⚠ This draft does not differ from the active version: publishing makes an identical version."
+                                                : "⚠ This draft does not differ from the branch head: publishing makes an identical revision.", x: x, y: y, maxWidth: w, style: .warning)
             case "labelCaption":
                 screen.put("Label (required, ≤ \(MetaForm.labelLimit)) \(flow.form.label.text.count)/\(MetaForm.labelLimit):", x: x, y: y, maxWidth: w,
                            style: flow.form.field == .label ? .overlayTitle : .overlay)
@@ -106,7 +116,8 @@ extension AppState {
             case "error":
                 screen.put(flow.error ?? "", x: x, y: y, maxWidth: w, style: .failed)
             default:
-                screen.put("Enter publish · Tab field · ^N new line · PgUp/PgDn diff · Esc cancel",
+                screen.put(flow.branchId == nil ? "Enter publish · Tab field · ^N new line · PgUp/PgDn diff · Esc cancel"
+                                                : (flow.onLiveBranch ? "Enter review the production question · PgUp/PgDn diff · Esc cancel" : "Enter publish · PgUp/PgDn diff · Esc cancel"),
                            x: x, y: y, maxWidth: w, style: .dim)
             }
             y += 1
@@ -162,12 +173,26 @@ extension AppState {
         switch flow.phase {
         case .review:
             return
+        case .confirmPublish:
+            title = "Publish to production — \(flow.branchTitle)"
+            let label = flow.form.trimmedLabel.isEmpty ? "" : " '" + Sanitizer.sanitize(flow.form.trimmedLabel, maxCharacters: 60) + "'"
+            body.append(("Publish \(flow.draftTitle) of \(agent) as \(nextRevisionName(flow))\(label)?", .overlayTitle))
+            body.append(("", .overlay))
+            body.append(("\(flow.branchTitle) is the LIVE branch: once the security scan passes, \(nextRevisionName(flow)) serves live traffic — no second question. [y/N]", .warning))
+            footer = "y publish to production · any other key goes back to the review"
         case .publishing:
             title = "Publishing — \(flow.draftTitle)"
             body = [("\(frame) Publishing \(flow.draftTitle) of \(agent)…", .overlay)]
         case .checking:
             let elapsed = max(elapsedLive, flow.last?.elapsed ?? 0)
-            body.append(("Published \(flow.versionTitle) — inactive until activated. The security check is running.", .overlay))
+            if flow.branchId != nil {
+                title = "Security scan — \(flow.versionTitle) of \(agent) on \(flow.branchTitle)"
+                body.append((flow.onLiveBranch
+                             ? "Publishing on the live \(flow.branchTitle): the change reaches production once the scan passes."
+                             : "Publishing on \(flow.branchTitle) (not live). The security scan is running.", .overlay))
+            } else {
+                body.append(("Published \(flow.versionTitle) — inactive until activated. The security check is running.", .overlay))
+            }
             body.append(("", .overlay))
             body.append(("", .overlay))
             let time = " \(AppState.seconds(elapsed)) / ~\(Int(expected.rounded())) s"
@@ -181,29 +206,44 @@ extension AppState {
             if elapsed >= expected {
                 body.append(("Taking longer than usual (checks here take ~\(Int(expected.rounded())) s) — still waiting.", .warning))
             } else {
-                body.append((flow.andActivate ? "Then it is activated right away (P)." : "Then you are asked whether to activate it.", .overlay))
+                body.append((flow.branchId != nil ? (flow.onLiveBranch ? "Then it serves live traffic; the agent is read back to confirm." : "Then you are asked whether to make \(flow.branchTitle) live.")
+                             : flow.andActivate ? "Then it is activated right away (P)." : "Then you are asked whether to activate it.", .overlay))
             }
-            footer = "Esc leaves the wait — the version stays published and inactive; the check goes on in the background"
+            footer = flow.branchId != nil ? "c cancels the scan (the draft stays open) · Esc leaves the wait; the scan goes on in the background"
+                : "Esc leaves the wait — the version stays published and inactive; the check goes on in the background"
         case .confirmActivate:
             let label = flow.version?.label.map { " '" + Sanitizer.sanitize($0, maxCharacters: 60) + "'" } ?? ""
             body.append(("✓ Security check passed after \(AppState.seconds(flow.last?.elapsed ?? elapsedLive)).", .passed))
             body.append(("", .overlay))
-            body.append(("Activate \(flow.version?.displayNumber ?? "it")\(label) of \(agent)? It will serve live traffic. [y/N]", .overlayTitle))
-            footer = "y activate · any other key keeps it published and inactive"
+            if flow.branchId != nil {
+                body.append(("\(flow.version?.revisionLabel ?? "The new revision")\(label) is the head of \(flow.branchTitle).", .overlay))
+                body.append(("Make branch live? \(flow.branchTitle) of \(agent) at \(flow.version?.revisionLabel ?? "its head") will serve live traffic. [y/N]", .overlayTitle))
+                footer = "y make it live · any other key keeps the branch as it is (not live)"
+            } else {
+                body.append(("Activate \(flow.version?.displayNumber ?? "it")\(label) of \(agent)? It will serve live traffic. [y/N]", .overlayTitle))
+                footer = "y activate · any other key keeps it published and inactive"
+            }
         case .activating:
             body.append(("✓ Security check passed after \(AppState.seconds(flow.last?.elapsed ?? elapsedLive)).", .passed))
-            body.append(("\(frame) Activating \(flow.version?.displayNumber ?? "it") and reading the agent back to confirm…", .overlay))
+            body.append((flow.branchId != nil ? "\(frame) Making \(flow.branchTitle) live (or confirming it) and reading the agent back…"
+                         : "\(frame) Activating \(flow.version?.displayNumber ?? "it") and reading the agent back to confirm…", .overlay))
         case .failed(let reason):
             let prefix = "Security check failed"
             let said = reason.lowercased().hasPrefix(prefix.lowercased()) ? String(reason.dropFirst(prefix.count)).trimmingCharacters(in: CharacterSet(charactersIn: ": ")) : reason
             body.append(("✗ Security check failed: " + Sanitizer.sanitize(said, maxCharacters: 300), .failed))
             body.append(("", .overlay))
-            body.append(("\(flow.versionTitle) stays published and inactive; it can never be activated.", .overlay))
-            footer = "n fork a fix-draft from \(flow.version?.displayNumber ?? "it") · any other key closes"
+            if flow.branchId != nil {
+                body.append(("Nothing was committed; the draft of \(flow.branchTitle) stays open — edit it (e) and publish again.", .overlay))
+                footer = "any key closes"
+            } else {
+                body.append(("\(flow.versionTitle) stays published and inactive; it can never be activated.", .overlay))
+                footer = "n fork a fix-draft from \(flow.version?.displayNumber ?? "it") · any other key closes"
+            }
         case .timedOut(let checkStatus, let after):
             body.append(("The security check was still \(Sanitizer.sanitize(checkStatus)) after \(Int(after)) s.", .warning))
             body.append(("", .overlay))
-            body.append(("\(flow.versionTitle) stays published and inactive. Activate it later: select it in Versions and press a once its check has passed (R refreshes).", .overlay))
+            body.append((flow.branchId != nil ? "It commits on its own once the scan passes (R refreshes; c cancels it)."
+                         : "\(flow.versionTitle) stays published and inactive. Activate it later: select it in Versions and press a once its check has passed (R refreshes).", .overlay))
             footer = "any key closes"
         }
         var rows: [(String, Style)] = []

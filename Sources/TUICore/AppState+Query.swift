@@ -50,6 +50,7 @@ extension AppState {
 
     /// The Drafts pane's rows for the selected agent (filtered).
     public var draftRows: [AgentVersion] {
+        if isV2 { return [] }
         guard let id = selectedAgentId, let set = drafts[id] else { return [] }
         let q = filter(.drafts).lowercased()
         if q.isEmpty { return set.items }
@@ -63,7 +64,7 @@ extension AppState {
         switch pane {
         case .agents: return agentRows.count
         case .versions: return versionRows.count
-        case .drafts: return draftRows.count
+        case .drafts: return isV2 ? branchDraftRows.count : draftRows.count
         case .detail: return detailLineCount
         }
     }
@@ -96,7 +97,8 @@ extension AppState {
 
     /// The selected version or draft as a config source, with its display label.
     public func selectedItemSource() -> (source: ConfigSource, label: String)? {
-        if let v = selectedVersion { return (.version(v.id), v.displayNumber) }
+        if let v = selectedVersion { return (.version(v.id), isV2 ? v.revisionLabel : v.displayNumber) }
+        if let b = selectedBranchDraft, let d = b.branch.openDraftId { return (.branchDraft(branchId: b.id, draftId: d), "the draft of \(branchLabel(b))") }
         if let d = selectedDraft { return (.draft(d.draftId ?? d.id), draftLabel(d)) }
         return nil
     }
@@ -106,7 +108,7 @@ extension AppState {
 
     /// `v7`, or the short id when the version is not loaded.
     public func versionLabel(agentId: String, versionId: String) -> String {
-        if let v = versions[agentId]?.items.first(where: { $0.id == versionId }) { return v.displayNumber }
+        if let v = versions[agentId]?.items.first(where: { $0.id == versionId }) { return isV2 ? v.revisionLabel : v.displayNumber }
         return "version …" + String(versionId.suffix(6))
     }
 
@@ -117,6 +119,7 @@ extension AppState {
         case .draft(let id):
             if let d = drafts[agentId]?.items.first(where: { $0.draftId == id || $0.id == id }) { return draftLabel(d) }
             return "draft …" + String(id.suffix(6))
+        case .branchDraft(let b, _): return "the draft of " + branchLabel(agentId: agentId, branchId: b)
         }
     }
 

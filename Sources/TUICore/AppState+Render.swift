@@ -13,7 +13,7 @@ extension AppState {
             switch pane {
             case .agents: drawAgents(&screen, rect, layout: layout)
             case .versions: drawVersions(&screen, rect, layout: layout)
-            case .drafts: drawDrafts(&screen, rect, layout: layout)
+            case .drafts: if isV2 { drawBranchDrafts(&screen, rect, layout: layout) } else { drawDrafts(&screen, rect, layout: layout) }
             case .detail: break
             }
         }
@@ -55,18 +55,18 @@ extension AppState {
 
     // MARK: - Panes
 
-    private func paneTitle(_ pane: Pane, layout: Layout, detail: String) -> String {
-        var title = pane.title
+    func paneTitle(_ pane: Pane, layout: Layout, detail: String) -> String {
+        var title = isV2 && pane == .versions ? "History" : pane.title
         if layout.tabbed, layout.panes.last?.pane == pane {
             // The panes reachable with Tab, on the rightmost visible pane: "Versions ⇥ drafts".
             let hidden = Pane.lists.filter { p in !layout.panes.contains { $0.pane == p } }
-            if !hidden.isEmpty { title += " ⇥ " + hidden.map { $0.title.lowercased() }.joined(separator: " ") }
+            if !hidden.isEmpty { title += " ⇥ " + hidden.map { (isV2 && $0 == .versions ? "History" : $0.title).lowercased() }.joined(separator: " ") }
         }
         if !detail.isEmpty { title += " " + detail }
         return title
     }
 
-    private func drawFrame(_ screen: inout Screen, _ rect: Rect, pane: Pane, title: String) {
+    func drawFrame(_ screen: inout Screen, _ rect: Rect, pane: Pane, title: String) {
         let focused = focus == pane
         screen.box(x: rect.x, y: rect.y, width: rect.width, height: rect.height, title: title,
                    style: focused ? .borderFocused : .border, titleStyle: focused ? .titleFocused : .title)
@@ -80,7 +80,7 @@ extension AppState {
     }
 
     /// Draws the header (or the filter line) and the rows of a list.
-    private func drawList(_ screen: inout Screen, _ rect: Rect, pane: Pane, header: String, rowCount: Int,
+    func drawList(_ screen: inout Screen, _ rect: Rect, pane: Pane, header: String, rowCount: Int,
                           empty: String, row: (Int, Int) -> [(String, Style)]) {
         let inner = Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: rect.height - 2)
         guard inner.width > 0, inner.height > 0 else { return }
@@ -140,7 +140,7 @@ extension AppState {
             let s = stats[a.id]
             var cells: [(String, Style)] = [(DisplayWidth.pad(Sanitizer.sanitize(a.name, maxCharacters: 400), to: nameW), .normal)]
             if showDrafts { cells.append((DisplayWidth.pad(s?.draftCount.map(String.init) ?? "·", to: 7, alignRight: true), .normal)) }
-            if showLive { cells.append((DisplayWidth.pad(s?.activeVersionNumber.map { "v\($0)" } ?? "·", to: 6, alignRight: true), .active)) }
+            if showLive { cells.append((DisplayWidth.pad(s?.activeVersionNumber.map { (isV2 ? "r" : "v") + "\($0)" } ?? "·", to: 6, alignRight: true), .active)) }
             return cells
         }
     }
@@ -151,6 +151,13 @@ extension AppState {
         var count = ""
         if let t = page?.total { count = filter(.versions).isEmpty ? "\(page!.items.count)/\(t)" : "\(rows.count)" }
         if page?.loading == true && page?.items.isEmpty == false { count += " …" }
+        if isV2, let b = currentBranch {
+            let list = branchList
+            let i = (list.firstIndex { $0.id == b.id } ?? 0) + 1
+            var t = "· " + Sanitizer.sanitize(b.branch.name, maxCharacters: 30) + (b.isLive ? " ● live" : "")
+            if list.count > 1 { t += " [\(i)/\(list.count)]" }
+            count = t + (count.isEmpty ? "" : " " + count)
+        }
         drawFrame(&screen, rect, pane: .versions, title: paneTitle(.versions, layout: layout, detail: count))
         let iw = rect.width - 2
         let showWho = iw >= 50, wordBadge = iw >= 40, showAge = iw >= 26
@@ -163,21 +170,25 @@ extension AppState {
         let empty: String
         if selectedAgentId == nil { empty = agentsLoading ? "Loading…" : "Select an agent" }
         else if page?.error != nil { empty = "Could not load — R retries" }
-        else if page?.loading == true && page?.items.isEmpty != false { empty = "Loading versions…" }
-        else if !filter(.versions).isEmpty { empty = "No version matches" }
-        else { empty = "No published versions" }
+        else if page?.loading == true && page?.items.isEmpty != false { empty = isV2 ? "Loading revisions…" : "Loading versions…" }
+        else if isV2 && currentBranch == nil { empty = "Loading branches…" }
+        else if !filter(.versions).isEmpty { empty = isV2 ? "No revision matches" : "No version matches" }
+        else { empty = isV2 ? "No revisions" : "No published versions" }
         let activeId = activeVersionId
+        let headId = isV2 ? currentBranch?.branch.headRevisionId : nil
         let markSource = mark?.source
         drawList(&screen, rect, pane: .versions, header: header, rowCount: rows.count, empty: empty) { i, _ in
             let v = rows[i]
             let isActive = v.isActive || v.id == activeId
             let marked = markSource == .version(v.id)
-            var cells: [(String, Style)] = [(isActive ? "● " : (marked ? "◆ " : "  "), isActive ? .active : .pinned)]
-            cells.append((DisplayWidth.pad(v.displayNumber, to: 5, alignRight: true), .bold))
+            let isHead = headId != nil && v.id == headId
+            var cells: [(String, Style)] = [(isActive ? "● " : (isHead ? "○ " : (marked ? "◆ " : "  ")), isActive ? .active : .pinned)]
+            cells.append((DisplayWidth.pad(isV2 ? v.revisionLabel : v.displayNumber, to: 5, alignRight: true), .bold))
             cells.append((v.isPinned ? " ★ " : "   ", .pinned))
             // One cell of gap keeps a cut label from running into the badge.
             cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.label ?? "", maxCharacters: 400), to: max(0, labelW - 1)) + (labelW > 1 ? " " : ""), .normal))
-            let (badge, style) = AppState.badge(v.securityCheck?.status, word: wordBadge)
+            var (badge, style) = AppState.badge(v.securityCheck?.status, word: wordBadge)
+            if isV2 && v.status == .draft && style == .pending { badge = wordBadge ? "scanning" : "…" }
             cells.append((DisplayWidth.pad(badge, to: wordBadge ? 8 : 2), style))
             if showWho { cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.publishedByName ?? v.publishedBy ?? "-", maxCharacters: 40), to: 12) + " ", .dim)) }
             if showAge { cells.append((DisplayWidth.pad(RelativeAge.format(iso: v.publishedAt ?? v.createdAt, now: now), to: 5, alignRight: true), .dim)) }
@@ -269,15 +280,16 @@ extension AppState {
         var x = 0
         if isDemo { x += screen.put(" DEMO ", x: x, y: row, style: .demo) }
         let account = accountLabel.isEmpty ? "" : " " + Sanitizer.sanitize(accountLabel, maxCharacters: 40)
-        x += screen.put(account + " · API \(Sanitizer.sanitize(apiGeneration)) ", x: x, y: row, style: .statusBar)
+        let api = isV2 ? "v2 (branches)" : Sanitizer.sanitize(apiGeneration)
+        x += screen.put(account + " · API \(api) ", x: x, y: row, style: .statusBar)
         var right = ""
         if readOnly { right = " READ-ONLY " }
         if let w = writeInFlight { right = " \(w)… " + right }
-        else if agentsLoading || agentSearchLoading || (selectedAgentId.map { versions[$0]?.loading == true || drafts[$0]?.loading == true } ?? false) {
+        else if agentsLoading || agentSearchLoading || (selectedAgentId.map { versions[$0]?.loading == true || drafts[$0]?.loading == true || branches[$0]?.loading == true } ?? false) {
             right = " loading… " + right
         }
         let background = watches.filter { $0.key != publish?.watchId }.sorted { $0.key < $1.key }.map { $0.value.title }
-        if writeInFlight == nil, !background.isEmpty { right = " checking \(background.joined(separator: ", "))… " + right }
+        if writeInFlight == nil, !background.isEmpty { right = " \(isV2 ? "scanning" : "checking") \(background.joined(separator: ", "))… " + right }
         if let m = mark { right = " marked \(m.label) " + right }
         let rw = DisplayWidth.of(right)
         if let s = status {
@@ -293,7 +305,7 @@ extension AppState {
 
     private func drawLegend(_ screen: inout Screen, row: Int) {
         var x = 0
-        for b in Keymap.bindings where b.inLegend {
+        for b in Keymap.bindings where b.inLegend && b.applies(to: apiGeneration) {
             let disabled = b.whyDisabled(self) != nil
             let w = DisplayWidth.of(b.label) + 1 + DisplayWidth.of(b.short) + 2
             if x + w - 2 > screen.width { break }

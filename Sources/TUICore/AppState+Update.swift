@@ -49,7 +49,7 @@ extension AppState {
 
         case .diffLoaded(let agentId, let from, let to, let result):
             if var flow = publish, flow.phase == .review, flow.agentId == agentId, let base = flow.baseVersionId,
-               from == .version(base), to == .draft(flow.draftId) {
+               from == .version(base), to == flow.reviewSource {
                 flow.diff = .loaded(AppState.diffLines(result))
                 flow.noDifferences = result.diffs.isEmpty
                 publish = flow
@@ -144,6 +144,10 @@ extension AppState {
         case .edit(let agentId, let draftId, let event):
             return editEvent(agentId: agentId, draftId: draftId, event)
 
+        case .apiDetected, .branchesLoaded, .revisionsLoaded, .branchPublished, .branchPublishCancelled, .branchMadeLive,
+             .branchCreated, .branchRenamed, .branchArchived, .branchDraftDiscarded:
+            return updateV2(msg)
+
         case .keyPressed(let key):
             return keyPressed(key)
 
@@ -204,7 +208,16 @@ extension AppState {
                 versions[id, default: VersionPage()].loading = false
                 versions[id]?.error = msg
             }
-            status = StatusMessage("Could not load versions of \(agentName(selectedAgentId)): \(msg) — R retries", isError: true)
+            status = StatusMessage("Could not load \(isV2 ? "the history" : "versions") of \(agentName(selectedAgentId)): \(msg) — R retries", isError: true)
+        case EffectKey.branches:
+            if let id = selectedAgentId {
+                branches[id, default: BranchSet()].loading = false
+                branches[id]?.error = msg
+            }
+            status = StatusMessage("Could not load the branches of \(agentName(selectedAgentId)): \(msg) — R retries", isError: true)
+        case "restore":
+            writeInFlight = nil
+            status = StatusMessage("Restore failed: \(msg) — nothing changed", isError: true)
         case EffectKey.drafts:
             if let id = selectedAgentId {
                 drafts[id, default: DraftSet()].loading = false
@@ -238,6 +251,10 @@ extension AppState {
                 publish = nil
                 let what = writeInFlight ?? "activating"
                 writeInFlight = nil
+                if flow.branchId != nil {
+                    status = StatusMessage("Failed \(what): \(msg) — \(flow.versionTitle) stays the head of \(flow.branchTitle)", isError: true)
+                    return
+                }
                 status = StatusMessage("Failed \(what): \(msg) — \(flow.versionTitle) stays published and inactive", isError: true)
                 return
             }
@@ -270,6 +287,10 @@ extension AppState {
     mutating func refreshStats(_ agentId: String) {
         var s = stats[agentId] ?? AgentStats()
         if let d = drafts[agentId], d.loaded { s.draftCount = d.items.count }
+        if isV2, let b = branches[agentId], b.loaded {
+            s.draftCount = b.items.filter(\.hasOpenDraft).count
+            if let live = b.live { s.activeVersionNumber = live.headRevisionNumber }
+        }
         if let page = versions[agentId] {
             let activeId = (agents.first { $0.id == agentId } ?? agentSearchResults.first { $0.id == agentId })?.activeVersionId
             let active = page.items.first { activeId != nil ? $0.id == activeId : $0.isActive }
@@ -296,6 +317,14 @@ extension AppState {
         configWanted = nil
         var effects: [Effect] = [.cancel(key: EffectKey.versions), .cancel(key: EffectKey.drafts)]
         guard let id else { return effects }
+        if isV2 {
+            effects = [.cancel(key: EffectKey.versions), .cancel(key: EffectKey.branches)]
+            if branches[id]?.loaded != true || branches[id]?.error != nil {
+                branches[id] = BranchSet(items: branches[id]?.items ?? [], loaded: false, loading: true)
+                return effects + [.loadBranches(agentId: id)]
+            }
+            return effects + loadRevisionsIfNeeded(agentId: id)
+        }
         if versions[id]?.total == nil || versions[id]?.error != nil {
             versions[id] = VersionPage(items: versions[id]?.items ?? [], loading: true)
             effects.append(.loadVersions(agentId: id, skip: 0, limit: versionPageSize))
@@ -321,6 +350,7 @@ extension AppState {
                   c >= versionRows.count - AppState.pagingMargin else { return [] }
             page.loading = true
             versions[id] = page
+            if isV2, let b = page.branchId { return [.loadRevisions(agentId: id, branchId: b, skip: page.items.count, limit: versionPageSize)] }
             return [.loadVersions(agentId: id, skip: page.items.count, limit: versionPageSize)]
         default:
             return []

@@ -61,6 +61,12 @@ public struct AppState: Sendable {
     /// Drafts per agent.
     public var drafts: [String: DraftSet] = [:]
 
+    // MARK: v2 branches
+    /// Branches per agent (v2).
+    public var branches: [String: BranchSet] = [:]
+    /// The branch History shows, per agent (v2; the live branch until switched).
+    public var selectedBranchIds: [String: String] = [:]
+
     // MARK: Detail
     /// Prepared config lines per version or draft.
     public var configs: [ConfigRef: LoadState<[DetailLine]>] = [:]

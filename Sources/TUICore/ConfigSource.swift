@@ -4,12 +4,15 @@ public enum ConfigSource: Hashable, Sendable, CustomStringConvertible {
     case version(String)
     /// A draft by its `draftId` handle (not the row `_id`).
     case draft(String)
+    /// v2: the open draft of a branch (`draftId` is its `openDraftId`, used by the by-id read).
+    case branchDraft(branchId: String, draftId: String)
 
     /// `version:<id>` or `draft:<draftId>`: stable text used in effect keys and tests.
     public var description: String {
         switch self {
         case .version(let id): return "version:\(id)"
         case .draft(let id): return "draft:\(id)"
+        case .branchDraft(let b, let d): return "branch-draft:\(b):\(d)"
         }
     }
 }

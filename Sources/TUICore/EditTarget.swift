@@ -8,15 +8,22 @@ public struct EditTarget: Hashable, Sendable {
     public var agentName: String
     /// The draft's name (raw; sanitized when drawn).
     public var draftName: String
+    /// v2: the branch whose draft is edited (then `draftId` is `branch-<branchId>` and `draftName`
+    /// the branch's name).
+    public var branchId: String?
 
     /// Builds a target.
-    public init(agentId: String, draftId: String, agentName: String, draftName: String) {
+    public init(agentId: String, draftId: String, agentName: String, draftName: String, branchId: String? = nil) {
         self.agentId = agentId
         self.draftId = draftId
         self.agentName = agentName
         self.draftName = draftName
+        self.branchId = branchId
     }
 
-    /// `draft "name"`, sanitized, for status lines and dialogs.
-    public var label: String { "draft \"\(Sanitizer.sanitize(draftName, maxCharacters: 60))\"" }
+    /// `draft "name"` (v2: `the draft of branch "main"`), sanitized, for status lines and dialogs.
+    public var label: String {
+        let name = Sanitizer.sanitize(draftName, maxCharacters: 60)
+        return branchId == nil ? "draft \"\(name)\"" : "the draft of branch \"\(name)\""
+    }
 }

@@ -54,6 +54,30 @@ public enum Effect: Hashable, Sendable {
     case watchCheck(watchId: Int, agentId: String, version: AgentVersion, timeout: Double)
     /// `PATCH /agent/{id}/versions/{versionId}` `{label, description}` → `.versionMetaChanged`.
     case updateVersionMeta(agentId: String, versionId: String, label: String, description: String)
+    /// v2: `GET /agent/{id}/branches` → `.branchesLoaded`.
+    case loadBranches(agentId: String)
+    /// v2: `GET /agent/{id}/branches/{branchId}/revisions?skip=&limit=` → `.revisionsLoaded`.
+    case loadRevisions(agentId: String, branchId: String, skip: Int, limit: Int)
+    /// v2: the client's `BranchLifecycle.publishAndWatch` (label ≤ 200): `.branchPublished`, then one
+    /// `.checkProgress(watchId:)` per observation (200 committed → one `passed` at once; 202 scanning →
+    /// the adaptive watch). A failure before the answer → `.loadFailed(key: "publish")`.
+    case publishBranch(watchId: Int, agentId: String, branchId: String, label: String, timeout: Double)
+    /// v2: the client's `BranchLifecycle.restore` of an older revision as the branch's new head,
+    /// answered like `.publishBranch` (failure before the answer → `.loadFailed(key: "restore")`).
+    case restoreRevision(watchId: Int, agentId: String, branchId: String, revisionId: String, timeout: Double)
+    /// v2: `POST …/draft/publish/cancel` → `.branchPublishCancelled`.
+    case cancelBranchPublish(agentId: String, branchId: String)
+    /// v2: the client's verified make-live (refuses a head whose scan has not passed; reads the agent
+    /// back; on an already live branch only the read-back) → `.branchMadeLive`.
+    case makeBranchLive(agentId: String, branchId: String)
+    /// v2: `POST /agent/{id}/branches` → `.branchCreated`.
+    case createBranch(agentId: String, name: String, fromBranchId: String)
+    /// v2: `PATCH /agent/{id}/branches/{branchId}` → `.branchRenamed`.
+    case renameBranch(agentId: String, branchId: String, name: String)
+    /// v2: `POST /agent/{id}/branches/{branchId}/archive` → `.branchArchived`.
+    case archiveBranch(agentId: String, branchId: String)
+    /// v2: `DELETE /agent/{id}/branches/{branchId}/draft` → `.branchDraftDiscarded`.
+    case discardBranchDraft(agentId: String, branchId: String)
     /// Cancel the running task with this key, if any. Answers nothing.
     case cancel(key: String)
     /// Leave the app: restore the terminal and exit 0.
@@ -75,6 +99,10 @@ public enum Effect: Hashable, Sendable {
         case .loadPublishDiff: return EffectKey.publishDiff
         case .publishDraft: return EffectKey.publish
         case .watchCheck(_, _, let version, _): return EffectKey.watch(version.id)
+        case .loadBranches: return EffectKey.branches
+        case .loadRevisions: return EffectKey.versions
+        case .publishBranch(_, _, let branchId, _, _), .restoreRevision(_, _, let branchId, _, _): return EffectKey.branchPublish(branchId)
+        case .cancelBranchPublish, .makeBranchLive, .createBranch, .renameBranch, .archiveBranch, .discardBranchDraft: return EffectKey.write
         case .cancel(let key): return key
         case .quit: return "quit"
         case .suspend: return "suspend"
@@ -84,6 +112,8 @@ public enum Effect: Hashable, Sendable {
     /// True for effects that change server state or lead to a change (all disabled by `--read-only`).
     public var isWrite: Bool {
         if case .cancel = self { return false }
+        if case .publishBranch = self { return true }
+        if case .restoreRevision = self { return true }
         return key == EffectKey.write || key == EffectKey.edit || key == EffectKey.publish
     }
 }
@@ -111,6 +141,10 @@ public enum EffectKey {
     public static let publishDiff = "publish.diff"
     /// The publish call.
     public static let publish = "publish"
+    /// v2: the selected agent's branches.
+    public static let branches = "branches"
+    /// v2: a publish or restore on a branch and the watch of its scan (one per branch).
+    public static func branchPublish(_ branchId: String) -> String { "publish:" + branchId }
     /// The security-check watch of a version (a new watch of the same version supersedes the old one).
     public static func watch(_ versionId: String) -> String { "watch:" + versionId }
 }

@@ -6,6 +6,10 @@ public struct InputPrompt: Hashable, Sendable {
         case fork(agentId: String, sourceVersionId: String?, sourceDraftId: String?)
         /// Rename a draft.
         case rename(agentId: String, draftId: String)
+        /// v2: create a branch at the head of `fromBranchId`.
+        case newBranch(agentId: String, fromBranchId: String)
+        /// v2: rename a branch.
+        case renameBranch(agentId: String, branchId: String)
     }
 
     /// Dialog title.

@@ -16,10 +16,13 @@ public struct KeyBinding: Sendable {
     public var inLegend: Bool
     /// Why the action cannot run now, or nil.
     public var whyDisabled: @Sendable (AppState) -> String?
+    /// The API generation the binding belongs to (`v1`, `v2`), nil for both.
+    public var generation: String?
 
     /// Builds a binding.
     public init(keys: [Key], label: String, action: Action, short: String, help: String, inLegend: Bool = false,
-                whyDisabled: @escaping @Sendable (AppState) -> String? = { _ in nil }) {
+                generation: String? = nil, whyDisabled: @escaping @Sendable (AppState) -> String? = { _ in nil }) {
+        self.generation = generation
         self.keys = keys
         self.label = label
         self.action = action
@@ -28,4 +31,7 @@ public struct KeyBinding: Sendable {
         self.inLegend = inLegend
         self.whyDisabled = whyDisabled
     }
+
+    /// True when the binding is in effect on an account of `generation`.
+    public func applies(to generation: String) -> Bool { self.generation == nil || self.generation == generation }
 }

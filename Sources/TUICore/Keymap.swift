@@ -25,40 +25,68 @@ public enum Keymap {
         KeyBinding(keys: [.char("D")], label: "D", action: .mark, short: "mark", help: "Mark a version or draft; D on a second one diffs the two", inLegend: true,
                    whyDisabled: { $0.selectedItemSource() == nil ? "select a version or a draft first" : nil }),
         KeyBinding(keys: [.char("n")], label: "n", action: .fork, short: "fork", help: "Fork a new draft from the selected version or draft", inLegend: true,
-                   whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedItemSource() == nil ? "select a version or a draft to fork from" : nil) }),
+                   generation: "v1", whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedItemSource() == nil ? "select a version or a draft to fork from" : nil) }),
         KeyBinding(keys: [.char("e")], label: "e", action: .edit, short: "edit",
                    help: "Edit the selected draft's config in $VISUAL/$EDITOR (validated; only changed fields are sent, then read back)", inLegend: true,
-                   whyDisabled: { $0.whyEditDisabled() }),
+                   generation: "v1", whyDisabled: { $0.whyEditDisabled() }),
         KeyBinding(keys: [.char("p")], label: "p", action: .publish, short: "publish",
                    help: "Publish the selected draft: review the diff, label it, watch the security check, then answer y to activate", inLegend: true,
-                   whyDisabled: { $0.whyPublishDisabled() }),
+                   generation: "v1", whyDisabled: { $0.whyPublishDisabled() }),
         KeyBinding(keys: [.char("P")], label: "P", action: .publishAndActivate, short: "publish+activate",
                    help: "Publish and activate: the same review and wait, then activation without a second question once the check passes",
-                   whyDisabled: { $0.whyPublishDisabled() }),
+                   generation: "v1", whyDisabled: { $0.whyPublishDisabled() }),
         KeyBinding(keys: [.char("a")], label: "a", action: .activate, short: "activate",
                    help: "Activate the selected version (a roll back when it is older); asks for y", inLegend: true,
-                   whyDisabled: { $0.whyActivateDisabled() }),
+                   generation: "v1", whyDisabled: { $0.whyActivateDisabled() }),
         KeyBinding(keys: [.char("L")], label: "L", action: .editMeta, short: "label",
                    help: "Edit the selected version's label and description",
-                   whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedVersion == nil ? "select a published version in the Versions pane (r renames a draft)" : nil) }),
+                   generation: "v1", whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedVersion == nil ? "select a published version in the Versions pane (r renames a draft)" : nil) }),
         KeyBinding(keys: [.char("r")], label: "r", action: .rename, short: "rename", help: "Rename the selected draft", inLegend: true,
-                   whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedDraft == nil ? "select a draft in the Drafts pane" : nil) }),
+                   generation: "v1", whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedDraft == nil ? "select a draft in the Drafts pane" : nil) }),
         KeyBinding(keys: [.char("x")], label: "x", action: .discard, short: "discard", help: "Discard the selected draft (asks y/N)", inLegend: true,
-                   whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedDraft == nil ? "select a draft in the Drafts pane" : nil) }),
+                   generation: "v1", whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedDraft == nil ? "select a draft in the Drafts pane" : nil) }),
         KeyBinding(keys: [.char("*")], label: "*", action: .pin, short: "pin", help: "Pin or unpin the selected version", inLegend: true,
-                   whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedVersion == nil ? "select a version in the Versions pane" : nil) }),
+                   generation: "v1", whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedVersion == nil ? "select a version in the Versions pane" : nil) }),
+        KeyBinding(keys: [.char("]")], label: "]", action: .nextBranch, short: "branch", help: "History: switch to the next branch (the title names it and marks the live one)", inLegend: true,
+                   generation: "v2", whyDisabled: { $0.whySwitchBranchDisabled() }),
+        KeyBinding(keys: [.char("[")], label: "[", action: .prevBranch, short: "prev branch", help: "History: switch to the previous branch",
+                   generation: "v2", whyDisabled: { $0.whySwitchBranchDisabled() }),
+        KeyBinding(keys: [.char("e")], label: "e", action: .edit, short: "edit",
+                   help: "Edit a branch draft in $VISUAL/$EDITOR (the selected Drafts row, else the branch History shows; opens one from the head); saved with expectedRevision, read back", inLegend: true,
+                   generation: "v2", whyDisabled: { $0.whyBranchEditDisabled() }),
+        KeyBinding(keys: [.char("p")], label: "p", action: .publish, short: "publish",
+                   help: "Publish a branch draft: review, then the scan's progress; on the live branch it reaches production once the scan passes (asks y first); off it you are asked whether to make the branch live", inLegend: true,
+                   generation: "v2", whyDisabled: { $0.whyBranchPublishDisabled() }),
+        KeyBinding(keys: [.char("c")], label: "c", action: .cancelScan, short: "cancel scan",
+                   help: "Cancel the running security scan of the branch's publish (the draft stays open)", inLegend: true,
+                   generation: "v2", whyDisabled: { $0.whyCancelScanDisabled() }),
+        KeyBinding(keys: [.char("a")], label: "a", action: .restore, short: "restore",
+                   help: "Restore the selected older revision as the branch's new head (asks y; on the live branch it serves traffic at once)", inLegend: true,
+                   generation: "v2", whyDisabled: { $0.whyRestoreDisabled() }),
+        KeyBinding(keys: [.char("m")], label: "m", action: .makeLive, short: "make live",
+                   help: "Make the branch History shows live: its head serves production traffic (asks y; verified by reading the agent back)", inLegend: true,
+                   generation: "v2", whyDisabled: { $0.whyMakeLiveDisabled() }),
+        KeyBinding(keys: [.char("b")], label: "b", action: .newBranch, short: "new branch",
+                   help: "Create a branch from the head of the branch History shows", inLegend: true,
+                   generation: "v2", whyDisabled: { s in s.whyWriteDisabled() ?? (s.currentBranch == nil ? "select an agent; its branches are loading" : nil) }),
+        KeyBinding(keys: [.char("r")], label: "r", action: .rename, short: "rename", help: "Rename the branch (the selected Drafts row's, else the one History shows); never main",
+                   generation: "v2", whyDisabled: { $0.whyBranchManageDisabled(archive: false) }),
+        KeyBinding(keys: [.char("X")], label: "X", action: .archiveBranch, short: "archive", help: "Archive the branch (asks y); never main or the live branch; its revisions stay readable by id",
+                   generation: "v2", whyDisabled: { $0.whyBranchManageDisabled(archive: true) }),
+        KeyBinding(keys: [.char("x")], label: "x", action: .discard, short: "discard", help: "Discard the selected branch draft (asks y/N); the branch head stays",
+                   generation: "v2", whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedBranchDraft == nil ? "select a branch draft in the Drafts pane" : nil) }),
         KeyBinding(keys: [.char("R")], label: "R", action: .refresh, short: "refresh", help: "Reload the agents and the selected agent's versions and drafts", inLegend: true),
         KeyBinding(keys: [.ctrl("z")], label: "^Z", action: .suspend, short: "suspend", help: "Suspend to the shell (fg resumes)"),
     ]
 
-    /// The binding a key triggers on the main screen, if any.
-    public static func binding(for key: Key) -> KeyBinding? {
-        bindings.first { $0.keys.contains(key) }
+    /// The binding a key triggers on the main screen of an account of `generation`, if any.
+    public static func binding(for key: Key, generation: String = "v1") -> KeyBinding? {
+        bindings.first { $0.keys.contains(key) && $0.applies(to: generation) }
     }
 
     /// The binding of an action.
-    public static func binding(for action: Action) -> KeyBinding {
-        bindings.first { $0.action == action }!
+    public static func binding(for action: Action, generation: String = "v1") -> KeyBinding {
+        bindings.first { $0.action == action && $0.applies(to: generation) }!
     }
 }
 
@@ -112,7 +140,11 @@ extension AppState {
         case .versions:
             guard let v = selectedVersion else { return "select a version or a draft first" }
             if activeVersionId == nil { return "the agent has no active version to compare with; use D to compare two items" }
-            if v.id == activeVersionId { return "\(v.displayNumber) is the active version; mark it with D and press D on another item" }
+            if v.id == activeVersionId { return "\(isV2 ? v.revisionLabel : v.displayNumber) is the active version; mark it with D and press D on another item" }
+            return nil
+        case .drafts where isV2:
+            guard let b = selectedBranchDraft else { return "select a branch draft first" }
+            if b.branch.headRevisionId == nil { return "\(branchLabel(b)) has no head to compare with" }
             return nil
         case .drafts:
             guard let d = selectedDraft else { return "select a version or a draft first" }

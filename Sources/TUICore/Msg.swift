@@ -38,6 +38,28 @@ public enum Msg: Sendable {
     case checkWatchFailed(watchId: Int, message: String)
     /// A version's label/description changed (the row as the server answered).
     case versionMetaChanged(agentId: String, version: AgentVersion)
+    /// The account's API generation is known (`v1` or `v2`); `reason` says why it changed mid-run
+    /// (a migration 409 on a v1 call), nil at start.
+    case apiDetected(generation: String, reason: String?)
+    /// v2: an agent's branches arrived (non-archived).
+    case branchesLoaded(agentId: String, branches: [BranchSummary])
+    /// v2: one page of a branch's revisions arrived (newest first; `skip` echoes the effect's).
+    case revisionsLoaded(agentId: String, branchId: String, skip: Int, list: RevisionList)
+    /// v2: a publish or restore answered (`state` scanning or committed) with the revision it made;
+    /// `.checkProgress(watchId:)` messages follow until the scan ends.
+    case branchPublished(watchId: Int, agentId: String, branchId: String, state: String, revision: AgentVersion?, restored: Bool)
+    /// v2: the running scan of a branch was cancelled (the draft stays open).
+    case branchPublishCancelled(agentId: String, branchId: String)
+    /// v2: a branch is live, verified by reading the agent back (`activeVersionId` is its head).
+    case branchMadeLive(agentId: String, branchId: String, activeVersionId: String)
+    /// v2: a branch was created.
+    case branchCreated(agentId: String, branch: Branch)
+    /// v2: a branch was renamed.
+    case branchRenamed(agentId: String, branchId: String, name: String)
+    /// v2: a branch was archived.
+    case branchArchived(agentId: String, branchId: String)
+    /// v2: a branch's open draft was discarded.
+    case branchDraftDiscarded(agentId: String, branchId: String)
     /// The person pressed a key.
     case keyPressed(Key)
     /// The terminal has a new size (also sent once at start).

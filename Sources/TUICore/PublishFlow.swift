@@ -13,7 +13,9 @@ public struct PublishFlow: Sendable {
         case publishing
         /// The version is published and its security check runs (the progress panel).
         case checking
-        /// The check passed: "Activate vN …? [y/N]".
+        /// v2, live branch: "Publish to production? [y/N]" after the review, before anything is sent.
+        case confirmPublish
+        /// The check passed: "Activate vN …? [y/N]" (v2 off the live branch: "Make branch live? [y/N]").
         case confirmActivate
         /// Activating and reading the agent back.
         case activating
@@ -53,6 +55,14 @@ public struct PublishFlow: Sendable {
     public var startedAt: Date?
     /// The last observation of the check.
     public var last: CheckUpdate?
+    /// v2: the branch whose draft is published (`draftId` is then its `openDraftId`).
+    public var branchId: String?
+    /// v2: the branch's name (raw; sanitized when drawn).
+    public var branchName: String = ""
+    /// v2: the branch was live when the review opened (the change reaches production once the scan passes).
+    public var onLiveBranch = false
+    /// v2: the number the new revision will get (head + 1), for the questions.
+    public var nextRevision: Int?
 
     /// A flow in review.
     public init(agentId: String, draftId: String, draftTitle: String, andActivate: Bool, form: MetaForm, baseVersionId: String?) {
@@ -68,6 +78,15 @@ public struct PublishFlow: Sendable {
     public var versionTitle: String {
         guard let v = version else { return draftTitle }
         let label = v.label.map { " \"" + Sanitizer.sanitize($0, maxCharacters: 60) + "\"" } ?? ""
-        return v.displayNumber + label
+        return (branchId == nil ? v.displayNumber : v.revisionLabel) + label
+    }
+
+    /// `branch "main"`, sanitized (v2).
+    public var branchTitle: String { "branch \"" + Sanitizer.sanitize(branchName, maxCharacters: 60) + "\"" }
+
+    /// The source the review diffs against the base: the draft (v1) or the branch draft (v2).
+    public var reviewSource: ConfigSource {
+        if let b = branchId { return .branchDraft(branchId: b, draftId: draftId) }
+        return .draft(draftId)
     }
 }

@@ -10,6 +10,8 @@ public struct VersionPage: Sendable {
     public var loading: Bool = false
     /// The last load failed with this message.
     public var error: String?
+    /// v2: the branch these rows are the revisions of.
+    public var branchId: String?
 
     /// An empty, not yet loaded page set.
     public init(items: [AgentVersion] = [], total: Int? = nil, loading: Bool = false) {

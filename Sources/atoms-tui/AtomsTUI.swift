@@ -38,6 +38,9 @@ struct AtomsTUI: AsyncParsableCommand {
     @Option(help: "Security-check duration of the demo simulator, in seconds.")
     var demoScanSeconds: Double = 6
 
+    @Flag(help: "Run the demo on the v2 branch model (branches + revisions; its own database, demo-v2.sqlite). `--api v2` without a key does the same.")
+    var demoBranchModel = false
+
     @Flag(help: .hidden)
     var exitAfterFirstFrame = false
 
@@ -51,6 +54,8 @@ struct AtomsTUI: AsyncParsableCommand {
         options.resetDemo = resetDemo
         options.demoScanSeconds = demoScanSeconds
         options.exitAfterFirstFrame = exitAfterFirstFrame
+        options.apiMode = connection.apiMode
+        options.demoBranchModel = demoBranchModel
         options.logFile = connection.logFile
         let code = await TUIApp.run(options)
         if code != 0 { throw ExitCode(code) }

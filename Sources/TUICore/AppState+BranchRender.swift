@@ -1,0 +1,78 @@
+import AtomsModels
+
+extension AppState {
+    /// The Drafts pane on v2: one row per branch with an open draft, then "+ new draft on BRANCH…".
+    func drawBranchDrafts(_ screen: inout Screen, _ rect: Rect, layout: Layout) {
+        let rows = branchDraftRows
+        let set = selectedAgentId.flatMap { branches[$0] }
+        let open = rows.filter { if case .draft = $0 { return true }; return false }.count
+        drawFrame(&screen, rect, pane: .drafts, title: paneTitle(.drafts, layout: layout, detail: set?.loaded == true ? "\(open)" : ""))
+        let iw = rect.width - 2
+        let showEditor = iw >= 36, showAge = iw >= 22, showHead = iw >= 16
+        let fixed = 7 + (showHead ? 6 : 0) + (showEditor ? 11 : 0) + (showAge ? 5 : 0)
+        let nameW = max(1, iw - fixed)
+        var header = DisplayWidth.pad("Branch", to: nameW) + DisplayWidth.pad("Live", to: 7)
+        if showHead { header += DisplayWidth.pad("Head", to: 6) }
+        if showEditor { header += DisplayWidth.pad("Editor", to: 11) }
+        if showAge { header += DisplayWidth.pad("Age", to: 5, alignRight: true) }
+        let empty: String
+        if selectedAgentId == nil { empty = agentsLoading ? "Loading…" : "Select an agent" }
+        else if set?.error != nil { empty = "Could not load — R retries" }
+        else if set?.loaded != true { empty = "Loading branches…" }
+        else { empty = "No open drafts" }
+        let markSource = mark?.source
+        drawList(&screen, rect, pane: .drafts, header: header, rowCount: rows.count, empty: empty) { i, width in
+            switch rows[i] {
+            case .newDraft(let b):
+                let text = b.map { $0.hasOpenDraft ? "+ new draft on branch… ([ ] picks the branch)" : "+ new draft on \(Sanitizer.sanitize($0.branch.name, maxCharacters: 40))… (e)" }
+                    ?? "+ new draft on branch…"
+                return [(DisplayWidth.pad(text, to: width), .dim)]
+            case .draft(let b):
+                let marked = b.branch.openDraftId.map { markSource == .branchDraft(branchId: b.id, draftId: $0) } ?? false
+                let name = (marked ? "◆ " : "") + Sanitizer.sanitize(b.branch.name, maxCharacters: 400)
+                var cells: [(String, Style)] = [(DisplayWidth.pad(name, to: max(0, nameW - 1)) + (nameW > 1 ? " " : ""), .normal),
+                                                (DisplayWidth.pad(b.isLive ? "● live" : "", to: 7), .active)]
+                if showHead { cells.append((DisplayWidth.pad(b.headRevisionNumber.map { "r\($0)" } ?? "-", to: 6), .normal)) }
+                if showEditor {
+                    let who = b.branch.updatedByName ?? b.branch.createdByName ?? "-"
+                    cells.append((DisplayWidth.pad(Sanitizer.sanitize(who, maxCharacters: 40), to: 10) + " ", .dim))
+                }
+                if showAge { cells.append((DisplayWidth.pad(RelativeAge.format(iso: b.branch.updatedAt ?? b.branch.createdAt, now: now), to: 5, alignRight: true), .dim)) }
+                return cells
+            }
+        }
+    }
+
+    /// The detail lines of a branch draft row (v2).
+    func branchDraftDetail(_ row: BranchDraftRow) -> (title: String, lines: [DetailLine]) {
+        guard let agentId = selectedAgentId else { return ("Detail", []) }
+        switch row {
+        case .newDraft(let b):
+            guard let b else { return ("New draft", [DetailLine("Loading branches…", style: .dim)]) }
+            if b.hasOpenDraft {
+                return ("New draft", [DetailLine("\(branchLabel(b)) already has an open draft (listed above).", style: .bold),
+                                      DetailLine("[ and ] switch History to another branch; this row then starts a draft there.", style: .dim)])
+            }
+            let head = b.headRevisionNumber.map { "r\($0)" } ?? "its head"
+            return ("New draft on \(branchLabel(b))", [
+                DetailLine("e opens a new draft of \(branchLabel(b)) in your editor, starting from \(head).", style: .bold),
+                DetailLine("Saving creates the draft (one per branch); p then publishes it as the next revision.", style: .dim),
+                DetailLine("[ and ] switch History to another branch; b creates a branch.", style: .dim)])
+        case .draft(let b):
+            var parts = ["the draft of \(branchLabel(b))"]
+            if let n = b.headRevisionNumber { parts.append("on top of r\(n)") }
+            if b.isLive { parts.append("LIVE branch: publishing reaches production") }
+            var lines = [DetailLine(parts.joined(separator: " · "), style: .bold)]
+            if let at = b.branch.updatedAt { lines.append(DetailLine(RelativeAge.format(iso: at, now: now) + " ago", style: .dim)) }
+            lines.append(DetailLine(""))
+            guard let d = b.branch.openDraftId else { return ("Config of the draft of \(branchLabel(b))", lines) }
+            let ref = ConfigRef(agentId: agentId, source: .branchDraft(branchId: b.id, draftId: d))
+            switch configs[ref] {
+            case .loaded(let l)?: lines += l
+            case .failed(let m)?: lines += [DetailLine("Could not load the config: \(m)", style: .failed), DetailLine("Enter retries.", style: .dim)]
+            default: lines.append(DetailLine("Loading config…", style: .dim))
+            }
+            return ("Config of the draft of \(branchLabel(b))", lines)
+        }
+    }
+}
