@@ -55,6 +55,60 @@ final class RenderGoldenTests: XCTestCase {
         }),
     ]
 
+    /// v2 scenarios at 120×32 and 80×24.
+    static let v2Scenarios: [(String, @Sendable (Size) -> AppState)] = [
+        ("v2-panes", { size in
+            var s = BranchFixtures.loadedState(size: size)
+            _ = update(&s, .configLoaded(agentId: F.agentId(0), source: .version(BranchFixtures.revisionId(0, 3)), config: F.config))
+            F.press([.tab], &s)
+            return s
+        }),
+        ("v2-drafts", { size in
+            var s = BranchFixtures.loadedState(size: size)
+            F.press([.tab, .tab], &s)
+            return s
+        }),
+        ("v2-publish-confirm", { size in
+            var s = BranchFixtures.loadedState(size: size)
+            F.press([.tab, .tab, .char("p")] + F.typing("greet") + [.enter], &s)
+            return s
+        }),
+        ("v2-progress", { size in
+            var s = BranchFixtures.loadedState(size: size)
+            F.press([.tab, .tab, .char("p")] + F.typing("greet") + [.enter, .char("y")], &s)
+            let id = s.publish?.watchId ?? 0
+            _ = update(&s, .branchPublished(watchId: id, agentId: F.agentId(0), branchId: BranchFixtures.mainId, state: "scanning",
+                                            revision: BranchFixtures.scanning(), restored: false))
+            _ = update(&s, .checkProgress(watchId: id, CheckUpdate(phase: .checking, elapsed: 2.5, expected: 6, status: .queued, requests: 2)))
+            return s
+        }),
+        ("v2-make-live", { size in
+            var s = BranchFixtures.loadedState(size: size)
+            F.press([.tab, .tab, .down, .char("p")] + F.typing("try") + [.enter], &s)
+            let id = s.publish?.watchId ?? 0
+            var row = BranchFixtures.scanning(branch: 1, n: 2, label: "try")
+            _ = update(&s, .branchPublished(watchId: id, agentId: F.agentId(0), branchId: BranchFixtures.featureId, state: "scanning", revision: row, restored: false))
+            row.status = .published
+            row.revisionNumber = 2
+            _ = update(&s, .checkProgress(watchId: id, CheckUpdate(phase: .passed, elapsed: 5.1, expected: 6, status: .passed, version: row)))
+            return s
+        }),
+        ("v2-restore", { size in
+            var s = BranchFixtures.loadedState(size: size)
+            F.press([.tab, .down, .down, .char("a")], &s)
+            return s
+        }),
+    ]
+
+    func testV2GoldenScreens() {
+        for (name, make) in Self.v2Scenarios {
+            for size in Self.sizes.prefix(2) {
+                let screen = render(make(size), size)
+                GoldenFile.assert(GoldenFile.text(of: screen), named: "\(name)-\(size.width)x\(size.height)")
+            }
+        }
+    }
+
     func testGoldenScreens() {
         for (name, make) in Self.scenarios {
             for size in Self.sizes {

@@ -11,9 +11,9 @@ public final class SimulatorProcess {
     /// Its base URL (`http://127.0.0.1:PORT/atoms/v1`).
     public let baseURL: String
 
-    /// Starts the simulator on `database` and waits until it listens.
-    public init(database: String) throws {
-        process = try ChildProcess.spawn(["sim", "serve", "--port", "0", "--db", database])
+    /// Starts the simulator on `database` (with extra `sim serve` flags) and waits until it listens.
+    public init(database: String, arguments: [String] = []) throws {
+        process = try ChildProcess.spawn(["sim", "serve", "--port", "0", "--db", database] + arguments)
         var url = ""
         for _ in 0..<400 where url.isEmpty {
             if let line = process.stdout.split(separator: "\n").first(where: { $0.contains("listening on") }) {

@@ -1,0 +1,210 @@
+import XCTest
+import AtomsModels
+@testable import TUICore
+
+/// v2 (branches + revisions): the exact effects of each flow, from keys and stubbed results.
+final class BranchUpdateTests: XCTestCase {
+    typealias F = Fixtures
+    typealias B = BranchFixtures
+    var agent: String { F.agentId(0) }
+
+    func passed(_ r: AgentVersion, elapsed: Double = 2) -> CheckUpdate {
+        var row = r
+        row.status = .published
+        row.revisionNumber = 4
+        row.securityCheck = SecurityCheck(status: .passed)
+        return CheckUpdate(phase: .passed, elapsed: elapsed, expected: 6, status: .passed, version: row, requests: 3)
+    }
+
+    func testSelectingAnAgentLoadsBranchesThenTheLiveBranchHistory() {
+        var s = AppState(isDemo: true, apiGeneration: "v2", now: F.now, size: Size(width: 120, height: 32))
+        _ = update(&s, .started)
+        let fx = update(&s, .agentsLoaded(page: 1, search: nil, list: F.agentList(F.agents())))
+        XCTAssertEqual(fx, [.cancel(key: EffectKey.versions), .cancel(key: EffectKey.branches), .loadBranches(agentId: agent)])
+        let fx2 = update(&s, .branchesLoaded(agentId: agent, branches: B.branches()))
+        XCTAssertEqual(fx2, [.cancel(key: EffectKey.versions), .loadRevisions(agentId: agent, branchId: B.mainId, skip: 0, limit: 50)])
+        XCTAssertEqual(s.currentBranch?.branch.name, "main")
+        XCTAssertTrue(render(s, s.size).text.contains("History · main ● live"))
+        XCTAssertTrue(render(s, s.size).text.contains("API v2 (branches)"))
+    }
+
+    func testApiDetectedMidRunSwitchesAndReloadsTheSelectedAgent() {
+        var s = F.loadedState()
+        let fx = update(&s, .apiDetected(generation: "v2", reason: "switched to branches + revisions"))
+        XCTAssertEqual(s.apiGeneration, "v2")
+        XCTAssertEqual(fx, [.cancel(key: EffectKey.versions), .cancel(key: EffectKey.branches), .loadBranches(agentId: agent)])
+        XCTAssertEqual(s.status?.text, "switched to branches + revisions")
+        XCTAssertEqual(update(&s, .apiDetected(generation: "v2", reason: nil)), [], "the same generation again changes nothing")
+    }
+
+    func testBracketsSwitchTheHistoryBranch() {
+        var s = B.loadedState()
+        let fx = F.press([.tab, .char("]")], &s)
+        XCTAssertEqual(s.currentBranch?.id, B.featureId)
+        XCTAssertEqual(fx, [.cancel(key: EffectKey.versions), .loadRevisions(agentId: agent, branchId: B.featureId, skip: 0, limit: 50)])
+        // A late answer for main is dropped; feature's is taken.
+        _ = update(&s, .revisionsLoaded(agentId: agent, branchId: B.mainId, skip: 0, list: B.revisions()))
+        XCTAssertEqual(s.versionRows.count, 0)
+        _ = update(&s, .revisionsLoaded(agentId: agent, branchId: B.featureId, skip: 0, list: B.revisions(branch: 1, count: 1)))
+        XCTAssertEqual(s.versionRows.map(\.revisionLabel), ["r1"])
+        F.press([.char("[")], &s)
+        XCTAssertEqual(s.currentBranch?.id, B.mainId)
+    }
+
+    func testPublishOnTheLiveBranchAsksYThenWatchesThenReadsTheAgentBack() {
+        var s = B.loadedState()
+        F.press([.tab, .tab], &s)  // Drafts: main's draft first
+        XCTAssertEqual(s.selectedBranchDraft?.id, B.mainId)
+        let review = F.press([.char("p")], &s)
+        XCTAssertEqual(review, [.loadPublishDiff(agentId: agent, from: .version(B.revisionId(0, 3)),
+                                                 to: .branchDraft(branchId: B.mainId, draftId: B.mainDraftId))])
+        XCTAssertEqual(F.press(F.typing("greet") + [.enter], &s), [], "Enter on the live branch sends nothing")
+        XCTAssertEqual(s.publish?.phase, .confirmPublish)
+        XCTAssertTrue(render(s, s.size).text.contains("r4 serves live traffic"))
+        // Enter alone never confirms: back to the review.
+        XCTAssertEqual(F.press([.enter], &s), [])
+        XCTAssertEqual(s.publish?.phase, .review)
+        F.press([.enter], &s)
+        let sent = F.press([.char("y")], &s)
+        let watchId = s.publish?.watchId ?? -1
+        XCTAssertEqual(sent, [.publishBranch(watchId: watchId, agentId: agent, branchId: B.mainId, label: "greet", timeout: AppState.checkTimeout)])
+        XCTAssertEqual(s.publish?.phase, .publishing)
+        let row = B.scanning()
+        XCTAssertEqual(update(&s, .branchPublished(watchId: watchId, agentId: agent, branchId: B.mainId, state: "scanning", revision: row, restored: false)), [])
+        XCTAssertEqual(s.publish?.phase, .checking)
+        XCTAssertEqual(s.versionRows.first?.id, row.id, "the scanning revision is listed at once")
+        _ = update(&s, .checkProgress(watchId: watchId, CheckUpdate(phase: .checking, elapsed: 1, expected: 6, status: .queued, version: row, requests: 1)))
+        XCTAssertTrue(render(s, s.size).text.contains("░"))
+        let done = update(&s, .checkProgress(watchId: watchId, passed(row)))
+        XCTAssertEqual(done, [.makeBranchLive(agentId: agent, branchId: B.mainId), .loadBranches(agentId: agent)])
+        XCTAssertEqual(s.publish?.phase, .activating)
+        _ = update(&s, .branchMadeLive(agentId: agent, branchId: B.mainId, activeVersionId: row.id))
+        XCTAssertNil(s.publish)
+        XCTAssertEqual(s.status?.text, "r4 \"greet\" of \"Support Bot\" on branch \"main\" is live (verified)")
+        XCTAssertEqual(s.activeVersionId, row.id)
+    }
+
+    func testPublishOffTheLiveBranchAsksMakeBranchLiveAfterThePass() {
+        var s = B.loadedState()
+        F.press([.tab, .tab, .down], &s)
+        XCTAssertEqual(s.selectedBranchDraft?.id, B.featureId)
+        F.press([.char("p")] + F.typing("try") + [.enter], &s)
+        let watchId = s.publish?.watchId ?? -1
+        XCTAssertEqual(s.publish?.phase, .publishing, "off the live branch Enter publishes")
+        let row = B.scanning(branch: 1, n: 2)
+        _ = update(&s, .branchPublished(watchId: watchId, agentId: agent, branchId: B.featureId, state: "scanning", revision: row, restored: false))
+        let fx = update(&s, .checkProgress(watchId: watchId, passed(row)))
+        XCTAssertEqual(fx, [.loadBranches(agentId: agent)])
+        XCTAssertEqual(s.publish?.phase, .confirmActivate)
+        XCTAssertTrue(render(s, s.size).text.contains("Make branch live?"))
+        XCTAssertEqual(F.press([.enter], &s), [.loadBranches(agentId: agent)], "Enter never confirms")
+        XCTAssertNil(s.publish)
+        // Asked again through m: y makes it live.
+        F.press([.tab, .tab, .tab, .char("]")], &s)
+        XCTAssertEqual(s.currentBranch?.id, B.featureId)
+        _ = update(&s, .revisionsLoaded(agentId: agent, branchId: B.featureId, skip: 0, list: B.revisions(branch: 1, count: 1)))
+        F.press([.char("m")], &s)
+        guard case .confirm(let c)? = s.overlay else { return XCTFail("no confirmation") }
+        XCTAssertEqual(c.lines.first, "Make branch \"feature\" of \"Support Bot\" live?")
+        XCTAssertTrue(c.lines.contains("Live now: branch \"main\" at r3 → will serve: branch \"feature\" at r1."), "\(c.lines)")
+        XCTAssertEqual(F.press([.char("y")], &s), [.makeBranchLive(agentId: agent, branchId: B.featureId)])
+    }
+
+    func testCancelDuringTheScan() {
+        var s = B.loadedState()
+        F.press([.tab, .tab, .down, .char("p")] + F.typing("x") + [.enter], &s)
+        let watchId = s.publish?.watchId ?? -1
+        _ = update(&s, .branchPublished(watchId: watchId, agentId: agent, branchId: B.featureId, state: "scanning",
+                                        revision: B.scanning(branch: 1, n: 2), restored: false))
+        XCTAssertEqual(F.press([.char("c")], &s), [.cancelBranchPublish(agentId: agent, branchId: B.featureId)])
+        _ = update(&s, .branchPublishCancelled(agentId: agent, branchId: B.featureId))
+        _ = update(&s, .checkProgress(watchId: watchId, CheckUpdate(phase: .failed, elapsed: 1, expected: 6, status: .failed, reason: "the publish was cancelled")))
+        XCTAssertEqual(s.publish?.phase, .failed(reason: "the publish was cancelled"))
+        // From the main screen too, while a scan runs in the background.
+        var t = B.loadedState()
+        F.press([.tab, .tab, .char("p")] + F.typing("x") + [.enter, .char("y")], &t)
+        _ = update(&t, .branchPublished(watchId: t.publish!.watchId!, agentId: agent, branchId: B.mainId, state: "scanning", revision: B.scanning(), restored: false))
+        F.press([.escape], &t)
+        XCTAssertNil(t.publish)
+        XCTAssertEqual(F.press([.char("c")], &t), [.cancelBranchPublish(agentId: agent, branchId: B.mainId)])
+    }
+
+    func testRestoreAnOlderRevisionOnTheLiveBranchSaysWhatWillServe() {
+        var s = B.loadedState()
+        F.press([.tab, .down, .down], &s)
+        XCTAssertEqual(s.selectedVersion?.revisionLabel, "r1")
+        XCTAssertEqual(F.press([.char("a")], &s), [])
+        guard case .confirm(let c)? = s.overlay, case .restoreRevision(let watchId, _, _, _, _) = c.effect else { return XCTFail("no confirmation") }
+        XCTAssertEqual(c.lines[0], "Restore r1 of branch \"main\" of \"Support Bot\" as its new head r4?")
+        XCTAssertEqual(c.lines[2], "branch \"main\" is LIVE: live traffic moves from r3 to r4 (= r1) at once.")
+        XCTAssertEqual(F.press([.enter], &s), [], "Enter cancels")
+        F.press([.char("a")], &s)
+        guard case .confirm(let c2)? = s.overlay, case .restoreRevision(let id2, _, _, _, _) = c2.effect else { return XCTFail("no confirmation") }
+        XCTAssertGreaterThan(id2, watchId)
+        XCTAssertEqual(F.press([.char("y")], &s),
+                       [.restoreRevision(watchId: id2, agentId: agent, branchId: B.mainId, revisionId: B.revisionId(0, 1), timeout: AppState.checkTimeout)])
+        var row = B.revisions().revisions[2]
+        row.id = B.revisionId(0, 4)
+        row.revisionNumber = 4
+        row.restoredFromLabel = "Version 1"
+        _ = update(&s, .branchPublished(watchId: id2, agentId: agent, branchId: B.mainId, state: "committed", revision: row, restored: true))
+        let fx = update(&s, .checkProgress(watchId: id2, CheckUpdate(phase: .passed, elapsed: 0, expected: 6, status: .passed, version: row)))
+        XCTAssertEqual(fx, [.makeBranchLive(agentId: agent, branchId: B.mainId), .loadBranches(agentId: agent)], "the live branch is read back")
+        // The head itself cannot be restored.
+        var t = B.loadedState()
+        F.press([.tab], &t)
+        XCTAssertEqual(Keymap.binding(for: .char("a"), generation: "v2")?.whyDisabled(t), "r3 is already the head of branch \"main\"")
+    }
+
+    func testBranchCreateRenameArchive() {
+        var s = B.loadedState()
+        F.press([.tab, .char("b")] + F.typing("exp"), &s)
+        XCTAssertEqual(F.press([.enter], &s), [.createBranch(agentId: agent, name: "exp", fromBranchId: B.mainId)])
+        var created = Branch(id: ObjectID.make(seconds: 1_740_000_000, counter: 9), agent: agent, name: "exp")
+        created.headRevisionId = B.revisionId(0, 3)
+        XCTAssertEqual(update(&s, .branchCreated(agentId: agent, branch: created)), [.loadBranches(agentId: agent)])
+        XCTAssertEqual(s.selectedBranchIds[agent], created.id)
+        // main cannot be renamed or archived; the live branch cannot be archived.
+        var t = B.loadedState()
+        F.press([.tab], &t)
+        XCTAssertEqual(Keymap.binding(for: .char("r"), generation: "v2")?.whyDisabled(t), "branch \"main\" is the default branch: it cannot be renamed")
+        F.press([.tab, .down], &t)
+        XCTAssertEqual(F.press([.char("r"), .ctrl("u")] + F.typing("feat-2") + [.enter], &t),
+                       [.renameBranch(agentId: agent, branchId: B.featureId, name: "feat-2")])
+        _ = update(&t, .branchRenamed(agentId: agent, branchId: B.featureId, name: "feat-2"))
+        F.press([.char("X")], &t)
+        guard case .confirm(let c)? = t.overlay else { return XCTFail("no confirmation") }
+        XCTAssertEqual(c.lines.first, "Archive branch \"feat-2\" of \"Support Bot\"?")
+        XCTAssertEqual(F.press([.char("y")], &t), [.archiveBranch(agentId: agent, branchId: B.featureId)])
+        XCTAssertEqual(update(&t, .branchArchived(agentId: agent, branchId: B.featureId)), [.loadBranches(agentId: agent)])
+        XCTAssertEqual(t.branchList.map(\.branch.name), ["main"])
+    }
+
+    func testEditABranchDraftUsesTheSharedFlowAndTheConflictDialog() {
+        var s = B.loadedState()
+        F.press([.tab], &s)  // History: e edits the draft of the branch shown
+        let target = EditTarget(agentId: agent, draftId: "branch-" + B.mainId, agentName: "Support Bot", draftName: "main", branchId: B.mainId)
+        XCTAssertEqual(F.press([.char("e")], &s), [.beginEdit(target, resume: nil)])
+        XCTAssertEqual(update(&s, .edit(agentId: agent, draftId: target.draftId, .begun)), [.editDraft(agentId: agent, draftId: target.draftId, rebase: false)])
+        XCTAssertEqual(update(&s, .edit(agentId: agent, draftId: target.draftId, .ready(fields: ["firstMessage"]))),
+                       [.saveEdit(agentId: agent, draftId: target.draftId, overwrite: false)])
+        let conflict = EditConflict(fields: [.init(name: "firstMessage", theirs: "Hi", mine: "Hello")], latestRevision: 5)
+        _ = update(&s, .edit(agentId: agent, draftId: target.draftId, .conflict(conflict)))
+        XCTAssertEqual(s.overlay, .editConflict(target, conflict))
+        XCTAssertTrue(render(s, s.size).text.contains("Someone else changed the draft of branch \"main\""))
+        XCTAssertEqual(F.press([.char("o")], &s), [.saveEdit(agentId: agent, draftId: target.draftId, overwrite: true)])
+        XCTAssertEqual(update(&s, .edit(agentId: agent, draftId: target.draftId, .saved(revision: 6, notPersisted: [], recoveryPath: nil))),
+                       [.loadBranches(agentId: agent)])
+        XCTAssertEqual(s.status?.text, "the draft of branch \"main\" saved · rev 6 · verified")
+    }
+
+    func testV1OnlyKeysDoNothingOnV2AndHelpListsTheV2Keys() {
+        var s = B.loadedState()
+        F.press([.tab], &s)
+        XCTAssertEqual(F.press([.char("n"), .char("*"), .char("L"), .char("P")], &s), [])
+        XCTAssertNil(s.overlay)
+        let help = s.helpLines().map(\.keys)
+        XCTAssertTrue(help.contains("]") && help.contains("c") && help.contains("m") && help.contains("b"))
+        XCTAssertFalse(help.contains("P") || help.contains("*") || help.contains("n"))
+    }
+}
