@@ -49,17 +49,25 @@ public final class AtomsClient: Sendable {
 
     /// Decodes `{status:true, data:T}` from a response.
     func decodeData<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, method: String, path: String) throws -> T {
-        if T.self == EmptyData.self, let env = try? JSONDecoder().decode(StatusOnly.self, from: response.body), env.status {
+        let body = Self.validUTF8(response.body)
+        if T.self == EmptyData.self, let env = try? JSONDecoder().decode(StatusOnly.self, from: body), env.status {
             return EmptyData() as! T
         }
         do {
-            return try JSONDecoder().decode(DataEnvelope<T>.self, from: response.body).data
+            return try JSONDecoder().decode(DataEnvelope<T>.self, from: body).data
         } catch {
             logger.debug("decode failure", metadata: ["path": "\(path)", "error": "\(error)"])
             throw AtomsError(kind: .decoding, method: method, path: path, status: response.status,
                              serverErrors: [Self.describe(decodingError: error)],
                              hint: "the server's answer did not match the Atoms API spec")
         }
+    }
+
+    /// The body with any invalid UTF-8 replaced by U+FFFD, so one bad byte in a name does not make a
+    /// whole answer unreadable (the text is sanitized before it is shown).
+    static func validUTF8(_ data: Data) -> Data {
+        if String(validating: data, as: UTF8.self) != nil { return data }
+        return Data(String(decoding: data, as: UTF8.self).utf8)
     }
 
     static func describe(decodingError error: Error) -> String {
@@ -121,7 +129,7 @@ public final class AtomsClient: Sendable {
                     error = AtomsError(kind: .timeout, method: method, path: path, retryable: true,
                                        hint: "no answer within \(Int(configuration.requestTimeout)) s")
                 case TransportFailure.bodyTooLarge(let n):
-                    error = AtomsError(kind: .decoding, method: method, path: path, serverErrors: ["response body of \(n) bytes is larger than the 50 MB limit"])
+                    error = AtomsError(kind: .decoding, method: method, path: path, serverErrors: ["the response body (at least \(n) bytes) is larger than the 50 MB limit; it was not read further"])
                 case TransportFailure.network(let why):
                     error = AtomsError(kind: .network, method: method, path: path, serverErrors: [why], retryable: true,
                                        hint: "is \(configuration.baseURL.host ?? "the server") reachable?")

@@ -127,7 +127,13 @@ public struct DraftEditFlow: Sendable {
             }
             session.text = after
             switch EditRules.evaluate(text: after, original: session.original, format: session.format) {
-            case .cancelled(let why): return .cancelled(why)
+            case .cancelled(let why):
+                if session.recoveredFrom != nil && why.hasPrefix("no changes") {
+                    // The draft already holds the recovered text (its save went through before the answer was lost).
+                    recovery.remove(agentId: session.agentId, draftId: session.draftId)
+                    return .cancelled("the draft already holds the recovered edit: nothing sent; recovery file removed")
+                }
+                return .cancelled(why)
             case .invalid(let problems):
                 session.text = EditDocument.rewriteHeader(after, agentName: session.agentName, draftName: session.draftName,
                                                           revision: session.baseRevision, errors: problems)

@@ -74,9 +74,13 @@ public final class URLSessionTransport: HTTPTransport {
         for (k, v) in request.headers { req.setValue(v, forHTTPHeaderField: k) }
         req.httpBody = request.body
         do {
-            let (data, response) = try await session.data(for: req)
+            // The body is collected by a delegate that gives up as soon as it passes the cap (or the
+            // declared Content-Length does), so a huge answer costs at most `maxBodyBytes` of memory.
+            let collector = CappedBodyCollector(cap: maxBodyBytes)
+            let session = URLSession(configuration: session.configuration, delegate: collector, delegateQueue: nil)
+            defer { session.finishTasksAndInvalidate() }
+            let (data, response) = try await collector.run(session.dataTask(with: req))
             guard let http = response as? HTTPURLResponse else { throw TransportFailure.network("not an HTTP response") }
-            if data.count > maxBodyBytes { throw TransportFailure.bodyTooLarge(data.count) }
             var headers: [String: String] = [:]
             for (k, v) in http.allHeaderFields {
                 if let k = k as? String, let v = v as? String { headers[k] = v }
@@ -96,4 +100,72 @@ public final class URLSessionTransport: HTTPTransport {
             throw TransportFailure.network(ns.localizedDescription)
         }
     }
+}
+
+/// Collects one data task's body up to a cap; past it the task is cancelled and the request fails
+/// with `TransportFailure.bodyTooLarge`.
+final class CappedBodyCollector: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    let cap: Int
+    private let lock = NSLock()
+    private var body = Data()
+    private var response: URLResponse?
+    private var tooLarge: Int?
+    private var continuation: CheckedContinuation<(Data, URLResponse), Error>?
+
+    init(cap: Int) { self.cap = cap }
+
+    func run(_ task: URLSessionDataTask) async throws -> (Data, URLResponse) {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { c in
+                lock.lock()
+                continuation = c
+                lock.unlock()
+                task.resume()
+            }
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+        lock.lock()
+        self.response = response
+        let declared = response.expectedContentLength
+        if declared > Int64(cap) { tooLarge = Int(declared) }
+        lock.unlock()
+        completionHandler(declared > Int64(cap) ? .cancel : .allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        lock.lock()
+        if tooLarge == nil, body.count + data.count > cap {
+            tooLarge = body.count + data.count
+            body = Data()
+            lock.unlock()
+            dataTask.cancel()
+            return
+        }
+        if tooLarge == nil { body.append(data) }
+        lock.unlock()
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        lock.lock()
+        let c = continuation
+        continuation = nil
+        let result: Result<(Data, URLResponse), Error>
+        if let n = tooLarge {
+            result = .failure(TransportFailure.bodyTooLarge(n))
+        } else if let error {
+            result = .failure(error)
+        } else if let response {
+            result = .success((body, response))
+        } else {
+            result = .failure(TransportFailure.network("no response"))
+        }
+        lock.unlock()
+        c?.resume(with: result)
+    }
+
 }

@@ -4,8 +4,12 @@ import TUICore
 
 /// Printing helpers for the CLI: tables of sanitized server text, JSON, stderr.
 enum CLIOutput {
+    /// One message on stderr. It may quote the server (error messages, names), so every line is
+    /// sanitized: no escape sequence or control character reaches the terminal from here.
     static func stderr(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        let safe = Sanitizer.isInert(line.replacingOccurrences(of: "\n", with: ""))
+            ? line : Sanitizer.sanitizeLines(line).joined(separator: "\n")
+        FileHandle.standardError.write(Data((safe + "\n").utf8))
     }
 
     static func stdout(_ text: String) {
@@ -16,12 +20,32 @@ enum CLIOutput {
     static func json<T: Encodable>(_ value: T) {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        if let data = try? enc.encode(value) { stdout(String(decoding: data, as: UTF8.self) + "\n") }
+        if let data = try? enc.encode(value) { stdout(escapingInvisibles(String(decoding: data, as: UTF8.self)) + "\n") }
+    }
+
+    /// JSON escapes C0 controls itself; this also writes DEL, C1 controls, bidi controls, zero-width and
+    /// other format characters and line/paragraph separators as `\uXXXX` — the same JSON value, but
+    /// nothing in it can act on a terminal that shows it. They only occur inside strings, so this is safe.
+    static func escapingInvisibles(_ json: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in json.unicodeScalars {
+            let v = s.value
+            let invisible = (0x7F...0x9F).contains(v) || s.properties.generalCategory == .format
+                || v == 0x2028 || v == 0x2029 || v == 0xFEFF
+            if invisible {
+                out.append(contentsOf: String(format: "\\u%04X", v).unicodeScalars)
+            } else {
+                out.append(s)
+            }
+        }
+        return String(out)
     }
 
     /// An aligned table; every cell is sanitized and measured in display cells.
     static func table(_ header: [String], _ rows: [[String]]) {
-        let lines = TextTable(headers: header, rows: rows).lines()
+        // A cell is cut at 80 display cells (…): one 100,000-character name must not widen every row.
+        let capped = rows.map { $0.map { DisplayWidth.truncate(Sanitizer.sanitize($0, maxCharacters: 200), to: 80) } }
+        let lines = TextTable(headers: header, rows: capped).lines()
         stdout(lines.joined(separator: "\n") + "\n")
     }
 

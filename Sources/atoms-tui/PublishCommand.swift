@@ -45,9 +45,12 @@ struct PublishCommand: AsyncParsableCommand {
         let expected = history.expected()
         let progress = ProgressLine(enabled: CLIOutput.isTerminal(2))
         var final: CheckProgress?
+        var lastPollFailure: String?
         for try await p in lifecycle.watchCheck(agentId: a.id, version: version, expected: expected, timeout: timeout) {
             progress.show(p)
             final = p
+            // The last poll's failure, cleared by a poll that got an answer.
+            if let e = p.transientError { lastPollFailure = e } else if p.phase == .checking { lastPollFailure = nil }
         }
         progress.finish()
         guard let result = final else { throw CLIFailure(code: CLIFailure.apiError, message: "the watch ended without a result") }
@@ -60,6 +63,10 @@ struct PublishCommand: AsyncParsableCommand {
             throw CLIFailure(code: CLIFailure.checkFailed,
                              message: "\(version.displayNumber) failed its security check: \(Sanitizer.sanitize(result.reason ?? "no reason given")); it stays inactive. Fork a fix-draft with `atoms-tui drafts fork \(a.id) --from-version \(version.id)`")
         case .timedOut:
+            if let unreachable = result.transientError ?? lastPollFailure {
+                throw CLIFailure(code: CLIFailure.timedOut,
+                                 message: "could not follow the security check of \(version.displayNumber) for \(Int(timeout)) s: the last poll failed (\(unreachable)); it stays published and inactive. Activate later with `atoms-tui versions activate \(a.id) \(version.id)`")
+            }
             throw CLIFailure(code: CLIFailure.timedOut,
                              message: "the security check of \(version.displayNumber) was still \(result.status.rawValue) after \(Int(timeout)) s; it stays published and inactive. Activate later with `atoms-tui versions activate \(a.id) \(version.id)`")
         case .checking:
