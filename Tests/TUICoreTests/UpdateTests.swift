@@ -329,13 +329,15 @@ final class UpdateTests: XCTestCase {
     }
 
     func testEveryBindingIsReachableAndDocumented() {
-        var seen = Set<Key>()
-        for b in Keymap.bindings {
-            XCTAssertFalse(b.help.isEmpty)
-            for k in b.keys {
-                XCTAssertFalse(seen.contains(k), "\(k) bound twice")
-                seen.insert(k)
-                XCTAssertEqual(Keymap.binding(for: k)?.action, b.action)
+        for generation in ["v1", "v2"] {
+            var seen = Set<Key>()
+            for b in Keymap.bindings where b.applies(to: generation) {
+                XCTAssertFalse(b.help.isEmpty)
+                for k in b.keys {
+                    XCTAssertFalse(seen.contains(k), "\(k) bound twice on \(generation)")
+                    seen.insert(k)
+                    XCTAssertEqual(Keymap.binding(for: k, generation: generation)?.action, b.action)
+                }
             }
         }
         XCTAssertEqual(Set(Keymap.bindings.map(\.action)), Set(Action.allCases))
