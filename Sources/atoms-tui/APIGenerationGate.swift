@@ -18,6 +18,13 @@ extension ConnectionOptions {
         }
         return client
     }
+
+    /// The common start of a command: a client for `generation`, a resolver on it, and the named agent.
+    func agentContext(_ ref: String, for generation: APIGeneration) async throws -> (client: AtomsClient, resolver: Resolver, agent: Agent) {
+        let client = try makeClient(for: generation)
+        let resolver = Resolver(client: client)
+        return (client, resolver, try await resolver.agent(ref))
+    }
 }
 
 /// Maps a v1 command line to the v2 command that does the same thing.

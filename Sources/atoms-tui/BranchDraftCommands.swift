@@ -15,9 +15,7 @@ enum BranchDraftOption {
 /// `drafts show AGENT --branch B`.
 enum BranchDraftShow {
     static func run(_ connection: ConnectionOptions, _ output: OutputOptions, agent: String, branch: String, format: String) async throws {
-        let client = try connection.makeClient(for: .v2)
-        let resolver = Resolver(client: client)
-        let a = try await resolver.agent(agent)
+        let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
         let (b, detail) = try await V2Call.run(connection, client) {
             let b = try await resolver.branch(agentId: a.id, branch)
             return (b, try await client.getBranchDraft(a.id, b.id))
@@ -59,9 +57,7 @@ struct BranchDraftPut: AsyncParsableCommand {
             throw CLIFailure(code: CLIFailure.usage, message: "\(file) is not valid; nothing was sent:\n" + issues.map { "  \($0)" }.joined(separator: "\n"))
         }
         if patch.isEmpty { throw CLIFailure(code: CLIFailure.usage, message: "\(file) has no fields; nothing was sent") }
-        let client = try connection.makeClient(for: .v2)
-        let resolver = Resolver(client: client)
-        let a = try await resolver.agent(agent)
+        let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
         let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
         let outcome: PatchOutcome
         do {
@@ -104,9 +100,7 @@ struct BranchDraftPublish: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try connection.makeClient(for: .v2)
-        let resolver = Resolver(client: client)
-        let a = try await resolver.agent(agent)
+        let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
         let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
         let bl = BranchLifecycle(client: client)
         let paths = AppPaths()

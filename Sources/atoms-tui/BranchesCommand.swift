@@ -39,9 +39,7 @@ struct BranchesCommand: AsyncParsableCommand {
         @Option(help: "Source branch (id, name, live).") var from: String = "live"
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v2)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
             let b = try await V2Call.run(connection, client) {
                 let source = try await resolver.branch(agentId: a.id, from)
                 return try await client.createBranch(a.id, name: name, from: source.id)
@@ -59,9 +57,7 @@ struct BranchesCommand: AsyncParsableCommand {
         @Argument(help: "New name.") var name: String
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v2)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
             let b = try await V2Call.run(connection, client) {
                 try await client.renameBranch(a.id, try await resolver.branch(agentId: a.id, branch).id, to: name)
             }
@@ -76,9 +72,7 @@ struct BranchesCommand: AsyncParsableCommand {
         @Argument(help: "Branch id or name.") var branch: String
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v2)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
             let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
             _ = try await client.archiveBranch(a.id, b.id)
             CLIOutput.stdout("archived '\(Sanitizer.sanitize(b.branch.name))'\n")
@@ -93,9 +87,7 @@ struct BranchesCommand: AsyncParsableCommand {
         @Argument(help: "Branch id or name.") var branch: String
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v2)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
             let outcome = try await V2Call.run(connection, client) {
                 try await BranchLifecycle(client: client).makeLive(agentId: a.id, branchId: try await resolver.branch(agentId: a.id, branch).id)
             }

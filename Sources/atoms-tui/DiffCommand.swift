@@ -16,9 +16,7 @@ struct DiffCommand: AsyncParsableCommand {
     @Argument(help: "Target ref.") var b: String
 
     func run() async throws {
-        let client = try connection.makeClient(for: .v2)
-        let resolver = Resolver(client: client)
-        let ag = try await resolver.agent(agent)
+        let (client, resolver, ag) = try await connection.agentContext(agent, for: .v2)
         let diff = try await V2Call.run(connection, client) {
             let ra = try await resolver.diffRef(agentId: ag.id, a)
             let rb = try await resolver.diffRef(agentId: ag.id, b)

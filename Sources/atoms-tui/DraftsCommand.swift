@@ -44,9 +44,7 @@ struct DraftsCommand: AsyncParsableCommand {
         func run() async throws {
             if let branch { return try await BranchDraftShow.run(connection, output, agent: agent, branch: branch, format: format) }
             let draft = self.draft ?? ""
-            let client = try connection.makeClient(for: .v1)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let d = try await resolver.draft(agentId: a.id, draft)
             let handle = d.draftId ?? d.id
             let detail = try await client.getDraft(a.id, handle)
@@ -79,9 +77,7 @@ struct DraftsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v1)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let source: ForkSource
             if let fd = fromDraft {
                 let d = try await resolver.draft(agentId: a.id, fd)
@@ -103,9 +99,7 @@ struct DraftsCommand: AsyncParsableCommand {
         @Argument(help: "New name (1–100 characters).") var name: String
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v1)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let d = try await resolver.draft(agentId: a.id, draft)
             let r = try await client.renameDraft(a.id, d.draftId ?? d.id, to: name)
             CLIOutput.stdout("renamed to '\(Sanitizer.sanitize(r.draftName))'\n")
@@ -123,18 +117,14 @@ struct DraftsCommand: AsyncParsableCommand {
 
         func run() async throws {
             if let branch {
-                let client = try connection.makeClient(for: .v2)
-                let resolver = Resolver(client: client)
-                let a = try await resolver.agent(agent)
+                let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
                 let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
                 _ = try await client.discardBranchDraft(a.id, b.id)
                 CLIOutput.stdout("discarded the draft of '\(Sanitizer.sanitize(b.branch.name))'; its head stays \(b.headRevisionNumber.map { "r\($0)" } ?? "-")\n")
                 return
             }
             let draft = self.draft ?? ""
-            let client = try connection.makeClient(for: .v1)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let d = try await resolver.draft(agentId: a.id, draft)
             try await client.discardDraft(a.id, d.draftId ?? d.id)
             CLIOutput.stdout("discarded '\(Sanitizer.sanitize(d.draftName ?? ""))'\n")
@@ -150,9 +140,7 @@ struct DraftsCommand: AsyncParsableCommand {
         @Option(help: "Compare against this version (id, vN, active, latest).") var against: String?
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v1)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let d = try await resolver.draft(agentId: a.id, draft)
             let base: AgentVersion
             if let against { base = try await resolver.version(agentId: a.id, against) } else if let src = d.sourceVersionId {
@@ -181,9 +169,7 @@ struct DraftsCommand: AsyncParsableCommand {
                 throw CLIFailure(code: CLIFailure.usage, message: "\(file) is not valid; nothing was sent:\n" + issues.map { "  \($0)" }.joined(separator: "\n"))
             }
             if patch.isEmpty { throw CLIFailure(code: CLIFailure.usage, message: "\(file) has no fields; nothing was sent") }
-            let client = try connection.makeClient(for: .v1)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let d = try await resolver.draft(agentId: a.id, draft)
             let outcome = try await Lifecycle(client: client).patchDraft(agentId: a.id, draftId: d.draftId ?? d.id, patch: patch)
             if output.json {

@@ -28,9 +28,7 @@ struct PublishCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try connection.makeClient(for: .v1)
-        let resolver = Resolver(client: client)
-        let a = try await resolver.agent(agent)
+        let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
         let d = try await resolver.draft(agentId: a.id, draft)
         let lifecycle = Lifecycle(client: client)
         let version = try await lifecycle.publish(agentId: a.id, draftId: d.draftId ?? d.id, label: label, description: description)
@@ -127,9 +125,7 @@ struct RollbackCommand: AsyncParsableCommand {
     @Argument(help: "Version id or vN.") var version: String
 
     func run() async throws {
-        let client = try connection.makeClient(for: .v1)
-        let resolver = Resolver(client: client)
-        let a = try await resolver.agent(agent)
+        let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
         let v = try await resolver.version(agentId: a.id, version)
         let outcome = try await Lifecycle(client: client).rollback(agentId: a.id, to: v.id)
         let from = outcome.previousActiveVersionId.map { " (was \($0))" } ?? ""

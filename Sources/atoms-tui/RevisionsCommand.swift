@@ -31,9 +31,7 @@ struct RevisionsCommand: AsyncParsableCommand {
         @Option(help: "Rows to skip.") var skip = 0
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v2)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
             let (b, list) = try await V2Call.run(connection, client) {
                 let b = try await resolver.branch(agentId: a.id, branch)
                 return (b, try await client.listRevisions(a.id, b.id, limit: limit, skip: skip))
@@ -54,9 +52,7 @@ struct RevisionsCommand: AsyncParsableCommand {
         @Option(help: "Branch id or name (default: the live branch).") var branch: String = "live"
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v2)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
             let detail = try await V2Call.run(connection, client) {
                 let b = try await resolver.branch(agentId: a.id, branch)
                 let r = try await resolver.revision(agentId: a.id, branch: b, revision)
@@ -83,9 +79,7 @@ struct RevisionsCommand: AsyncParsableCommand {
         @Option(help: "Branch id or name (default: the live branch).") var branch: String = "live"
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v2)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
             let history = try await V2Call.run(connection, client) {
                 let b = try await resolver.branch(agentId: a.id, branch)
                 let r = try await resolver.revision(agentId: a.id, branch: b, revision)
@@ -110,9 +104,7 @@ struct RevisionsCommand: AsyncParsableCommand {
         @Option(help: "Give up waiting after this many seconds (when the server defers the commit).") var timeout: Double = 120
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v2)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
             let (b, r) = try await V2Call.run(connection, client) {
                 let b = try await resolver.branch(agentId: a.id, branch)
                 return (b, try await resolver.revision(agentId: a.id, branch: b, revision))

@@ -44,9 +44,7 @@ struct VersionsCommand: AsyncParsableCommand {
         @Argument(help: "Version id, vN, active or latest.") var version: String
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v1)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let v = try await resolver.version(agentId: a.id, version)
             let detail = try await client.getVersion(a.id, v.id)
             if output.json { CLIOutput.json(detail); return }
@@ -70,9 +68,7 @@ struct VersionsCommand: AsyncParsableCommand {
         @Argument(help: "Compared version (id, vN, active, latest).") var b: String
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v1)
-            let resolver = Resolver(client: client)
-            let ag = try await resolver.agent(agent)
+            let (client, resolver, ag) = try await connection.agentContext(agent, for: .v1)
             let va = try await resolver.version(agentId: ag.id, a)
             let vb = try await resolver.version(agentId: ag.id, b)
             let diff = try await client.diffVersions(ag.id, va.id, vb.id)
@@ -89,9 +85,7 @@ struct VersionsCommand: AsyncParsableCommand {
         @Argument(help: "Version id, vN or latest.") var version: String
 
         func run() async throws {
-            let client = try connection.makeClient(for: .v1)
-            let resolver = Resolver(client: client)
-            let a = try await resolver.agent(agent)
+            let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let v = try await resolver.version(agentId: a.id, version)
             let outcome = try await Lifecycle(client: client).activate(agentId: a.id, versionId: v.id)
             if output.json { CLIOutput.json(outcome.version); return }
@@ -132,9 +126,7 @@ struct VersionsCommand: AsyncParsableCommand {
     }
 
     static func setMeta(_ connection: ConnectionOptions, _ agent: String, _ version: String, _ body: UpdateVersionMetaRequest, _ verb: String) async throws {
-        let client = try connection.makeClient(for: .v1)
-        let resolver = Resolver(client: client)
-        let a = try await resolver.agent(agent)
+        let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
         let v = try await resolver.version(agentId: a.id, version)
         let updated = try await client.updateVersionMeta(a.id, v.id, body)
         CLIOutput.stdout("\(verb) \(updated.displayNumber) of \(Sanitizer.sanitize(a.name))\n")
