@@ -49,6 +49,9 @@ let package = Package(
         ]),
         // In-process TUI benchmarks (scripts/bench.py runs it in release).
         .executableTarget(name: "atoms-bench", dependencies: ["TUICore", "AtomsModels"]),
+        // Fuzz targets (config parser + validator, response decoders): libFuzzer via scripts/fuzz.sh,
+        // corpus replay and a bounded random campaign in ReliabilityTests.
+        .target(name: "AtomsFuzzTargets", dependencies: ["AtomsClient", "AtomsModels"]),
         .testTarget(name: "AtomsModelsTests", dependencies: ["AtomsModels"]),
         .testTarget(name: "AtomsSimulatorTests", dependencies: ["AtomsSimulator", "AtomsModels"]),
         .testTarget(name: "AtomsClientTests", dependencies: ["AtomsClient", "AtomsSimulator", "AtomsModels"]),
@@ -58,8 +61,8 @@ let package = Package(
         .testTarget(name: "E2ETests", dependencies: ["TestSupport"]),
         // Faults, kills, hostile text, malformed answers, secrets (docs/reliability.md).
         .testTarget(name: "ReliabilityTests", dependencies: [
-            "TestSupport", "AtomsSimulator", "AtomsClient", "AtomsModels", "TUICore",
-        ]),
+            "TestSupport", "AtomsSimulator", "AtomsClient", "AtomsModels", "TUICore", "AtomsFuzzTargets",
+        ], exclude: ["Golden"]),
         // The simulator's answers and the spec's example responses against the official OpenAPI spec
         // (runs scripts/conformance/check.py; needs python3 + scripts/conformance/requirements.txt).
         .testTarget(name: "SpecConformanceTests", dependencies: [
