@@ -21,6 +21,9 @@ public struct FaultMix: Sendable, Equatable, CustomStringConvertible {
     public var lost: Double = 0
     /// The longest delay of a slowed answer, in milliseconds.
     public var slowMaxMilliseconds: Int = 5000
+    /// Only requests whose `METHOD /route` (ids shown as `:id`, e.g. `POST /agent/:id/drafts/:id/publish`)
+    /// contains this text are faulted; nil faults every request.
+    public var onlyMatching: String? = nil
 
     /// No faults.
     public init() {}
@@ -85,7 +88,7 @@ public struct FaultMix: Sendable, Equatable, CustomStringConvertible {
         return m
     }()
 
-    /// Parses `500=0.04,503=0.03,429=0.04,slow=0.04,drop=0.025,lost=0.025,slow-max-ms=5000`,
+    /// Parses `500=0.04,503=0.03,429=0.04,slow=0.04,drop=0.025,lost=0.025,slow-max-ms=5000[,only=publish]`,
     /// or `soak` for `FaultMix.soak`. Rates must add up to at most 1.
     public static func parse(_ text: String) throws -> FaultMix {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -95,6 +98,10 @@ public struct FaultMix: Sendable, Equatable, CustomStringConvertible {
         for item in trimmed.split(separator: ",") {
             let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { throw SimulatorConfigurationError(message: "fault '\(item)' is not KIND=RATE") }
+            if parts[0] == "only" {
+                m.onlyMatching = parts[1]
+                continue
+            }
             if parts[0] == "slow-max-ms" {
                 guard let ms = Int(parts[1]), ms >= 0 else { throw SimulatorConfigurationError(message: "slow-max-ms takes milliseconds") }
                 m.slowMaxMilliseconds = ms
@@ -116,6 +123,7 @@ public struct FaultMix: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var parts = Kind.allCases.filter { self[$0] > 0 }.map { "\($0.rawValue)=\(self[$0])" }
         if slow > 0 { parts.append("slow-max-ms=\(slowMaxMilliseconds)") }
+        if let onlyMatching { parts.append("only=\(onlyMatching)") }
         return parts.isEmpty ? "none" : parts.joined(separator: ",")
     }
 

@@ -46,6 +46,7 @@ extension SimulatorAPI {
                     _ answer: () -> SimResponse) -> SimResponse {
         let mix = Self.faultMix(options)
         guard mix.total > 0 else { return answer() }
+        if let only = mix.onlyMatching, !"\(method) \(FaultCounter.routeShape(path))".contains(only) { return answer() }
         let (u, v) = rng.withLock { r in (r.nextUnit(), r.nextUnit()) }
         guard let kind = mix.pick(u) else { return answer() }
         faultCounter.record(kind, method: method, path: path)
