@@ -18,7 +18,9 @@ targets=("$@")
 scratch="${FUZZ_SCRATCH:-.build-fuzz}"
 bin="$scratch/debug"
 
-swift build --scratch-path "$scratch" --target AtomsFuzzTargets -Xswiftc -sanitize=fuzzer >/dev/null
+buildlog="$(mktemp)"
+swift build --scratch-path "$scratch" --target AtomsFuzzTargets -Xswiftc -sanitize=fuzzer >"$buildlog" 2>&1 \
+  || { tail -40 "$buildlog"; echo "fuzz: the instrumented build failed"; exit 1; }
 objects=()
 for m in AtomsFuzzTargets AtomsClient AtomsModels Yams CYaml Logging; do
   while IFS= read -r o; do objects+=("$o"); done < <(find "$bin/$m.build" -name '*.o')

@@ -212,15 +212,18 @@ def main():
             failures.append(f"{stats['errors5xx']} answers were 5xx")
         lat.sort()
         p = lambda q: round(lat[min(len(lat) - 1, int(round((len(lat) - 1) * q)))], 1) if lat else None
-        if not lat or p(0.99) > 1000:
-            failures.append(f"TUI key → redraw under load: {lat}")
+        # Responsive: the median key → redraw within 100 ms and nine in ten within 500 ms, on a
+        # loaded 2-core machine (the simulator, wrk and the TUI share it).
+        if not lat or p(0.5) > 100 or p(0.9) > 500:
+            failures.append(f"TUI key → redraw under load (ms): {[round(x) for x in lat]}")
         figures = {
             "duration_s": a.duration, "threads": a.threads, "connections": a.connections, "agents": a.agents,
             "requests_per_s": rps, "latency_ms": {k: round(stats[k] / 1000, 2) for k in ("p50", "p90", "p99", "max")},
             "non_2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": socket_errors.group(1) if socket_errors else "none",
             "patches_2xx": stats["patches_ok"], "patches_sent": stats["patches_sent"], "draft_revisions_advanced": advanced,
             "versions_read_back": readable,
-            "tui_key_to_redraw_ms": {"samples": len(lat), "p50": p(0.5), "p99": p(0.99), "max": round(lat[-1], 1) if lat else None},
+            "tui_key_to_redraw_ms": {"samples": len(lat), "p50": p(0.5), "p90": p(0.9), "p99": p(0.99), "max": round(lat[-1], 1) if lat else None},
+            "load_average_1m": round(os.getloadavg()[0], 2),
             "failures": failures,
         }
         print(json.dumps(figures, indent=2))

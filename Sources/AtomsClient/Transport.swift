@@ -54,6 +54,7 @@ public enum TransportFailure: Error, Sendable {
 /// The live transport: URLSession from FoundationNetworking.
 public final class URLSessionTransport: HTTPTransport {
     let session: URLSession
+    let router = CollectorRouter()
     /// Largest response body accepted (bytes); larger answers fail cleanly.
     public let maxBodyBytes: Int
 
@@ -63,7 +64,7 @@ public final class URLSessionTransport: HTTPTransport {
         cfg.httpCookieStorage = nil
         cfg.urlCache = nil
         cfg.requestCachePolicy = .reloadIgnoringLocalCacheData
-        self.session = URLSession(configuration: cfg)
+        self.session = URLSession(configuration: cfg, delegate: router, delegateQueue: nil)
         self.maxBodyBytes = maxBodyBytes
     }
 
@@ -77,9 +78,10 @@ public final class URLSessionTransport: HTTPTransport {
             // The body is collected by a delegate that gives up as soon as it passes the cap (or the
             // declared Content-Length does), so a huge answer costs at most `maxBodyBytes` of memory.
             let collector = CappedBodyCollector(cap: maxBodyBytes)
-            let session = URLSession(configuration: session.configuration, delegate: collector, delegateQueue: nil)
-            defer { session.finishTasksAndInvalidate() }
-            let (data, response) = try await collector.run(session.dataTask(with: req))
+            let task = session.dataTask(with: req)
+            router.register(collector, for: task.taskIdentifier)
+            defer { router.remove(task.taskIdentifier) }
+            let (data, response) = try await collector.run(task)
             guard let http = response as? HTTPURLResponse else { throw TransportFailure.network("not an HTTP response") }
             var headers: [String: String] = [:]
             for (k, v) in http.allHeaderFields {
@@ -99,6 +101,44 @@ public final class URLSessionTransport: HTTPTransport {
             if ns.code == NSURLErrorCancelled { throw CancellationError() }
             throw TransportFailure.network(ns.localizedDescription)
         }
+    }
+}
+
+/// The one session's delegate: hands each task's events to that task's collector.
+final class CollectorRouter: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    private let lock = NSLock()
+    private var collectors: [Int: CappedBodyCollector] = [:]
+
+    func register(_ c: CappedBodyCollector, for id: Int) {
+        lock.lock()
+        collectors[id] = c
+        lock.unlock()
+    }
+
+    func remove(_ id: Int) {
+        lock.lock()
+        collectors[id] = nil
+        lock.unlock()
+    }
+
+    private func collector(_ id: Int) -> CappedBodyCollector? {
+        lock.lock()
+        defer { lock.unlock() }
+        return collectors[id]
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+        guard let c = collector(dataTask.taskIdentifier) else { return completionHandler(.cancel) }
+        c.urlSession(session, dataTask: dataTask, didReceive: response, completionHandler: completionHandler)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        collector(dataTask.taskIdentifier)?.urlSession(session, dataTask: dataTask, didReceive: data)
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        collector(task.taskIdentifier)?.urlSession(session, task: task, didCompleteWithError: error)
     }
 }
 
