@@ -153,21 +153,13 @@ public struct DraftEditFlow: Sendable {
             if latestRevision != session.baseRevision && !overwrite {
                 let fields = EditRules.conflicts(base: session.original, latest: latest, patch: patch)
                 if !fields.isEmpty {
-                    return .conflict(fields: fields, theirs: latest.filter { fields.contains($0.key) },
-                                     mine: patch.filter { fields.contains($0.key) }, latest: latest, latestRevision: latestRevision)
+                    return conflict(fields, latest: latest, latestRevision: latestRevision, patch: patch)
                 }
             }
             let outcome = try await lifecycle.patchDraft(agentId: session.agentId, draftId: session.draftId, patch: patch, before: latest)
-            if outcome.verified {
-                recovery.remove(agentId: session.agentId, draftId: session.draftId)
-            } else {
-                try? recovery.save(session.text, agentId: session.agentId, draftId: session.draftId, format: session.format)
-            }
-            return .saved(outcome)
+            return saved(session, outcome)
         } catch {
-            let url = try? recovery.save(session.text, agentId: session.agentId, draftId: session.draftId, format: session.format)
-            let message = (error as? AtomsError)?.description ?? "\(error)"
-            return .failed(message: message, recoveryFile: url)
+            return failed(session, error)
         }
     }
 
@@ -179,20 +171,14 @@ public struct DraftEditFlow: Sendable {
         do {
             let outcome = try await bl.editDraft(agentId: session.agentId, branchId: branchId, patch: patch,
                                                  expectedRevision: overwrite ? nil : session.baseRevision)
-            if outcome.verified {
-                recovery.remove(agentId: session.agentId, draftId: session.draftId)
-            } else {
-                try? recovery.save(session.text, agentId: session.agentId, draftId: session.draftId, format: session.format)
-            }
-            return .saved(outcome)
+            return saved(session, outcome)
         } catch let e as AtomsError where e.draftConflict != nil || e.v2Conflict == .baseRevisionUnavailable {
             do {
                 let (latest, latestRevision, _) = try await bl.draftDocument(agentId: session.agentId, branchId: branchId)
                 var fields = (e.draftConflict?.requestFields ?? []).filter { patch[$0] != nil }
                 if fields.isEmpty { fields = EditRules.conflicts(base: session.original, latest: latest, patch: patch) }
                 if fields.isEmpty { fields = patch.keys.sorted() }
-                return .conflict(fields: fields, theirs: latest.filter { fields.contains($0.key) },
-                                 mine: patch.filter { fields.contains($0.key) }, latest: latest, latestRevision: latestRevision)
+                return conflict(fields, latest: latest, latestRevision: latestRevision, patch: patch)
             } catch {
                 return failed(session, error)
             }
@@ -201,6 +187,23 @@ public struct DraftEditFlow: Sendable {
         }
     }
 
+    /// A sent edit: verified → the recovery file goes; not verified → the text is kept there.
+    func saved(_ session: DraftEditSession, _ outcome: PatchOutcome) -> EditSaveResult {
+        if outcome.verified {
+            recovery.remove(agentId: session.agentId, draftId: session.draftId)
+        } else {
+            _ = try? recovery.save(session.text, agentId: session.agentId, draftId: session.draftId, format: session.format)
+        }
+        return .saved(outcome)
+    }
+
+    /// A conflict on `fields`: their values and mine, side by side.
+    func conflict(_ fields: [String], latest: ConfigDocument, latestRevision: Int?, patch: ConfigDocument) -> EditSaveResult {
+        .conflict(fields: fields, theirs: latest.filter { fields.contains($0.key) }, mine: patch.filter { fields.contains($0.key) },
+                  latest: latest, latestRevision: latestRevision)
+    }
+
+    /// A failure after the editor: the text goes to the recovery file.
     func failed(_ session: DraftEditSession, _ error: Error) -> EditSaveResult {
         let url = try? recovery.save(session.text, agentId: session.agentId, draftId: session.draftId, format: session.format)
         let message = (error as? AtomsError)?.description ?? "\(error)"

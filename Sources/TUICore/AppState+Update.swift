@@ -31,18 +31,20 @@ extension AppState {
             page.total = list.total
             versions[agentId] = page
             refreshStats(agentId)
+            evictCaches(keeping: agentId)
             clampAll()
             return []
 
         case .draftsLoaded(let agentId, let list):
             drafts[agentId] = DraftSet(items: list, loaded: true, loading: false)
             refreshStats(agentId)
+            evictCaches(keeping: agentId)
             clampAll()
             return []
 
         case .configLoaded(let agentId, let source, let config):
             let ref = ConfigRef(agentId: agentId, source: source)
-            if configs.count > 256 { configs = configs.filter { $0.key.agentId == selectedAgentId } }
+            if configs.count > 48 { configs = configs.filter { $0.key.agentId == selectedAgentId } }
             configs[ref] = .loaded(AppState.configLines(config))
             if configInFlight == ref { configInFlight = nil }
             return []

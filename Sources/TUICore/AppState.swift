@@ -58,6 +58,9 @@ public struct AppState: Sendable {
     // MARK: Versions and drafts
     /// Versions per agent (a cache: revisiting an agent shows them at once).
     public var versions: [String: VersionPage] = [:]
+    /// Agents whose versions/drafts are cached, most recent last (the cache keeps a few, so memory
+    /// follows what was looked at lately, not everything ever visited).
+    public var recentAgents: [String] = []
     /// Drafts per agent.
     public var drafts: [String: DraftSet] = [:]
 
