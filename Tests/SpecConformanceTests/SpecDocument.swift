@@ -7,11 +7,12 @@ struct SpecDocument {
     let root: [String: Any]
 
     /// Where the spec lives: `$ATOMS_OPENAPI_SPEC`, else `../shared/reference/atoms-openapi.yaml`
-    /// relative to the repository root (found from this file's path).
+    /// beside the repository when present, else the copy in the repository (`spec/atoms-openapi.yaml`).
     static var defaultPath: String {
         if let p = ProcessInfo.processInfo.environment["ATOMS_OPENAPI_SPEC"], !p.isEmpty { return p }
-        return repositoryRoot.deletingLastPathComponent()
-            .appendingPathComponent("shared/reference/atoms-openapi.yaml").path
+        let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/atoms-openapi.yaml").path
+        if FileManager.default.fileExists(atPath: shared) { return shared }
+        return repositoryRoot.appendingPathComponent("spec/atoms-openapi.yaml").path
     }
 
     /// The repository root (two levels above this file's directory).

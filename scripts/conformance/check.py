@@ -50,6 +50,8 @@ from specmodel import Spec, undeclared_fields  # noqa: E402
 import table  # noqa: E402
 
 DEFAULT_SPEC = os.path.join(os.path.dirname(REPO), "shared", "reference", "atoms-openapi.yaml")
+if not os.path.exists(DEFAULT_SPEC):  # a clone without ../shared: the copy kept in the repository
+    DEFAULT_SPEC = os.path.join(REPO, "spec", "atoms-openapi.yaml")
 DEFAULT_BINARY = os.path.join(REPO, ".build", "debug", "atoms-tui")
 
 
