@@ -96,8 +96,9 @@ public final class AtomsClient: Sendable {
             }
             headers["Content-Type"] = "application/json"
         }
-        let request = HTTPRequest(method: method, url: try url(path, query), headers: headers, body: data,
+        var request = HTTPRequest(method: method, url: try url(path, query), headers: headers, body: data,
                                   timeout: configuration.requestTimeout)
+        request.reuseConnection = isIdempotent
         var attempt = 0
         while true {
             try Task.checkCancellation()

@@ -10,6 +10,10 @@ public struct HTTPRequest: Sendable {
     public var headers: [String: String]
     public var body: Data?
     public var timeout: TimeInterval
+    /// False for requests that must never be sent twice (non-idempotent writes): they go on a
+    /// connection of their own that is closed after the answer, because libcurl silently resends a
+    /// request whose reused keep-alive connection turns out to be dead.
+    public var reuseConnection = true
     /// Builds a request.
     public init(method: String, url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: TimeInterval = 30) {
         self.method = method
@@ -54,6 +58,8 @@ public enum TransportFailure: Error, Sendable {
 /// The live transport: URLSession from FoundationNetworking.
 public final class URLSessionTransport: HTTPTransport {
     let session: URLSession
+    /// Writes that must never be resent: fresh connections only (see `HTTPRequest.reuseConnection`).
+    let writeSession: URLSession
     let router = CollectorRouter()
     /// Largest response body accepted (bytes); larger answers fail cleanly.
     public let maxBodyBytes: Int
@@ -65,6 +71,7 @@ public final class URLSessionTransport: HTTPTransport {
         cfg.urlCache = nil
         cfg.requestCachePolicy = .reloadIgnoringLocalCacheData
         self.session = URLSession(configuration: cfg, delegate: router, delegateQueue: nil)
+        self.writeSession = URLSession(configuration: cfg, delegate: router, delegateQueue: nil)
         self.maxBodyBytes = maxBodyBytes
     }
 
@@ -73,12 +80,13 @@ public final class URLSessionTransport: HTTPTransport {
         req.httpMethod = request.method
         req.timeoutInterval = request.timeout
         for (k, v) in request.headers { req.setValue(v, forHTTPHeaderField: k) }
+        if !request.reuseConnection { req.setValue("close", forHTTPHeaderField: "Connection") }
         req.httpBody = request.body
         do {
             // The body is collected by a delegate that gives up as soon as it passes the cap (or the
             // declared Content-Length does), so a huge answer costs at most `maxBodyBytes` of memory.
             let collector = CappedBodyCollector(cap: maxBodyBytes)
-            let task = session.dataTask(with: req)
+            let task = (request.reuseConnection ? session : writeSession).dataTask(with: req)
             router.register(collector, for: task.taskIdentifier)
             defer { router.remove(task.taskIdentifier) }
             let (data, response) = try await collector.run(task)

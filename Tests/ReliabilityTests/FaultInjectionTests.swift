@@ -108,6 +108,34 @@ final class FaultInjectionTests: XCTestCase {
         await sim.stop()
     }
 
+    /// A write whose connection dies before any byte of answer is not resent underneath us either:
+    /// libcurl retries a request on a reused keep-alive connection that turns out dead, so writes go
+    /// on a connection of their own. The stub keeps connections alive and drops the one a POST/PATCH came on.
+    func testAWriteOnADroppedKeepAliveConnectionIsSentOnce() async throws {
+        let list = #"{"status":true,"data":{"agents":[],"total":0,"totalPages":1,"hasMore":false}}"#
+        let stub = try StubHTTPServer { method, _ in
+            method == "GET" ? StubHTTPServer.Answer(body: Data(list.utf8)) : StubHTTPServer.Answer(status: 0, body: Data(), declaredLength: 500)
+        }
+        stub.keepAlive = true
+        defer { stub.stop() }
+        let c = AtomsClient(configuration: ClientConfiguration(baseURL: URL(string: stub.baseURL)!, apiKey: "k", requestTimeout: 5,
+                                                               maxRetries: 3, baseBackoff: 0.01), sleeper: { _ in })
+        let id = "65f0a1b2c3d4e5f6a7b8c9d0"
+        for _ in 0..<3 { _ = try await c.listAgents() }   // warm keep-alive connections
+        do { _ = try await c.publishDraft(id, id, label: "once", description: nil); XCTFail("answered") } catch let e as AtomsError {
+            XCTAssertEqual(e.kind, .network, e.description)
+        }
+        do { _ = try await c.patchDraftConfig(id, id, ["firstMessage": "x"]); XCTFail("answered") } catch let e as AtomsError {
+            XCTAssertEqual(e.kind, .network, e.description)
+        }
+        _ = try await c.listAgents()
+        // Counted by request heads: before the fix libcurl sent the POST's head a second time on a fresh
+        // connection (its body did not follow only because the upload could not be rewound).
+        XCTAssertEqual(stub.heads.filter { $0.hasPrefix("POST") }.count, 1, "\(stub.heads)")
+        XCTAssertEqual(stub.heads.filter { $0.hasPrefix("PATCH") }.count, 1, "\(stub.heads)")
+        XCTAssertTrue(stub.heads.filter { !$0.hasPrefix("GET") }.allSatisfy { $0.contains("Connection: close") }, "writes ask for a fresh connection")
+    }
+
     /// Through the CLI: `publish --wait --activate` whose publish answer is lost exits 1, says so, and
     /// activates nothing.
     func testCLIAfterALostPublishAnswerExitsOneAndActivatesNothing() throws {

@@ -123,6 +123,34 @@ final class SimulatorKillTests: XCTestCase {
                 }
             }
         }
+        // Exactly mid-publish: the publish is applied (its version is listed) and its answer held back
+        // (a slowed answer, up to 4 s, deterministic from the seed) when the server dies.
+        do {
+            let (agent, draft) = try withStore { try makeAgentAndDraft($0, name: "Kill Publish Applied") }
+            let (sim, url) = try startSimulator(["--faults", "slow=1,slow-max-ms=4000,only=publish", "--seed", "3"])
+            let publish = try ChildProcess.spawn(["publish", agent, draft, "--label", "applied", "--wait", "--activate",
+                                                  "--base-url", url, "--request-timeout", "10"], environment: ["SMALLEST_API_KEY": key])
+            let deadline = Date().addingTimeInterval(20)
+            var applied = false
+            while Date() < deadline, !applied {
+                let r = try cli(["versions", "list", agent, "--json"], url: url)
+                applied = r.stdout.contains("\"applied\"")
+                if !applied { usleep(50_000) }
+            }
+            XCTAssertTrue(applied, "the publish reached the server")
+            kill(sim.pid, SIGKILL)
+            _ = sim.wait(timeout: 10)
+            let code = publish.wait(timeout: 60)
+            XCTAssertEqual(code, 1, publish.stderr)
+            XCTAssertTrue(publish.stderr.contains("no answer to the publish") && publish.stderr.contains("nothing was activated"), publish.stderr)
+            outcomes.append("kill with the publish applied, answer pending → exit \(code): \(publish.stderr.split(separator: "\n").last ?? "")")
+            try withStore { store in
+                try assertConsistent(store)
+                let versions = try store.versions(agentId: agent, limit: 100).versions
+                XCTAssertEqual(versions.count, 2, "applied exactly once")
+                XCTAssertFalse(try XCTUnwrap(versions.first { $0.label == "applied" }).isActive)
+            }
+        }
         print("KILL MID-PUBLISH\n" + outcomes.joined(separator: "\n"))
         // After a restart the client carries on: the same database serves a full publish.
         let (agent, draft) = try withStore { try makeAgentAndDraft($0, name: "Kill Publish After") }

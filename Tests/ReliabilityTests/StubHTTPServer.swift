@@ -23,6 +23,8 @@ final class StubHTTPServer: @unchecked Sendable {
     private let route: @Sendable (String, String) -> Answer
     private let stopped = NSLock()
     private var isStopped = false
+    /// Request lines whose head arrived (keep-alive mode), body or not.
+    private(set) var heads: [String] = []
     /// Requests seen, as `METHOD PATH`.
     private(set) var requests: [String] = []
 
@@ -69,8 +71,13 @@ final class StubHTTPServer: @unchecked Sendable {
         }
     }
 
+    /// Keep connections open between answers (HTTP/1.1 keep-alive) until `route` returns an answer
+    /// with status 0, which closes the connection without a byte of answer after reading the request.
+    var keepAlive = false
+
     private func serve(_ client: Int32) {
         defer { close(client) }
+        if keepAlive { return serveKeepAlive(client) }
         var head = Data()
         var buf = [UInt8](repeating: 0, count: 4096)
         while !head.contains(Data("\r\n\r\n".utf8)) {
@@ -98,6 +105,45 @@ final class StubHTTPServer: @unchecked Sendable {
                 if !writeAll(client, chunk.prefix(piece)) { return }   // the client hung up: fine
                 left -= piece
             }
+        }
+    }
+
+    private func serveKeepAlive(_ client: Int32) {
+        var buffer = Data()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            // One request: head, then Content-Length bytes of body.
+            let separator = Data("\r\n\r\n".utf8)
+            var headEnd = buffer.range(of: separator)
+            while headEnd == nil {
+                let n = read(client, &chunk, chunk.count)
+                if n <= 0 { return }
+                buffer.append(chunk, count: n)
+                headEnd = buffer.range(of: separator)
+            }
+            guard let end = headEnd else { return }
+            let head = String(decoding: buffer[buffer.startIndex..<end.lowerBound], as: UTF8.self)
+            stopped.lock()
+            heads.append(String(head.prefix { $0 != "\r" }))
+            stopped.unlock()
+            let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+            while buffer.count - (end.upperBound - buffer.startIndex) < length {
+                let n = read(client, &chunk, chunk.count)
+                if n <= 0 { return }
+                buffer.append(chunk, count: n)
+            }
+            buffer = Data(buffer[(end.upperBound + length)...])
+            let line = head.split(separator: "\r\n").first?.split(separator: " ") ?? []
+            guard line.count >= 2 else { return }
+            let method = String(line[0]), path = String(String(line[1]).split(separator: "?", maxSplits: 1)[0])
+            stopped.lock()
+            requests.append("\(method) \(path)")
+            stopped.unlock()
+            let a = route(method, path)
+            if a.status == 0 { usleep(UInt32(a.declaredLength ?? 0) * 1000); return }   // drop the connection (after declaredLength ms), no answer
+            let header = "HTTP/1.1 \(a.status) X\r\nContent-Type: \(a.contentType)\r\nContent-Length: \(a.body.count)\r\n\r\n"
+            guard writeAll(client, Data(header.utf8)), writeAll(client, a.body) else { return }
         }
     }
 
