@@ -60,7 +60,8 @@ public final class URLSessionTransport: HTTPTransport {
     let session: URLSession
     /// Writes that must never be resent: fresh connections only (see `HTTPRequest.reuseConnection`).
     let writeSession: URLSession
-    let router = CollectorRouter()
+    /// One router per session: task identifiers are only unique within a session.
+    let router = CollectorRouter(), writeRouter = CollectorRouter()
     /// Largest response body accepted (bytes); larger answers fail cleanly.
     public let maxBodyBytes: Int
 
@@ -71,7 +72,7 @@ public final class URLSessionTransport: HTTPTransport {
         cfg.urlCache = nil
         cfg.requestCachePolicy = .reloadIgnoringLocalCacheData
         self.session = URLSession(configuration: cfg, delegate: router, delegateQueue: nil)
-        self.writeSession = URLSession(configuration: cfg, delegate: router, delegateQueue: nil)
+        self.writeSession = URLSession(configuration: cfg, delegate: writeRouter, delegateQueue: nil)
         self.maxBodyBytes = maxBodyBytes
     }
 
@@ -86,9 +87,10 @@ public final class URLSessionTransport: HTTPTransport {
             // The body is collected by a delegate that gives up as soon as it passes the cap (or the
             // declared Content-Length does), so a huge answer costs at most `maxBodyBytes` of memory.
             let collector = CappedBodyCollector(cap: maxBodyBytes)
-            let task = (request.reuseConnection ? session : writeSession).dataTask(with: req)
-            router.register(collector, for: task.taskIdentifier)
-            defer { router.remove(task.taskIdentifier) }
+            let (taskSession, taskRouter) = request.reuseConnection ? (session, router) : (writeSession, writeRouter)
+            let task = taskSession.dataTask(with: req)
+            taskRouter.register(collector, for: task.taskIdentifier)
+            defer { taskRouter.remove(task.taskIdentifier) }
             let (data, response) = try await collector.run(task)
             guard let http = response as? HTTPURLResponse else { throw TransportFailure.network("not an HTTP response") }
             var headers: [String: String] = [:]
