@@ -14,6 +14,7 @@ struct SimCommand: AsyncParsableCommand {
         @Option(help: "Port (0 picks a free one; the bound port is printed).") var port = 0
         @Option(help: "SQLite database path (in memory when omitted).") var db: String?
         @Option(name: .customLong("scan-seconds"), help: "Security-check duration in seconds.") var scanSeconds: Double = 6
+        @Option(name: .customLong("scan-jitter"), help: "± seconds added to each check's duration (deterministic per version).") var scanJitter: Double = 0
         @Option(name: .customLong("deny-pattern"), help: "A regex that fails the security check (repeatable; replaces the defaults).") var denyPattern: [String] = []
         @Option(help: "Require this Bearer key (default: any non-empty key).") var key: String?
         @Option(help: "Added latency per response, in milliseconds.") var latency = 0
@@ -43,6 +44,7 @@ struct SimCommand: AsyncParsableCommand {
             o.port = port
             o.dbPath = db
             o.scanSeconds = scanSeconds
+            o.scanJitter = scanJitter
             if !denyPattern.isEmpty { o.denyPatterns = denyPattern }
             o.apiKey = key
             o.latencyMilliseconds = latency
