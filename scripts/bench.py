@@ -11,6 +11,9 @@ installed into .build/bench-venv from PyPI for the comparison).
 import argparse, fcntl, json, os, pty, select, signal, statistics, struct, subprocess, sys, tempfile, termios, threading, time
 import urllib.request, urllib.error
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import simproc  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REL = os.path.join(ROOT, ".build", "release")
 BIN = os.path.join(REL, "atoms-tui")
@@ -32,47 +35,14 @@ def pct(xs, p):
     return s[min(len(s) - 1, int(round((len(s) - 1) * p)))]
 
 
-class Sim:
-    """`atoms-tui sim serve` on loopback, port 0."""
+class Sim(simproc.SimProcess):
+    """The release simulator with the bench key; `api` answers (status, body)."""
 
     def __init__(self, *args, db=None):
-        self.tmp = tempfile.mkdtemp(prefix="atoms-bench-")
-        self.db = db or os.path.join(self.tmp, "sim.db")
-        self.out = open(os.path.join(self.tmp, "out"), "w+")
-        self.p = subprocess.Popen([BIN, "sim", "serve", "--port", "0", "--db", self.db, "--key", KEY, *args],
-                                  stdout=self.out, stderr=subprocess.STDOUT)
-        deadline = time.time() + 600
-        self.url = None
-        while time.time() < deadline and self.url is None:
-            self.out.seek(0)
-            for line in self.out.read().splitlines():
-                if "listening on" in line:
-                    self.url = line.split()[-1]
-            if self.p.poll() is not None:
-                raise RuntimeError("simulator exited: " + open(self.out.name).read())
-            time.sleep(0.05)
-        self.host = self.url[: -len("/atoms/v1")]
+        super().__init__(BIN, *args, key=KEY, db=db, prefix="atoms-bench-")
 
     def api(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Authorization": "Bearer " + KEY, "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return r.status, json.loads(r.read() or b"null")
-        except urllib.error.HTTPError as e:
-            raw = e.read()
-            try:
-                return e.code, json.loads(raw)
-            except Exception:
-                return e.code, raw.decode(errors="replace")
-
-    def stop(self):
-        self.p.send_signal(signal.SIGTERM)
-        try:
-            self.p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
+        return self.request(method, path, body)
 
 
 def timed(cmd, env=None, runs=10):

@@ -15,6 +15,9 @@ Uses the debug binary from `swift build` (set ATOMS_TUI_BIN to use another). Exi
 import argparse, json, os, re, shutil, subprocess, sys, tempfile, threading, time
 import urllib.request, urllib.error
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import simproc  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEY = "load-key"
 
@@ -78,35 +81,17 @@ end
 """
 
 
-class Sim:
+class Sim(simproc.SimProcess):
+    """The simulator under load; `api` answers the success envelope's data and raises on errors."""
+
     def __init__(self, binary, *args):
-        self.tmp = tempfile.mkdtemp(prefix="atoms-load-")
-        self.out = open(os.path.join(self.tmp, "out"), "w+")
-        self.p = subprocess.Popen([binary, "sim", "serve", "--port", "0", "--db", os.path.join(self.tmp, "sim.db"), "--key", KEY, *args],
-                                  stdout=self.out, stderr=subprocess.STDOUT)
-        self.url = None
-        deadline = time.time() + 300
-        while time.time() < deadline and self.url is None:
-            self.out.seek(0)
-            for line in self.out.read().splitlines():
-                if "listening on" in line:
-                    self.url = line.split()[-1]
-            if self.p.poll() is not None:
-                raise RuntimeError("simulator exited: " + open(self.out.name).read())
-            time.sleep(0.05)
-        self.host = self.url[: -len("/atoms/v1")]
+        super().__init__(binary, *args, key=KEY, prefix="atoms-load-")
 
     def api(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Authorization": "Bearer " + KEY, "Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return json.loads(r.read())["data"]
-
-    def stop(self):
-        self.p.terminate()
-        self.p.wait(timeout=30)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        status, answer = self.request(method, path, body)
+        if status >= 400:
+            raise RuntimeError(f"{method} {path} answered {status}: {answer}")
+        return answer["data"]
 
 
 def tui_latencies(binary, sim, stop_at):
