@@ -6,9 +6,9 @@ import Synchronization
 /// and SIGHUP end it with `exit`): an `atexit` handler copies the editor's file into the draft's
 /// recovery file before the private temp files are removed, so the next `e` offers to resume it.
 /// Process-wide like the signal handlers it serves.
-enum ExitRecovery {
+public enum ExitRecovery {
     /// The edit whose editor is open.
-    struct Armed: Sendable {
+    public struct Armed: Sendable {
         /// The editor's file.
         var file: URL
         /// Its text when the editor opened.
@@ -20,6 +20,18 @@ enum ExitRecovery {
         var agentId: String
         var draftId: String
         var format: DocumentFormat
+
+        /// Describes the open edit.
+        public init(file: URL, before: String, alwaysKeep: Bool, store: RecoveryStore, agentId: String, draftId: String,
+                    format: DocumentFormat) {
+            self.file = file
+            self.before = before
+            self.alwaysKeep = alwaysKeep
+            self.store = store
+            self.agentId = agentId
+            self.draftId = draftId
+            self.format = format
+        }
     }
 
     private static let armed = Mutex<Armed?>(nil)
@@ -27,7 +39,7 @@ enum ExitRecovery {
 
     /// Marks an editor as open on `a.file`. Registers the handler on first use — after the temp
     /// files' own handler, so it runs before that one removes the file.
-    static func arm(_ a: Armed) {
+    public static func arm(_ a: Armed) {
         armed.withLock { $0 = a }
         if !registered.exchange(true, ordering: .sequentiallyConsistent) {
             atexit { ExitRecovery.saveIfArmed() }
@@ -35,8 +47,16 @@ enum ExitRecovery {
     }
 
     /// The editor closed.
-    static func disarm() {
+    public static func disarm() {
         armed.withLock { $0 = nil }
+    }
+
+    /// For processes without a terminal UI (the CLI's `drafts edit`): SIGTERM and SIGHUP end the
+    /// process through `exit`, so the open edit is saved and the private temp files are removed.
+    public static func exitOnTerminationSignals() {
+        for sig in [SIGTERM, SIGHUP] {
+            _ = signal(sig) { sig in exit(128 + sig) }
+        }
     }
 
     /// At exit: save the open editor's text as the draft's recovery file when it holds changes.

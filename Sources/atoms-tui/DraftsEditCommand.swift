@@ -2,6 +2,7 @@ import ArgumentParser
 import AtomsClient
 import AtomsModels
 import Foundation
+import Runtime
 import TUICore
 
 /// `atoms-tui drafts edit AGENT DRAFT`: the kubectl-edit flow, shared with `e` in the TUI.
@@ -47,8 +48,17 @@ struct DraftsEditCommand: AsyncParsableCommand {
                                            format: fmt, resume: !noResume)
         }
         let editor = ExternalEditor()
+        // SIGTERM/SIGHUP while the editor is open: the text goes to the recovery file, temp files are removed.
+        ExitRecovery.exitOnTerminationSignals()
         while true {
-            switch flow.editRounds(&session, runEditor: { editor.edit($0) }) {
+            let keep = session.carriesChanges, ids = (session.agentId, session.draftId), format = session.format
+            let recovery = flow.recovery
+            switch flow.editRounds(&session, runEditor: { file in
+                ExitRecovery.arm(ExitRecovery.Armed(file: file, before: (try? String(contentsOf: file, encoding: .utf8)) ?? "",
+                                                    alwaysKeep: keep, store: recovery, agentId: ids.0, draftId: ids.1, format: format))
+                defer { ExitRecovery.disarm() }
+                return editor.edit(file)
+            }) {
             case .cancelled(let why):
                 CLIOutput.stderr(why)
                 return

@@ -126,3 +126,48 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(p.stdout.contains("Exit codes"), p.stdout)
     }
 }
+
+/// `drafts edit` told to end while the editor is open keeps the text and leaves no temp file.
+final class CLIEditSignalTests: XCTestCase {
+    func testSigtermWithTheEditorOpenKeepsTheEditAndRemovesTempFiles() throws {
+        let server = try ChildProcess.spawn(["sim", "serve", "--port", "0", "--scan-seconds", "0.4", "--key", "k"])
+        defer { server.terminate() }
+        var url = ""
+        for _ in 0..<800 where url.isEmpty {
+            if let line = server.stdout.split(separator: "\n").first(where: { $0.contains("listening on") }) { url = String(line.split(separator: " ").last!) }
+            usleep(25_000)
+        }
+        XCTAssertFalse(url.isEmpty, server.stderr)
+        func cli(_ args: [String]) throws -> Int32 {
+            let p = try ChildProcess.spawn(args + ["--base-url", url], environment: ["SMALLEST_API_KEY": "k"])
+            return p.wait()
+        }
+        XCTAssertEqual(try cli(["agents", "create", "Signal Agent"]), 0)
+        XCTAssertEqual(try cli(["drafts", "fork", "Signal Agent", "--name", "sig"]), 0)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-sig-\(UUID().uuidString.prefix(8))")
+        let tmp = work.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        let ready = work.appendingPathComponent("ready").path
+        let editor = work.appendingPathComponent("editor.sh")
+        try """
+        #!/bin/sh
+        sed -i 's/^firstMessage:.*/firstMessage: Typed before the signal/' "$1"
+        touch \(ready)
+        sleep 10
+        """.write(to: editor, atomically: true, encoding: .utf8)
+        chmod(editor.path, 0o755)
+        let edit = try ChildProcess.spawn(["drafts", "edit", "Signal Agent", "sig", "--base-url", url],
+                                          environment: ["SMALLEST_API_KEY": "k", "EDITOR": editor.path, "VISUAL": "", "TMPDIR": tmp.path])
+        for _ in 0..<800 where !FileManager.default.fileExists(atPath: ready) { usleep(25_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: ready), edit.stderr)
+        kill(edit.pid, SIGTERM)
+        XCTAssertEqual(edit.wait(timeout: 20), 128 + SIGTERM, edit.stderr)
+        let state = URL(fileURLWithPath: edit.stdoutPath).deletingLastPathComponent().appendingPathComponent("state/atoms-tui/recovery")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: state.path)) ?? []
+        XCTAssertEqual(files.count, 1, "one recovery file: \(files)")
+        let text = try String(contentsOf: state.appendingPathComponent(files.first ?? "-"), encoding: .utf8)
+        XCTAssertTrue(text.contains("Typed before the signal"), text)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("atoms-tui-") }
+        XCTAssertEqual(leftovers, [], "private temp files are removed")
+    }
+}
