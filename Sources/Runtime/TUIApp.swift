@@ -74,7 +74,12 @@ public enum TUIApp {
             }
         }
         perform(effects)
+        var exitCode: Int32 = 0
         while running {
+            if let sig = terminal.terminationSignal {
+                exitCode = 128 + sig
+                break
+            }
             var msgs: [Msg] = []
             if let key = terminal.readKey(timeoutMs: 30) {
                 if key == .resize {
@@ -101,7 +106,7 @@ public enum TUIApp {
         runner.cancelAll()
         terminal.restore()
         if let sim = await connection.value { await sim.stop() }
-        return 0
+        return exitCode
     }
 
     static let demoKey = "demo-key"

@@ -194,12 +194,21 @@ public final class Terminal {
         suspended = true
         def_prog_mode()
         TerminalSignals.restore()
+        TerminalSignals.childRunning.store(true, ordering: .sequentiallyConsistent)
+    }
+
+    /// The terminating signal (SIGINT, SIGTERM, SIGHUP) that asked the app to end, if any: the main
+    /// loop checks it on every turn and leaves through its normal clean-up.
+    public var terminationSignal: Int32? {
+        let s = TerminalSignals.pendingSignal.load(ordering: .sequentiallyConsistent)
+        return s == 0 ? nil : s
     }
 
     /// Comes back after `suspend()`: restores the program mode, drops keys typed meanwhile and
     /// repaints everything on the next `present`.
     public func resume() {
         guard started, suspended else { return }
+        TerminalSignals.childRunning.store(false, ordering: .sequentiallyConsistent)
         suspended = false
         reset_prog_mode()
         TerminalSignals.cursesActive.store(true, ordering: .sequentiallyConsistent)

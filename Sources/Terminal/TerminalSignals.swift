@@ -17,6 +17,10 @@ enum TerminalSignals {
     /// Set by the first terminating signal: a second one (or one raised while `exit` runs the atexit
     /// handlers) ends the process at once instead of running the handlers again.
     static let exiting = Atomic<Bool>(false)
+    /// True while a child (the editor) owns the terminal and the main thread waits for it.
+    static let childRunning = Atomic<Bool>(false)
+    /// A terminating signal the main loop has yet to act on (0: none).
+    static let pendingSignal = Atomic<Int32>(0)
 
     /// Leaves curses mode if it is active (idempotent; used by every exit path).
     static func restore() {
@@ -25,16 +29,28 @@ enum TerminalSignals {
         }
     }
 
-    /// Installs: SIGINT/SIGTERM/SIGHUP → restore and `exit(128+sig)`, so `atexit` handlers run (private
-    /// temp files of an edit are removed); the handler never recurses. Crash signals → restore and die by
+    /// Installs: SIGINT/SIGTERM/SIGHUP → the main loop ends the app with 128+sig (with the editor open:
+    /// restore and `exit(128+sig)` at once, so `atexit` handlers keep the edit and remove temp files);
+    /// a second signal ends the process immediately. Crash signals → restore and die by
     /// the same signal; SIGTSTP → restore, stop, and redraw on SIGCONT; `atexit` → restore.
     static func install() {
         guard !installed.exchange(true, ordering: .sequentiallyConsistent) else { return }
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             _ = signal(sig) { sig in
-                if TerminalSignals.exiting.exchange(true, ordering: .sequentiallyConsistent) { _exit(128 + sig) }
-                TerminalSignals.restore()
-                exit(128 + sig)
+                // A second signal ends the process at once.
+                if TerminalSignals.exiting.exchange(true, ordering: .sequentiallyConsistent) {
+                    TerminalSignals.restore()
+                    _exit(128 + sig)
+                }
+                // The editor is open: the main thread is parked in waitpid, so exit's handlers (keep the
+                // edit in a recovery file, remove the private temp files) can run from here.
+                if TerminalSignals.childRunning.load(ordering: .sequentiallyConsistent) {
+                    TerminalSignals.restore()
+                    exit(128 + sig)
+                }
+                // Otherwise the main loop, which wakes every 30 ms, restores the terminal and leaves from
+                // an ordinary context (never from inside a malloc or a curses call it interrupted).
+                TerminalSignals.pendingSignal.store(sig, ordering: .sequentiallyConsistent)
             }
         }
         for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
