@@ -29,7 +29,9 @@ public struct ExternalEditor: Sendable {
     public init(command: String) { self.command = command }
 
     /// Opens `file` and waits. Blocking: call it with the terminal handed over (curses suspended).
-    public func edit(_ file: URL) -> Outcome {
+    /// `onChild` is told the editor's process id once it runs, and nil once it has exited (a TUI
+    /// forwards terminating signals to it meanwhile).
+    public func edit(_ file: URL, onChild: ((pid_t?) -> Void)? = nil) -> Outcome {
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
@@ -51,8 +53,10 @@ public struct ExternalEditor: Sendable {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, "/bin/sh", nil, &attr, argv, environ)
         guard rc == 0 else { return .failedToStart("cannot run /bin/sh: \(String(cString: strerror(rc)))") }
+        onChild?(pid)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        onChild?(nil)
         let signaled = (status & 0x7f) != 0
         let code = signaled ? 128 + (status & 0x7f) : (status >> 8) & 0xff
         if code == 127 { return .failedToStart("the editor '\(command)' was not found (set $VISUAL or $EDITOR)") }

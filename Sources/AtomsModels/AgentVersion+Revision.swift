@@ -8,4 +8,11 @@ extension AgentVersion {
         if branch != nil && status == .draft { return securityCheck?.status.isFailure == true ? "(failed)" : "(scanning)" }
         return displayNumber
     }
+
+    /// The label people see: the version's own label, else "restored from …" for a restored
+    /// revision (whose label the server leaves empty), else nil.
+    public var shownLabel: String? {
+        if let l = label, !l.isEmpty { return l }
+        return restoredFromLabel.map { "restored from \($0)" }
+    }
 }

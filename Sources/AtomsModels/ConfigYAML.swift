@@ -20,6 +20,10 @@ public enum ConfigYAML {
     public static func render(value: JSONValue) -> String {
         if case .object(let o) = value { return render(o) }
         var out = ""
+        if case .array(let a) = value, !a.isEmpty {
+            emitArray(a, indent: 0, into: &out)
+            return out
+        }
         emitScalarOrBlock(value, indent: 0, into: &out, afterKey: false)
         return out
     }

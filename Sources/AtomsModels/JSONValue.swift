@@ -53,6 +53,13 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
     /// True for `.null`.
     public var isNull: Bool { if case .null = self { return true }; return false }
+    /// True for arrays and objects (values a diff shows element by element).
+    public var isContainer: Bool {
+        switch self {
+        case .array, .object: return true
+        default: return false
+        }
+    }
 
     /// Member lookup on objects; `nil` for other shapes.
     public subscript(key: String) -> JSONValue? {

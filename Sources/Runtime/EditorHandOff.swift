@@ -4,12 +4,24 @@ import Foundation
 import Terminal
 import TUICore
 
-/// The `.editDraft` effect, run inline on the loop because the editor owns the terminal: leave
-/// curses, run the shared flow's editor rounds (reopening on validation errors), come back with
-/// keys typed meanwhile dropped. The caller redraws everything afterwards.
+/// The `.editDraft` effect: the shared flow's editor rounds (reopening on validation errors). It blocks
+/// on the editor, so the loop runs it on a thread of its own — never on the Swift-concurrency pool —
+/// after handing the terminal over (`Terminal.suspend`, key reader paused); its result re-enters the
+/// loop as a message. A terminating signal that arrives meanwhile is forwarded to the editor; once the
+/// editor has exited, its text is kept in the draft's recovery file here, in ordinary context.
 enum EditorHandOff {
-    /// Runs the editor rounds of the draft's session and returns the resulting message.
-    static func run(agentId: String, draftId: String, rebase: Bool, services: RuntimeServices?, terminal: Terminal,
+    /// Runs `run` on a new thread and hands its message to `done`.
+    static func start(agentId: String, draftId: String, rebase: Bool, services: RuntimeServices?,
+                      done: @escaping @Sendable (Msg) -> Void) {
+        let thread = Thread {
+            done(run(agentId: agentId, draftId: draftId, rebase: rebase, services: services))
+        }
+        thread.name = "atoms-tui.editor"
+        thread.start()
+    }
+
+    /// Runs the editor rounds of the draft's session and returns the resulting message (blocking).
+    static func run(agentId: String, draftId: String, rebase: Bool, services: RuntimeServices?,
                     editor: ExternalEditor = ExternalEditor()) -> Msg {
         guard let services, var entry = services.sessions.get(agentId, draftId) else {
             return .loadFailed(key: EffectKey.edit, message: "the edit session is gone (press e again)")
@@ -21,15 +33,15 @@ enum EditorHandOff {
             entry.patch = nil
         }
         let keep = entry.session.carriesChanges, format = entry.session.format
-        terminal.suspend()
         let result = flow.editRounds(&entry.session, runEditor: { file in
-            // If the process is told to end while the editor is open, the text goes to the recovery file.
+            // Armed while the editor is open: a signal's exit path (or the loop, below) keeps the text.
             ExitRecovery.arm(ExitRecovery.Armed(file: file, before: (try? String(contentsOf: file, encoding: .utf8)) ?? "",
                                                 alwaysKeep: keep, store: flow.recovery, agentId: agentId, draftId: draftId, format: format))
             defer { ExitRecovery.disarm() }
-            return editor.edit(file)
+            let outcome = editor.edit(file, onChild: { Terminal.editorChild($0) })
+            if Terminal.pendingTerminationSignal != nil { ExitRecovery.saveNow() }
+            return outcome
         })
-        terminal.resume()
         switch result {
         case .cancelled(let why):
             services.sessions.remove(agentId, draftId)

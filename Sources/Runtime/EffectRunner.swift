@@ -4,13 +4,13 @@ import Foundation
 import Synchronization
 import TUICore
 
-/// Messages posted by effect tasks, drained by the loop on the main thread.
+/// Where effect tasks post their messages: straight into the loop's event stream.
 final class Inbox: Sendable {
-    private let items = Mutex<[Msg]>([])
+    private let continuation: AsyncStream<LoopEvent>.Continuation
 
-    func post(_ msg: Msg) { items.withLock { $0.append(msg) } }
+    init(_ continuation: AsyncStream<LoopEvent>.Continuation) { self.continuation = continuation }
 
-    func drain() -> [Msg] { items.withLock { let out = $0; $0.removeAll(); return out } }
+    func post(_ msg: Msg) { continuation.yield(.message(msg)) }
 }
 
 /// Carries out `Effect`s as cancellable tasks keyed by `Effect.key`, posting one `Msg` per effect.
@@ -21,15 +21,21 @@ final class EffectRunner: @unchecked Sendable {
     private var counter = 0
     private var services: RuntimeServices?
     private var pending: [Effect] = []
-    private let generationBox = Mutex<String>("v1")
+    private let generationBox = Mutex<APIGeneration>(.v1)
 
-    /// The account's API generation as the runner knows it (`v1`/`v2`): picks the v2 diff endpoint.
-    var generation: String {
+    /// The account's API generation as the runner knows it: picks the v2 diff endpoint.
+    var generation: APIGeneration {
         get { generationBox.withLock { $0 } }
         set { generationBox.withLock { $0 = newValue } }
     }
 
-    init(inbox: Inbox) { self.inbox = inbox }
+    /// `--read-only`: write effects are refused here too, whatever asked for them.
+    let readOnly: Bool
+
+    init(inbox: Inbox, readOnly: Bool = false) {
+        self.inbox = inbox
+        self.readOnly = readOnly
+    }
 
     /// Sets the client once it is ready (the demo simulator starts after the first frame); effects
     /// asked for before that run now.
@@ -66,6 +72,11 @@ final class EffectRunner: @unchecked Sendable {
             let t = tasks.removeValue(forKey: key)
             lock.unlock()
             t?.task.cancel()
+            return
+        }
+        if readOnly && effect.isWrite {
+            // The keymap refuses write keys in read-only mode; this is the second, structural guard.
+            inbox.post(.loadFailed(key: effect.key, message: "read-only mode: \(effect.key) refused — nothing was sent"))
             return
         }
         lock.lock()
@@ -112,15 +123,15 @@ final class EffectRunner: @unchecked Sendable {
                         msg = Task.isCancelled ? nil : .checkWatchFailed(watchId: watchId, message: EffectRunner.describe(error))
                     }
                 } else {
-                    msg = try await EffectRunner.perform(effect, services, generation: self?.generation ?? "v1")
+                    msg = try await EffectRunner.perform(effect, services, generation: self?.generation ?? .v1)
                 }
             } catch is CancellationError {
                 msg = nil
             } catch let e as AtomsError where e.isMigrationRequired {
                 // A v1 call on a v2 account: remember it and switch the app over.
                 services.detector.remember(.v2, for: services.lifecycle.client)
-                self?.generation = "v2"
-                msg = Task.isCancelled ? nil : .apiDetected(generation: "v2", reason: "This account is on the Atoms v2 branch model (a v1 call answered 409 versioning_v2_migration_required) — switched to branches + revisions")
+                self?.generation = .v2
+                msg = Task.isCancelled ? nil : .apiDetected(generation: .v2, reason: "This account is on the Atoms v2 branch model (a v1 call answered 409 versioning_v2_migration_required) — switched to branches + revisions")
             } catch {
                 msg = Task.isCancelled ? nil : .loadFailed(key: key, message: EffectRunner.describe(error))
             }
@@ -220,7 +231,7 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     /// One effect against the client. Every result is a fact for `update`.
-    static func perform(_ effect: Effect, _ services: RuntimeServices, generation: String = "v1") async throws -> Msg? {
+    static func perform(_ effect: Effect, _ services: RuntimeServices, generation: APIGeneration = .v1) async throws -> Msg? {
         let lifecycle = services.lifecycle
         let client = lifecycle.client
         let bl = services.branchLifecycle
@@ -233,8 +244,8 @@ final class EffectRunner: @unchecked Sendable {
         case .loadConfig(let agentId, .branchDraft(let branchId, let draftId)):
             let doc = try await bl.draftDocument(agentId: agentId, branchId: branchId).document
             return .configLoaded(agentId: agentId, source: .branchDraft(branchId: branchId, draftId: draftId), config: doc)
-        case .loadDiff(let agentId, let from, let to) where generation == "v2" || isBranchDraft(from) || isBranchDraft(to),
-             .loadPublishDiff(let agentId, let from, let to) where generation == "v2" || isBranchDraft(from) || isBranchDraft(to):
+        case .loadDiff(let agentId, let from, let to) where generation == .v2 || isBranchDraft(from) || isBranchDraft(to),
+             .loadPublishDiff(let agentId, let from, let to) where generation == .v2 || isBranchDraft(from) || isBranchDraft(to):
             let result = try await bl.diff(agentId: agentId, from: diffRef(from), to: diffRef(to))
             return .diffLoaded(agentId: agentId, from: from, to: to, diff: result)
         case .cancelBranchPublish(let agentId, let branchId):
@@ -294,7 +305,7 @@ final class EffectRunner: @unchecked Sendable {
         case .updateVersionMeta(let agentId, let versionId, let label, let description):
             let v = try await client.updateVersionMeta(agentId, versionId, UpdateVersionMetaRequest(label: label, description: description))
             return .versionMetaChanged(agentId: agentId, version: v)
-        case .editDraft, .watchCheck, .cancel, .quit, .suspend:
+        case .editDraft, .watchCheck, .cancel, .quit, .suspend, .repaint:
             return nil
         }
     }

@@ -59,6 +59,10 @@ public enum ExitRecovery {
         }
     }
 
+    /// Saves the open editor's text now (the TUI, after a terminating signal was forwarded to the
+    /// editor and it exited) when it holds changes.
+    public static func saveNow() { saveIfArmed() }
+
     /// At exit: save the open editor's text as the draft's recovery file when it holds changes.
     static func saveIfArmed() {
         // Never wait at exit: the interrupted thread may hold the lock.

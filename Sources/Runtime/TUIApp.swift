@@ -3,16 +3,37 @@ import AtomsModels
 import AtomsSimulator
 import Foundation
 import Logging
+import Synchronization
 import Terminal
 import TUICore
 
-/// The TUI's one loop: read a key or time out (~30 ms), drain the inbox of messages posted by effect
-/// tasks, `update`, render when the state changed. Network effects run as cancellable tasks.
+/// What wakes the TUI's loop.
+enum LoopEvent: Sendable {
+    /// The key reader saw a key or a signal handler's wake-up.
+    case input(KeyReader.Event)
+    /// An effect's result (or one observation of a streaming effect).
+    case message(Msg)
+    /// The clock moved.
+    case tick(Date)
+    /// The editor hand-off ended (the terminal is the TUI's again).
+    case editorDone(Msg)
+}
+
+/// The TUI's one loop, event-driven: keys (read on their own thread), effect results and a clock tick
+/// arrive on one stream; each is turned into state by `update`, and a frame is drawn when the screen
+/// changed. Nothing here blocks a Swift-concurrency thread: the key reader and the editor have threads
+/// of their own, effects run as cancellable tasks.
 public enum TUIApp {
+    /// Tick interval while something moves on screen (a debounced load, a progress bar, a write).
+    static let fastTick: Duration = .milliseconds(100)
+    /// Tick interval otherwise (ages on screen, transient status messages).
+    static let slowTick: Duration = .seconds(1)
+
     /// Runs the TUI until `q` (or a signal); returns the process exit code.
     public static func run(_ options: TUILaunchOptions) async -> Int32 {
-        let inbox = Inbox()
-        let runner = EffectRunner(inbox: inbox)
+        let (events, continuation) = AsyncStream<LoopEvent>.makeStream(bufferingPolicy: .unbounded)
+        let inbox = Inbox(continuation)
+        let runner = EffectRunner(inbox: inbox, readOnly: options.readOnly)
         let demo = options.apiKey == nil
         let demoV2 = demo && (options.demoBranchModel || options.apiMode == .v2)
         guard isatty(0) == 1, isatty(1) == 1 else {
@@ -21,18 +42,29 @@ public enum TUIApp {
         }
         let terminal = Terminal()
         terminal.start()
-        let initial = demo ? (demoV2 ? "v2" : "v1") : (options.apiMode == .v2 ? "v2" : "v1")
+        let initial: APIGeneration = demo ? (demoV2 ? .v2 : .v1) : (options.apiMode == .v2 ? .v2 : .v1)
         var state = AppState(isDemo: demo, apiGeneration: initial, accountLabel: demo ? "local simulator" : options.accountLabel,
                              readOnly: options.readOnly, now: Date(), size: terminal.size)
         // First frame at once: nothing loaded yet, the loading state shows.
         var effects = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
-        terminal.present(render(state, state.size))
+        var shown = render(state, state.size)
+        terminal.present(shown)
+
+        let reader = KeyReader(terminal: terminal)
+        reader.start { continuation.yield(.input($0)) }
+        let fast = Atomic<Bool>(true)
+        let ticker = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: fast.load(ordering: .relaxed) ? fastTick : slowTick)
+                continuation.yield(.tick(Date()))
+            }
+        }
 
         let connection = Task.detached { () -> EmbeddedSimulator? in
             do {
                 if demo {
                     let sim = try await startDemo(options, branchModel: demoV2)
-                    runner.generation = demoV2 ? "v2" : "v1"
+                    runner.generation = demoV2 ? .v2 : .v1
                     runner.connect(Lifecycle(client: makeClient(baseURL: sim.baseURL, key: demoKey, logFile: options.logFile)))
                     return sim
                 }
@@ -40,8 +72,8 @@ public enum TUIApp {
                 // Decide the generation before any load runs (the first message the loop sees is this one).
                 let detector = APIGenerationDetector(stateDirectory: AppPaths().state)
                 let generation = (try? await detector.detect(client, mode: options.apiMode)) ?? .v1
-                runner.generation = generation.rawValue
-                inbox.post(.apiDetected(generation: generation.rawValue, reason: nil))
+                runner.generation = generation
+                inbox.post(.apiDetected(generation: generation, reason: nil))
                 runner.connect(Lifecycle(client: client))
             } catch {
                 inbox.post(.loadFailed(key: "connect", message: "could not start the demo simulator: \(error)"))
@@ -50,61 +82,83 @@ public enum TUIApp {
         }
         effects += update(&state, .started)
         var running = true
-        var lastTick = Date()
+        var editorOpen = false
         var firstDataFrame = false
+        func redrawAll() {
+            _ = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
+            terminal.invalidate()
+            shown = render(state, state.size)
+            terminal.present(shown)
+        }
         func perform(_ list: [Effect]) {
             for e in list {
                 switch e {
                 case .quit: running = false
                 case .suspend:
+                    reader.pause()
                     terminal.stopProcess()
-                    _ = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
-                    terminal.invalidate()
-                    terminal.present(render(state, state.size))
+                    reader.resume()
+                    redrawAll()
+                case .repaint:
+                    redrawAll()
                 case .editDraft(let agentId, let draftId, let rebase):
-                    // Inline: the editor owns the terminal until it exits.
-                    let msg = EditorHandOff.run(agentId: agentId, draftId: draftId, rebase: rebase,
-                                                services: runner.connected, terminal: terminal)
-                    _ = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
-                    terminal.invalidate()
-                    terminal.present(render(state, state.size))
-                    inbox.post(msg)
+                    guard !editorOpen else { continue }
+                    // The editor owns the terminal until it exits; the loop goes on with effect results.
+                    editorOpen = true
+                    reader.pause()
+                    terminal.suspend()
+                    EditorHandOff.start(agentId: agentId, draftId: draftId, rebase: rebase, services: runner.connected) {
+                        continuation.yield(.editorDone($0))
+                    }
                 default: runner.run(e)
                 }
             }
         }
         perform(effects)
         var exitCode: Int32 = 0
-        while running {
-            if let sig = terminal.terminationSignal {
+        for await event in events {
+            var msgs: [Msg] = []
+            switch event {
+            case .input(.key(let key)):
+                msgs.append(key == .resize ? .resized(width: terminal.size.width, height: terminal.size.height) : .keyPressed(key))
+            case .input(.wake):
+                break
+            case .message(let m):
+                msgs.append(m)
+            case .tick(let date):
+                msgs.append(.tick(date))
+            case .editorDone(let m):
+                editorOpen = false
+                terminal.resume()
+                reader.resume()
+                redrawAll()
+                msgs.append(m)
+            }
+            if let sig = terminal.terminationSignal, !editorOpen {
                 exitCode = 128 + sig
                 break
             }
-            var msgs: [Msg] = []
-            if let key = terminal.readKey(timeoutMs: 30) {
-                if key == .resize {
-                    msgs.append(.resized(width: terminal.size.width, height: terminal.size.height))
-                } else {
-                    msgs.append(.keyPressed(key))
-                }
-            }
-            msgs += inbox.drain()
-            let now = Date()
-            if now.timeIntervalSince(lastTick) >= 0.1 {
-                msgs.append(.tick(now))
-                lastTick = now
-            }
-            if msgs.isEmpty { continue }
+            if !editorOpen && terminal.takeStopRequest() { perform([.suspend]) }
+            if !editorOpen && terminal.takeContinued() { redrawAll() }
             for m in msgs { perform(update(&state, m)) }
             if !running { break }
-            terminal.present(render(state, state.size))
+            fast.store(state.wantsFrequentTicks, ordering: .relaxed)
+            if editorOpen { continue }
+            let frame = render(state, state.size)
+            if frame != shown {
+                terminal.present(frame)
+                shown = frame
+            }
             if options.exitAfterFirstFrame && !firstDataFrame && !state.agents.isEmpty {
                 firstDataFrame = true
-                running = false
+                break
             }
         }
+        ticker.cancel()
+        reader.stop()
         runner.cancelAll()
         terminal.restore()
+        continuation.finish()
         if let sim = await connection.value { await sim.stop() }
         return exitCode
     }

@@ -2,7 +2,7 @@
 public enum Action: String, Hashable, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case focusNext, focusPrev, open, back
-    case filter, help, refresh, quit, suspend
+    case filter, help, refresh, quit, suspend, repaint
     case diff, mark
     case fork, rename, discard, pin, activate
     case edit, publish, publishAndActivate, editMeta

@@ -12,7 +12,7 @@ extension AppState {
         flow.branchId = b.id
         flow.branchName = b.branch.name
         flow.onLiveBranch = b.isLive
-        flow.nextRevision = b.headRevisionNumber.map { $0 + 1 }
+        flow.nextRevision = nextRevisionNumber(agentId: agentId, branch: b)
         status = nil
         guard let head = b.branch.headRevisionId else {
             publish = flow
@@ -23,8 +23,23 @@ extension AppState {
         return [.loadPublishDiff(agentId: agentId, from: .version(head), to: flow.reviewSource)]
     }
 
-    /// `r5`, or "the new revision" before the head is known.
-    func nextRevisionName(_ flow: PublishFlow) -> String { flow.nextRevision.map { "r\($0)" } ?? "the new revision" }
+    /// `r5`, or "the next revision" when the number cannot be known from what is loaded.
+    func nextRevisionName(_ flow: PublishFlow) -> String { flow.nextRevision.map { "r\($0)" } ?? "the next revision" }
+
+    /// The number the server gives the branch's next commit: revision numbers are monotonic per branch
+    /// (`max + 1` over the branch's own commits, which the first page of its history — newest first —
+    /// holds), so it is neither the head's number + 1 (a live branch can have revisions numbered above
+    /// its head after a restore or a migration) nor inherited from the branch it was created from (a
+    /// new branch's first commit is r1). Nil when it cannot be known from what is loaded.
+    func nextRevisionNumber(agentId: String, branch b: BranchSummary) -> Int? {
+        if let page = versions[agentId], page.branchId == b.id, page.total != nil, page.error == nil {
+            let own = page.items.filter { $0.branch == b.id }.compactMap(\.revisionNumber)
+            if let top = own.max() { return top + 1 }
+            if page.total == 0 || b.revisionsCount == 0 { return 1 }
+            return nil
+        }
+        return b.revisionsCount == 0 ? 1 : nil
+    }
 
     /// Enter in the v2 review: on the live branch a y/N question first; off it, publish.
     mutating func branchReviewEntered(_ flow: PublishFlow) -> [Effect] {

@@ -4,7 +4,7 @@ extension AppState {
     // MARK: - Queries (v2)
 
     /// The account is on the v2 branch model.
-    public var isV2: Bool { apiGeneration == "v2" }
+    public var isV2: Bool { apiGeneration == .v2 }
 
     /// The selected agent's branches (v2), empty before they load.
     public var branchList: [BranchSummary] {
@@ -223,7 +223,7 @@ extension AppState {
 
     private mutating func startRestore() -> [Effect] {
         guard let agentId = selectedAgentId, let v = selectedVersion, let b = currentBranch else { return [] }
-        let next = b.headRevisionNumber.map { "r\($0 + 1)" } ?? "a new head"
+        let next = nextRevisionNumber(agentId: agentId, branch: b).map { "r\($0)" } ?? "the next revision"
         let head = b.headRevisionNumber.map { "r\($0)" } ?? "the head"
         var lines = ["Restore \(v.revisionLabel) of \(branchLabel(b)) of \(agentName(agentId)) as its new head \(next)?",
                      "History is kept: \(next) is a copy of \(v.revisionLabel); \(head) stays in the list."]

@@ -17,13 +17,12 @@ extension AppState {
                 let path = Sanitizer.sanitize(change.path.isEmpty ? section.section : change.path)
                 if let o = change.oldValue?.stringValue, let n = change.newValue?.stringValue, o.contains("\n") || n.contains("\n") {
                     out.append(DetailLine("\(path):", style: .bold))
-                    for line in LineDiff.diff(Sanitizer.sanitizeLines(o), Sanitizer.sanitizeLines(n)) {
-                        switch line {
-                        case .same(let s): out.append(DetailLine("  " + s))
-                        case .added(let s): out.append(DetailLine("+ " + s, style: .added))
-                        case .removed(let s): out.append(DetailLine("− " + s, style: .removed))
-                        }
-                    }
+                    out += lineDiff(Sanitizer.sanitizeLines(o), Sanitizer.sanitizeLines(n))
+                } else if let o = change.oldValue, let n = change.newValue, o.isContainer || n.isContainer, !o.isNull, !n.isNull {
+                    // Lists and objects element by element: a line diff of their YAML, so a reordered,
+                    // added or removed element shows as such (never as `− [] + []`).
+                    out.append(DetailLine("\(path):", style: .bold))
+                    out += lineDiff(valueLines(o), valueLines(n))
                 } else {
                     out.append(DetailLine("\(path):", style: .bold))
                     if let o = change.oldValue, !o.isNull || change.newValue == nil {
@@ -44,6 +43,17 @@ extension AppState {
             out.append(DetailLine("unchanged: " + diff.unchangedSections.map { Sanitizer.sanitize($0) }.joined(separator: ", "), style: .dim))
         }
         return out
+    }
+
+    /// Two texts as a line diff: unchanged lines indented, removed `− `, added `+ `.
+    static func lineDiff(_ old: [String], _ new: [String]) -> [DetailLine] {
+        LineDiff.diff(old, new).map { line in
+            switch line {
+            case .same(let s): return DetailLine("  " + s)
+            case .added(let s): return DetailLine("+ " + s, style: .added)
+            case .removed(let s): return DetailLine("− " + s, style: .removed)
+            }
+        }
     }
 
     private static func valueLines(_ v: JSONValue) -> [String] {

@@ -4,6 +4,8 @@ extension AppState {
     /// Handles a key: overlays and text inputs first, then the keymap.
     mutating func keyPressed(_ key: Key) -> [Effect] {
         if key == .resize { return [] }
+        // Ctrl-L repaints from anywhere, dialogs included.
+        if key == .ctrl("l") { return [.repaint] }
         if let overlay {
             switch overlay {
             case .help(let scroll): return helpKey(key, scroll: scroll)
@@ -17,6 +19,11 @@ extension AppState {
         if publish != nil { return publishKey(key) }
         if filterEditor != nil { return filterKey(key) }
         guard let binding = Keymap.binding(for: key, generation: apiGeneration) else { return [] }
+        // Read-only by structure: every write action is refused here, whatever its own checks say.
+        if readOnly && binding.action.isWrite {
+            status = StatusMessage("\(binding.label) \(binding.short): read-only mode (started with --read-only): writes are disabled", isError: true)
+            return []
+        }
         if let why = binding.whyDisabled(self) {
             status = StatusMessage("\(binding.label) \(binding.short): \(why)", isError: true)
             return []
@@ -49,6 +56,7 @@ extension AppState {
             quitting = true
             return [.quit]
         case .suspend: return [.suspend]
+        case .repaint: return [.repaint]
         case .diff: return startDiff()
         case .mark: return toggleMark()
         case .fork: return startFork()

@@ -109,6 +109,14 @@ extension AppState {
     /// `v7`, or the short id when the version is not loaded.
     public func versionLabel(agentId: String, versionId: String) -> String {
         if let v = versions[agentId]?.items.first(where: { $0.id == versionId }) { return isV2 ? v.revisionLabel : v.displayNumber }
+        if isV2 {
+            // A branch head not in the loaded page (another branch's history is on screen): its number
+            // is on the branch row. Never an id fragment.
+            if let b = branches[agentId]?.items.first(where: { $0.branch.headRevisionId == versionId }), let n = b.headRevisionNumber {
+                return "r\(n)"
+            }
+            return "a revision not loaded yet"
+        }
         return "version …" + String(versionId.suffix(6))
     }
 
@@ -130,5 +138,14 @@ extension AppState {
     public func visibleRows(_ pane: Pane) -> Int {
         let l = Layout(size: size, focus: pane, detailOwner: pane == .detail ? detailOwner : pane)
         return l.contentRows(pane)
+    }
+}
+
+extension AppState {
+    /// True while something on screen moves between keys — a debounced config load, the publish
+    /// panel's bar and spinner, a write or a watched check — so the loop ticks often; otherwise a tick a
+    /// second keeps ages and transient messages current.
+    public var wantsFrequentTicks: Bool {
+        configWanted != nil || publish != nil || !watches.isEmpty || writeInFlight != nil || editing != nil
     }
 }

@@ -186,7 +186,7 @@ extension AppState {
             cells.append((DisplayWidth.pad(isV2 ? v.revisionLabel : v.displayNumber, to: 5, alignRight: true), .bold))
             cells.append((v.isPinned ? " ★ " : "   ", .pinned))
             // One cell of gap keeps a cut label from running into the badge.
-            cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.label ?? "", maxCharacters: 400), to: max(0, labelW - 1)) + (labelW > 1 ? " " : ""), .normal))
+            cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.shownLabel ?? "", maxCharacters: 400), to: max(0, labelW - 1)) + (labelW > 1 ? " " : ""), .normal))
             var (badge, style) = AppState.badge(v.securityCheck?.status, word: wordBadge)
             if isV2 && v.status == .draft && style == .pending { badge = wordBadge ? "scanning" : "…" }
             cells.append((DisplayWidth.pad(badge, to: wordBadge ? 8 : 2), style))
@@ -280,7 +280,7 @@ extension AppState {
         var x = 0
         if isDemo { x += screen.put(" DEMO ", x: x, y: row, style: .demo) }
         let account = accountLabel.isEmpty ? "" : " " + Sanitizer.sanitize(accountLabel, maxCharacters: 40)
-        let api = isV2 ? "v2 (branches)" : Sanitizer.sanitize(apiGeneration)
+        let api = isV2 ? "v2 (branches)" : "v1"
         x += screen.put(account + " · API \(api) ", x: x, y: row, style: .statusBar)
         var right = ""
         if readOnly { right = " READ-ONLY " }

@@ -6,8 +6,8 @@ public struct AppState: Sendable {
     // MARK: Session
     /// Running against the in-process demo simulator (the status line says DEMO).
     public var isDemo: Bool
-    /// The API generation in use (`v1` or `v2`).
-    public var apiGeneration: String
+    /// The API generation in use.
+    public var apiGeneration: APIGeneration
     /// Who is signed in (an account or key label); shown on the status line.
     public var accountLabel: String
     /// `--read-only`: every write key is disabled and says why.
@@ -103,7 +103,7 @@ public struct AppState: Sendable {
     public var quitting: Bool = false
 
     /// A fresh state: nothing loaded, the first frame shows the loading state.
-    public init(isDemo: Bool = false, apiGeneration: String = "v1", accountLabel: String = "", readOnly: Bool = false,
+    public init(isDemo: Bool = false, apiGeneration: APIGeneration = .v1, accountLabel: String = "", readOnly: Bool = false,
                 now: Date = Date(timeIntervalSince1970: 0), size: Size = Size(width: 80, height: 24),
                 agentPageSize: Int = 50, versionPageSize: Int = 50) {
         self.isDemo = isDemo

@@ -84,6 +84,8 @@ public enum Effect: Hashable, Sendable {
     case quit
     /// Stop the process like Ctrl-Z in a shell (terminal restored; redrawn on `fg`).
     case suspend
+    /// Repaint every cell of the terminal (Ctrl-L).
+    case repaint
 
     /// The task key: the Runtime keeps at most one running task per key.
     public var key: String {
@@ -106,6 +108,7 @@ public enum Effect: Hashable, Sendable {
         case .cancel(let key): return key
         case .quit: return "quit"
         case .suspend: return "suspend"
+        case .repaint: return "repaint"
         }
     }
 

@@ -1,3 +1,5 @@
+import AtomsModels
+
 /// One row of the keymap: the keys, the action, the help text, and why the action is unavailable
 /// in a given state (nil when it is available). The footer legend and the `?` overlay are generated
 /// from these rows.
@@ -16,12 +18,12 @@ public struct KeyBinding: Sendable {
     public var inLegend: Bool
     /// Why the action cannot run now, or nil.
     public var whyDisabled: @Sendable (AppState) -> String?
-    /// The API generation the binding belongs to (`v1`, `v2`), nil for both.
-    public var generation: String?
+    /// The API generation the binding belongs to, nil for both.
+    public var generation: APIGeneration?
 
     /// Builds a binding.
     public init(keys: [Key], label: String, action: Action, short: String, help: String, inLegend: Bool = false,
-                generation: String? = nil, whyDisabled: @escaping @Sendable (AppState) -> String? = { _ in nil }) {
+                generation: APIGeneration? = nil, whyDisabled: @escaping @Sendable (AppState) -> String? = { _ in nil }) {
         self.generation = generation
         self.keys = keys
         self.label = label
@@ -33,5 +35,5 @@ public struct KeyBinding: Sendable {
     }
 
     /// True when the binding is in effect on an account of `generation`.
-    public func applies(to generation: String) -> Bool { self.generation == nil || self.generation == generation }
+    public func applies(to generation: APIGeneration) -> Bool { self.generation == nil || self.generation == generation }
 }

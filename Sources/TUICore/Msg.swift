@@ -38,9 +38,9 @@ public enum Msg: Sendable {
     case checkWatchFailed(watchId: Int, message: String)
     /// A version's label/description changed (the row as the server answered).
     case versionMetaChanged(agentId: String, version: AgentVersion)
-    /// The account's API generation is known (`v1` or `v2`); `reason` says why it changed mid-run
+    /// The account's API generation is known; `reason` says why it changed mid-run
     /// (a migration 409 on a v1 call), nil at start.
-    case apiDetected(generation: String, reason: String?)
+    case apiDetected(generation: APIGeneration, reason: String?)
     /// v2: an agent's branches arrived (non-archived).
     case branchesLoaded(agentId: String, branches: [BranchSummary])
     /// v2: one page of a branch's revisions arrived (newest first; `skip` echoes the effect's).

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CNcurses
+import Foundation
 import TUICore
 
 /// The real terminal, through ncurses: start and restore, keys in, `Screen`s out.
@@ -89,35 +90,50 @@ public final class Terminal {
 
     /// The terminal size now.
     public var size: Size {
+        cursesLock.lock()
+        defer { cursesLock.unlock() }
+        return unlockedSize()
+    }
+
+    private func unlockedSize() -> Size {
         guard started else { return Size(width: 80, height: 24) }
         var y: Int32 = 0, x: Int32 = 0
         tui_getmaxyx(tui_stdscr(), &y, &x)
         return Size(width: Int(x), height: Int(y))
     }
 
-    /// Waits up to `timeoutMs` (negative: forever) for a key. `.resize` after a resize or after
-    /// resuming from Ctrl-Z (the next `present` redraws everything); nil on timeout.
-    public func readKey(timeoutMs: Int) -> Key? {
-        guard started else { return nil }
-        if let k = checkResumed() { return k }
-        wtimeout(tui_stdscr(), Int32(clamping: timeoutMs))
-        var ch: wint_t = 0
-        let rc = wget_wch(tui_stdscr(), &ch)
-        if let k = checkResumed() { return k }
-        if rc == ERR { return nil }
-        let key = Terminal.decode(rc: rc, code: Int(ch))
-        if key == .resize { invalidate() }
-        return key
+    /// Serialises curses between the key reader thread and the loop (curses is not thread-safe).
+    let cursesLock = NSLock()
+
+    /// Reads every key that is waiting, without blocking (the key reader calls this when `poll` says
+    /// the terminal has input). Escape sequences still get curses' short Esc delay to complete.
+    func readAvailableKeys() -> [Key] {
+        cursesLock.lock()
+        defer { cursesLock.unlock() }
+        guard started, !suspended else { return [] }
+        wtimeout(tui_stdscr(), 0)
+        var keys: [Key] = []
+        while keys.count < 256 {
+            var ch: wint_t = 0
+            let rc = wget_wch(tui_stdscr(), &ch)
+            if rc == ERR { break }
+            let key = Terminal.decode(rc: rc, code: Int(ch))
+            if key == .resize { previous = nil }
+            keys.append(key)
+        }
+        return keys
     }
 
-    private func checkResumed() -> Key? {
-        guard TerminalSignals.resumed.exchange(false, ordering: .sequentiallyConsistent) else { return nil }
-        reset_prog_mode()
-        TerminalSignals.cursesActive.store(true, ordering: .sequentiallyConsistent)
-        curs_set(0)
-        invalidate()
-        refresh()
-        return .resize
+    /// Tells curses the window's new size (after SIGWINCH); the next `present` redraws everything.
+    func applyResize() {
+        cursesLock.lock()
+        defer { cursesLock.unlock() }
+        guard started, !suspended else { return }
+        var ws = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_row > 0, ws.ws_col > 0 {
+            resizeterm(Int32(ws.ws_row), Int32(ws.ws_col))
+        }
+        previous = nil
     }
 
     /// Maps a `get_wch` result to a key: `rc == KEY_CODE_YES` means `code` is a curses key code,
@@ -156,6 +172,8 @@ public final class Terminal {
 
     /// Forgets the last frame: the next `present` writes every cell and repaints the terminal.
     public func invalidate() {
+        cursesLock.lock()
+        defer { cursesLock.unlock() }
         previous = nil
         if started { clearok(tui_curscr(), true) }
     }
@@ -163,8 +181,10 @@ public final class Terminal {
     /// Shows a frame, writing only the cells that changed since the last one (all cells after a
     /// size change or `invalidate`).
     public func present(_ screen: Screen) {
+        cursesLock.lock()
+        defer { cursesLock.unlock() }
         guard started, !suspended else { return }
-        let current = size
+        let current = unlockedSize()
         if current != screen.size || previous?.size != screen.size {
             previous = nil
             werase(tui_stdscr())
@@ -190,6 +210,8 @@ public final class Terminal {
 
     /// Leaves curses around a child process (the editor): saves the program mode and restores the shell mode.
     public func suspend() {
+        cursesLock.lock()
+        defer { cursesLock.unlock() }
         guard started, !suspended else { return }
         suspended = true
         def_prog_mode()
@@ -197,16 +219,40 @@ public final class Terminal {
         TerminalSignals.childRunning.store(true, ordering: .sequentiallyConsistent)
     }
 
-    /// The terminating signal (SIGINT, SIGTERM, SIGHUP) that asked the app to end, if any: the main
-    /// loop checks it on every turn and leaves through its normal clean-up.
+    /// The terminating signal (SIGINT, SIGTERM, SIGHUP) that asked the app to end, if any: the loop
+    /// checks it whenever it wakes and leaves through its normal clean-up.
     public var terminationSignal: Int32? {
         let s = TerminalSignals.pendingSignal.load(ordering: .sequentiallyConsistent)
         return s == 0 ? nil : s
     }
 
+    /// The pending terminating signal, from any thread (the editor hand-off checks it).
+    public static var pendingTerminationSignal: Int32? {
+        let s = TerminalSignals.pendingSignal.load(ordering: .sequentiallyConsistent)
+        return s == 0 ? nil : s
+    }
+
+    /// True once after Ctrl-Z was pressed (the loop then calls `stopProcess`).
+    public func takeStopRequest() -> Bool {
+        TerminalSignals.stopRequested.exchange(false, ordering: .sequentiallyConsistent)
+    }
+
+    /// True once after the process was continued by someone else's SIGCONT (the loop repaints).
+    public func takeContinued() -> Bool {
+        TerminalSignals.continued.exchange(false, ordering: .sequentiallyConsistent)
+    }
+
+    /// Marks the editor child as owning the terminal (`pid`), or no longer (nil): terminating
+    /// signals are forwarded to it, and Ctrl-Z stops the tool together with it.
+    public static func editorChild(_ pid: Int32?) {
+        TerminalSignals.childPid.store(pid ?? 0, ordering: .sequentiallyConsistent)
+    }
+
     /// Comes back after `suspend()`: restores the program mode, drops keys typed meanwhile and
     /// repaints everything on the next `present`.
     public func resume() {
+        cursesLock.lock()
+        defer { cursesLock.unlock() }
         guard started, suspended else { return }
         TerminalSignals.childRunning.store(false, ordering: .sequentiallyConsistent)
         suspended = false
@@ -214,13 +260,36 @@ public final class Terminal {
         TerminalSignals.cursesActive.store(true, ordering: .sequentiallyConsistent)
         curs_set(0)
         flushinp()
-        invalidate()
+        previous = nil
+        clearok(tui_curscr(), true)
         refresh()
     }
 
-    /// Ctrl-Z as an effect: restore the terminal, stop the process, and on `fg` redraw everything.
+    /// Ctrl-Z, from the loop: give the terminal back, stop the process (SIGSTOP), and once continued
+    /// (`fg`) take the terminal again; the next `present` repaints everything.
     public func stopProcess() {
-        TerminalSignals.stopProcess()
+        cursesLock.lock()
+        defer { cursesLock.unlock() }
+        let wasActive = started && !suspended && TerminalSignals.cursesActive.load(ordering: .sequentiallyConsistent)
+        if wasActive {
+            def_prog_mode()
+            TerminalSignals.restore()
+        }
+        kill(getpid(), SIGSTOP)
+        _ = TerminalSignals.continued.exchange(false, ordering: .sequentiallyConsistent)
+        if wasActive {
+            reset_prog_mode()
+            TerminalSignals.cursesActive.store(true, ordering: .sequentiallyConsistent)
+            curs_set(0)
+            previous = nil
+            clearok(tui_curscr(), true)
+            refresh()
+        }
+    }
+
+    /// Repaints everything on the next `present` (Ctrl-L, or after being continued).
+    public func repaint() {
+        invalidate()
     }
 
     /// The curses attributes and colour pair of a style (attributes only when monochrome).

@@ -7,20 +7,30 @@ import CNcurses
 import Synchronization
 
 /// Process-wide terminal flags shared with the signal handlers (curses itself is process-wide).
+/// The handlers only record what happened and write one byte to a wake pipe; the key reader thread
+/// wakes on it and the Runtime's loop acts in ordinary context. The exceptions are the ones no loop can
+/// serve: a crash signal (restore and die by it), a second terminating signal (the loop did not get to
+/// the first: restore and leave at once), and Ctrl-Z while the editor owns the terminal (stop with it).
 enum TerminalSignals {
     /// True while curses owns the terminal (between `initscr` and `endwin`).
     static let cursesActive = Atomic<Bool>(false)
-    /// Set after the process was stopped (Ctrl-Z) and continued (fg): the next read redraws.
-    static let resumed = Atomic<Bool>(false)
     /// Handlers are installed once per process.
     static let installed = Atomic<Bool>(false)
-    /// Set by the first terminating signal: a second one (or one raised while `exit` runs the atexit
-    /// handlers) ends the process at once instead of running the handlers again.
-    static let exiting = Atomic<Bool>(false)
-    /// True while a child (the editor) owns the terminal and the main thread waits for it.
+    /// True while a child (the editor) owns the terminal.
     static let childRunning = Atomic<Bool>(false)
+    /// The editor's process id while it runs (0: none): terminating signals are forwarded to it.
+    static let childPid = Atomic<Int32>(0)
     /// A terminating signal the main loop has yet to act on (0: none).
     static let pendingSignal = Atomic<Int32>(0)
+    /// Ctrl-Z was pressed and the loop has yet to stop the process.
+    static let stopRequested = Atomic<Bool>(false)
+    /// The window size changed and the key reader has yet to tell curses.
+    static let resizePending = Atomic<Bool>(false)
+    /// The process was continued after a stop it did not ask for (`kill -STOP`/`-CONT`): repaint.
+    static let continued = Atomic<Bool>(false)
+    /// The wake pipe's ends (-1 before `install`). Writing a byte wakes the key reader's `poll`.
+    static let wakeRead = Atomic<Int32>(-1)
+    static let wakeWrite = Atomic<Int32>(-1)
 
     /// Leaves curses mode if it is active (idempotent; used by every exit path).
     static func restore() {
@@ -29,28 +39,52 @@ enum TerminalSignals {
         }
     }
 
-    /// Installs: SIGINT/SIGTERM/SIGHUP → the main loop ends the app with 128+sig (with the editor open:
-    /// restore and `exit(128+sig)` at once, so `atexit` handlers keep the edit and remove temp files);
-    /// a second signal ends the process immediately. Crash signals → restore and die by
-    /// the same signal; SIGTSTP → restore, stop, and redraw on SIGCONT; `atexit` → restore.
+    /// Wakes the key reader (async-signal-safe: one `write`).
+    static func wake() {
+        let fd = wakeWrite.load(ordering: .sequentiallyConsistent)
+        guard fd >= 0 else { return }
+        var byte: UInt8 = 1
+        _ = write(fd, &byte, 1)
+    }
+
+    /// Empties the wake pipe (the reader, after `poll` said it is readable).
+    static func drainWake() {
+        let fd = wakeRead.load(ordering: .sequentiallyConsistent)
+        guard fd >= 0 else { return }
+        var buf = [UInt8](repeating: 0, count: 64)
+        while read(fd, &buf, buf.count) > 0 {}
+    }
+
+    /// Installs the wake pipe and the handlers (once per process):
+    /// - SIGINT/SIGTERM/SIGHUP: record (the loop restores and exits 128+sig); with the editor open the
+    ///   signal is also forwarded to the editor, and the loop keeps its text once it has exited.
+    ///   A second one while the first is pending ends the process at once.
+    /// - SIGTSTP: record (the loop leaves curses and stops); with the editor open, stop with it.
+    /// - SIGWINCH: record (the reader resizes curses and reports `.resize`). SIGCONT: record a repaint.
+    /// - Crash signals: restore the terminal and die by the same signal. `atexit`: restore.
     static func install() {
         guard !installed.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+            wakeRead.store(fds[0], ordering: .sequentiallyConsistent)
+            wakeWrite.store(fds[1], ordering: .sequentiallyConsistent)
+        }
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             _ = signal(sig) { sig in
-                // A second signal ends the process at once.
-                if TerminalSignals.exiting.exchange(true, ordering: .sequentiallyConsistent) {
+                if TerminalSignals.pendingSignal.load(ordering: .sequentiallyConsistent) != 0
+                    && TerminalSignals.childRunning.load(ordering: .sequentiallyConsistent) == false {
+                    // The loop has not acted on the first one: it is stuck; leave now.
                     TerminalSignals.restore()
                     _exit(128 + sig)
                 }
-                // The editor is open: the main thread is parked in waitpid, so exit's handlers (keep the
-                // edit in a recovery file, remove the private temp files) can run from here.
-                if TerminalSignals.childRunning.load(ordering: .sequentiallyConsistent) {
-                    TerminalSignals.restore()
-                    exit(128 + sig)
-                }
-                // Otherwise the main loop, which wakes every 30 ms, restores the terminal and leaves from
-                // an ordinary context (never from inside a malloc or a curses call it interrupted).
                 TerminalSignals.pendingSignal.store(sig, ordering: .sequentiallyConsistent)
+                let child = TerminalSignals.childPid.load(ordering: .sequentiallyConsistent)
+                if child > 0 { kill(child, sig) }
+                TerminalSignals.wake()
             }
         }
         for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
@@ -61,23 +95,24 @@ enum TerminalSignals {
             }
         }
         _ = signal(SIGTSTP) { _ in
-            TerminalSignals.stopProcess()
+            if TerminalSignals.childRunning.load(ordering: .sequentiallyConsistent) {
+                // The editor stops itself on Ctrl-Z; stop with it so the shell gets the terminal back.
+                kill(getpid(), SIGSTOP)
+                return
+            }
+            TerminalSignals.stopRequested.store(true, ordering: .sequentiallyConsistent)
+            TerminalSignals.wake()
+        }
+        _ = signal(SIGWINCH) { _ in
+            TerminalSignals.resizePending.store(true, ordering: .sequentiallyConsistent)
+            TerminalSignals.wake()
+        }
+        _ = signal(SIGCONT) { _ in
+            TerminalSignals.continued.store(true, ordering: .sequentiallyConsistent)
+            TerminalSignals.wake()
         }
         atexit {
             TerminalSignals.restore()
         }
-    }
-
-    /// Ctrl-Z: give the terminal back, stop (SIGSTOP cannot be caught or blocked), and on `fg`
-    /// flag a full redraw.
-    static func stopProcess() {
-        let wasActive = cursesActive.load(ordering: .sequentiallyConsistent)
-        if wasActive {
-            def_prog_mode()
-            restore()
-        }
-        kill(getpid(), SIGSTOP)
-        // Continued (fg): the next read puts curses back and redraws everything.
-        if wasActive { resumed.store(true, ordering: .sequentiallyConsistent) }
     }
 }

@@ -64,7 +64,7 @@ func pressDown(_ state: inout AppState, size: Size, moves: Int, scenario: String
 
 /// Drives the state with messages only (as the Runtime does) and times each Down key.
 func benchList(agents agentCount: Int, versions versionCount: Int, moves: Int, size: Size) -> Figures {
-    var state = AppState(isDemo: true, apiGeneration: "v1", accountLabel: "bench", now: epoch, size: size)
+    var state = AppState(isDemo: true, apiGeneration: .v1, accountLabel: "bench", now: epoch, size: size)
     _ = update(&state, .resized(width: size.width, height: size.height))
     _ = update(&state, .started)
     let agents = (0..<agentCount).map(agent)
@@ -79,7 +79,7 @@ func benchList(agents agentCount: Int, versions versionCount: Int, moves: Int, s
 
 /// A diff whose prompt has `lines` lines, every third changed; scrolls it line by line.
 func benchDiff(lines: Int, moves: Int, size: Size) -> Figures {
-    var state = AppState(isDemo: true, apiGeneration: "v1", accountLabel: "bench", now: epoch, size: size)
+    var state = AppState(isDemo: true, apiGeneration: .v1, accountLabel: "bench", now: epoch, size: size)
     _ = update(&state, .resized(width: size.width, height: size.height))
     _ = update(&state, .started)
     let ag = agent(0)

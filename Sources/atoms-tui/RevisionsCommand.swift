@@ -15,7 +15,7 @@ struct RevisionsCommand: AsyncParsableCommand {
             let name = r.revisionLabel
             var marks = r.id == head ? "head" : ""
             if r.isActive { marks += marks.isEmpty ? "● live" : " ● live" }
-            let label = r.label ?? r.restoredFromLabel.map { "restored from \($0)" } ?? ""
+            let label = r.shownLabel ?? ""
             return [name, marks, r.securityCheck?.status.rawValue ?? "-", label, r.publishedByName ?? r.publishedBy ?? "",
                     RelativeAge.format(iso: r.publishedAt ?? r.createdAt, now: now), r.id]
         }

@@ -44,7 +44,7 @@ enum BranchFixtures {
 
     /// A v2 state with agents, agent 0's branches and main's history loaded; Agents focused.
     static func loadedState(size: Size = Size(width: 120, height: 32), mainLive: Bool = true) -> AppState {
-        var s = AppState(isDemo: true, apiGeneration: "v2", accountLabel: "demo@atoms", now: F.now, size: size)
+        var s = AppState(isDemo: true, apiGeneration: .v2, accountLabel: "demo@atoms", now: F.now, size: size)
         _ = update(&s, .resized(width: size.width, height: size.height))
         _ = update(&s, .started)
         var agents = F.agents()

@@ -17,7 +17,7 @@ final class BranchUpdateTests: XCTestCase {
     }
 
     func testSelectingAnAgentLoadsBranchesThenTheLiveBranchHistory() {
-        var s = AppState(isDemo: true, apiGeneration: "v2", now: F.now, size: Size(width: 120, height: 32))
+        var s = AppState(isDemo: true, apiGeneration: .v2, now: F.now, size: Size(width: 120, height: 32))
         _ = update(&s, .started)
         let fx = update(&s, .agentsLoaded(page: 1, search: nil, list: F.agentList(F.agents())))
         XCTAssertEqual(fx, [.cancel(key: EffectKey.versions), .cancel(key: EffectKey.branches), .loadBranches(agentId: agent)])
@@ -30,11 +30,11 @@ final class BranchUpdateTests: XCTestCase {
 
     func testApiDetectedMidRunSwitchesAndReloadsTheSelectedAgent() {
         var s = F.loadedState()
-        let fx = update(&s, .apiDetected(generation: "v2", reason: "switched to branches + revisions"))
-        XCTAssertEqual(s.apiGeneration, "v2")
+        let fx = update(&s, .apiDetected(generation: .v2, reason: "switched to branches + revisions"))
+        XCTAssertEqual(s.apiGeneration, .v2)
         XCTAssertEqual(fx, [.cancel(key: EffectKey.versions), .cancel(key: EffectKey.branches), .loadBranches(agentId: agent)])
         XCTAssertEqual(s.status?.text, "switched to branches + revisions")
-        XCTAssertEqual(update(&s, .apiDetected(generation: "v2", reason: nil)), [], "the same generation again changes nothing")
+        XCTAssertEqual(update(&s, .apiDetected(generation: .v2, reason: nil)), [], "the same generation again changes nothing")
     }
 
     func testBracketsSwitchTheHistoryBranch() {
@@ -153,7 +153,7 @@ final class BranchUpdateTests: XCTestCase {
         // The head itself cannot be restored.
         var t = B.loadedState()
         F.press([.tab], &t)
-        XCTAssertEqual(Keymap.binding(for: .char("a"), generation: "v2")?.whyDisabled(t), "r3 is already the head of branch \"main\"")
+        XCTAssertEqual(Keymap.binding(for: .char("a"), generation: .v2)?.whyDisabled(t), "r3 is already the head of branch \"main\"")
     }
 
     func testBranchCreateRenameArchive() {
@@ -167,7 +167,7 @@ final class BranchUpdateTests: XCTestCase {
         // main cannot be renamed or archived; the live branch cannot be archived.
         var t = B.loadedState()
         F.press([.tab], &t)
-        XCTAssertEqual(Keymap.binding(for: .char("r"), generation: "v2")?.whyDisabled(t), "branch \"main\" is the default branch: it cannot be renamed")
+        XCTAssertEqual(Keymap.binding(for: .char("r"), generation: .v2)?.whyDisabled(t), "branch \"main\" is the default branch: it cannot be renamed")
         F.press([.tab, .down], &t)
         XCTAssertEqual(F.press([.char("r"), .ctrl("u")] + F.typing("feat-2") + [.enter], &t),
                        [.renameBranch(agentId: agent, branchId: B.featureId, name: "feat-2")])

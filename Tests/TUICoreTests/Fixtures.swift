@@ -100,7 +100,7 @@ enum Fixtures {
 
     /// A started state at `size` with the agents, the first agent's versions and drafts loaded.
     static func loadedState(size: Size = Size(width: 120, height: 32), isDemo: Bool = true, readOnly: Bool = false) -> AppState {
-        var s = AppState(isDemo: isDemo, apiGeneration: "v1", accountLabel: "demo@atoms", readOnly: readOnly, now: now, size: size)
+        var s = AppState(isDemo: isDemo, apiGeneration: .v1, accountLabel: "demo@atoms", readOnly: readOnly, now: now, size: size)
         _ = update(&s, .resized(width: size.width, height: size.height))
         _ = update(&s, .started)
         _ = update(&s, .agentsLoaded(page: 1, search: nil, list: agentList(agents())))

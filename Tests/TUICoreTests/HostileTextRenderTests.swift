@@ -53,7 +53,7 @@ final class HostileTextRenderTests: XCTestCase {
     ]
 
     static func loaded(_ size: Size) -> AppState {
-        var s = AppState(isDemo: true, apiGeneration: "v1", accountLabel: Hostile.title, now: F.now, size: size)
+        var s = AppState(isDemo: true, apiGeneration: .v1, accountLabel: Hostile.title, now: F.now, size: size)
         _ = update(&s, .resized(width: size.width, height: size.height))
         _ = update(&s, .started)
         _ = update(&s, .agentsLoaded(page: 1, search: nil, list: F.agentList(hostileAgents())))

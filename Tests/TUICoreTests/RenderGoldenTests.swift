@@ -9,7 +9,7 @@ final class RenderGoldenTests: XCTestCase {
     /// The named scenarios, as functions of the terminal size.
     static let scenarios: [(String, @Sendable (Size) -> AppState)] = [
         ("loading", { size in
-            var s = AppState(isDemo: true, apiGeneration: "v1", accountLabel: "demo@atoms", now: F.now, size: size)
+            var s = AppState(isDemo: true, apiGeneration: .v1, accountLabel: "demo@atoms", now: F.now, size: size)
             _ = update(&s, .started)
             return s
         }),

@@ -13,7 +13,7 @@ final class SessionTests: XCTestCase {
         var answer: (Effect) -> Msg?
 
         init(size: Size, readOnly: Bool = false, answer: @escaping (Effect) -> Msg?) {
-            state = AppState(isDemo: true, apiGeneration: "v1", accountLabel: "demo@atoms", readOnly: readOnly, now: F.now, size: size)
+            state = AppState(isDemo: true, apiGeneration: .v1, accountLabel: "demo@atoms", readOnly: readOnly, now: F.now, size: size)
             self.answer = answer
             _ = update(&state, .resized(width: size.width, height: size.height))
             run(update(&state, .started))
@@ -63,7 +63,7 @@ final class SessionTests: XCTestCase {
         case .renameDraft(let id, let d, let name): return .draftRenamed(agentId: id, draftId: d, name: name)
         case .discardDraft(let id, let d): return .draftDiscarded(agentId: id, draftId: d)
         case .setPinned(let id, let v, let p): return .pinChanged(agentId: id, versionId: v, pinned: p)
-        case .cancel, .quit, .suspend: return nil
+        case .cancel, .quit, .suspend, .repaint: return nil
         case .beginEdit, .editDraft, .saveEdit, .abandonEdit, .watchCheck: return nil
         case .loadPublishDiff(let id, let from, let to):
             return .diffLoaded(agentId: id, from: from, to: to, diff: F.diff)

@@ -329,7 +329,7 @@ final class UpdateTests: XCTestCase {
     }
 
     func testEveryBindingIsReachableAndDocumented() {
-        for generation in ["v1", "v2"] {
+        for generation in APIGeneration.allCases {
             var seen = Set<Key>()
             for b in Keymap.bindings where b.applies(to: generation) {
                 XCTAssertFalse(b.help.isEmpty)
