@@ -24,7 +24,8 @@ enum EditorHandOff {
     static func run(agentId: String, draftId: String, rebase: Bool, services: RuntimeServices?,
                     editor: ExternalEditor = ExternalEditor()) -> Msg {
         guard let services, var entry = services.sessions.get(agentId, draftId) else {
-            return .loadFailed(key: EffectKey.edit, message: "the edit session is gone (press e again)")
+            return .failed(.editDraft(agentId: agentId, draftId: draftId, rebase: rebase),
+                           EffectFailure(kind: .local, reason: "the edit session is gone", hint: "press e again"))
         }
         let flow = services.editFlow
         if rebase, let c = entry.conflict {

@@ -76,7 +76,7 @@ final class EffectRunner: @unchecked Sendable {
         }
         if readOnly && effect.isWrite {
             // The keymap refuses write keys in read-only mode; this is the second, structural guard.
-            inbox.post(.loadFailed(key: effect.key, message: "read-only mode: \(effect.key) refused — nothing was sent"))
+            inbox.post(.failed(effect, EffectFailure(kind: .readOnly, reason: "read-only mode (started with --read-only)", hint: "nothing was sent")))
             return
         }
         lock.lock()
@@ -107,8 +107,8 @@ final class EffectRunner: @unchecked Sendable {
                         msg = nil
                     } catch {
                         if Task.isCancelled { msg = nil }
-                        else if answered { msg = .checkWatchFailed(watchId: stream.watchId, message: EffectRunner.describe(error)) }
-                        else { msg = .loadFailed(key: stream.restore ? "restore" : EffectKey.publish, message: EffectRunner.describe(error)) }
+                        else if answered { msg = .checkWatchFailed(watchId: stream.watchId, EffectRunner.failure(error)) }
+                        else { msg = .failed(effect, EffectRunner.failure(error)) }
                     }
                 } else if case .watchCheck(let watchId, let agentId, let version, let timeout) = effect {
                     // A streaming effect: one message per observation, posted as they come.
@@ -120,7 +120,7 @@ final class EffectRunner: @unchecked Sendable {
                     } catch is CancellationError {
                         msg = nil
                     } catch {
-                        msg = Task.isCancelled ? nil : .checkWatchFailed(watchId: watchId, message: EffectRunner.describe(error))
+                        msg = Task.isCancelled ? nil : .checkWatchFailed(watchId: watchId, EffectRunner.failure(error))
                     }
                 } else {
                     msg = try await EffectRunner.perform(effect, services, generation: self?.generation ?? .v1)
@@ -133,7 +133,7 @@ final class EffectRunner: @unchecked Sendable {
                 self?.generation = .v2
                 msg = Task.isCancelled ? nil : .apiDetected(generation: .v2, reason: "This account is on the Atoms v2 branch model (a v1 call answered 409 versioning_v2_migration_required) — switched to branches + revisions")
             } catch {
-                msg = Task.isCancelled ? nil : .loadFailed(key: key, message: EffectRunner.describe(error))
+                msg = Task.isCancelled ? nil : .failed(effect, EffectRunner.failure(error))
             }
             if let msg, !Task.isCancelled { inbox.post(msg) }
             self?.finished(key: key, id: id)
@@ -149,26 +149,61 @@ final class EffectRunner: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// One readable line for an error; the v2 409 flavours say what happened and what to do.
-    static func describe(_ error: Error) -> String {
-        guard let e = error as? AtomsError else { return "\(error)" }
+    /// The typed failure of an error: its kind and status, the reason first (never the method and
+    /// path), what to do; the v2 409 flavours say what happened and what to do.
+    static func failure(_ error: Error) -> EffectFailure {
+        guard let e = error as? AtomsError else { return EffectFailure(kind: .local, reason: "\(error)") }
+        let server = e.serverErrors.joined(separator: "; ")
+        var f = EffectFailure(kind: kind(e), status: e.status, reason: server, hint: e.hint)
+        switch e.kind {
+        case .network: f.reason = "no answer from the server (network error)"
+        case .timeout: f.reason = "the server did not answer in time"
+        case .decoding: f.reason = "the server's answer was not what the API documents"
+        case .http, .invalidInput, .refused, .securityCheckFailed: break
+        }
+        if f.reason.isEmpty { f.reason = e.errorType?.rawValue ?? "the request failed" }
+        if e.status == 401 { f.reason = "the API key was refused"; f.hint = "check SMALLEST_API_KEY or the profile's apiKey" }
+        if e.status == 423 { f.reason = "config freeze active: writes are frozen for a maintenance window"; f.hint = "reads still work; try again later" }
+        if !server.isEmpty, e.status == 423 { f.reason += " (\(server))" }
         switch e.v2Conflict {
         case .securityCheckFailed?:
-            return "409: this draft failed its security scan and was not edited since — edit it (e), then publish again"
+            f.reason = "this draft failed its security scan and was not edited since"; f.hint = "edit it (e), then publish again"
         case .publishInProgress?:
-            return "409: a publish or restore is already running on this branch — wait for its scan or cancel it (c)"
+            f.reason = "a publish or restore is already running on this branch"; f.hint = "wait for its scan or cancel it (c)"
         case .baseRevisionUnavailable?:
-            return "409 base_revision_unavailable: the draft's revision you started from is gone (published or discarded meanwhile) — press e to edit the branch as it is now"
+            f.reason = "base_revision_unavailable: the draft's revision you started from is gone (published or discarded meanwhile)"
+            f.hint = "press e to edit the branch as it is now"
         case .draftConflict(let c)?:
-            let fields = c.paths.isEmpty ? "" : ": " + c.paths.joined(separator: ", ")
-            return "409: someone else changed the same fields of this draft meanwhile\(fields)"
+            f.reason = "someone else changed the same fields of this draft meanwhile" + (c.paths.isEmpty ? "" : ": " + c.paths.joined(separator: ", "))
         case .migrationRequired?:
-            return "409: this account is on the v2 branch model (versioning_v2_migration_required)"
+            f.reason = "this account is on the v2 branch model (versioning_v2_migration_required)"
         case .other(let t)?:
-            if let t, case .unknown(let raw) = t { return "409 \(raw): " + e.serverErrors.joined(separator: "; ") }
-            return e.description
+            if let t, case .unknown(let raw) = t { f.reason = raw + (server.isEmpty ? "" : ": " + server) }
         case nil:
-            return e.description
+            break
+        }
+        return f
+    }
+
+    /// The failure kind of a client error.
+    static func kind(_ e: AtomsError) -> EffectFailure.Kind {
+        switch e.kind {
+        case .network: return .network
+        case .timeout: return .timeout
+        case .decoding: return .unexpectedAnswer
+        case .invalidInput: return .invalidInput
+        case .refused, .securityCheckFailed: return .refused
+        case .http:
+            switch e.status ?? 0 {
+            case 401: return .unauthorized
+            case 403: return .forbidden
+            case 404: return .notFound
+            case 409: return .conflict
+            case 423: return .frozen
+            case 429: return .rateLimited
+            case 500...: return .server
+            default: return .rejected
+            }
         }
     }
 

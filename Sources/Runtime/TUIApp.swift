@@ -76,7 +76,7 @@ public enum TUIApp {
                 inbox.post(.apiDetected(generation: generation, reason: nil))
                 runner.connect(Lifecycle(client: client))
             } catch {
-                inbox.post(.loadFailed(key: "connect", message: "could not start the demo simulator: \(error)"))
+                inbox.post(.connectFailed(EffectFailure(kind: .local, reason: "could not start the demo simulator: \(error)")))
             }
             return nil
         }

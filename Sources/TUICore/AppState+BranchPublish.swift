@@ -89,6 +89,7 @@ extension AppState {
             if key == .char("c") {
                 if let why = whyWriteDisabled() { status = StatusMessage(why, isError: true); return [] }
                 writeInFlight = "cancelling the scan of \(flow.branchTitle)"
+                cancellingScans.insert(branchId)
                 return [.cancelBranchPublish(agentId: flow.agentId, branchId: branchId)]
             }
             guard key == .escape else { return [] }
@@ -130,6 +131,7 @@ extension AppState {
     /// A v2 publish or restore answered: list the revision, follow its scan.
     mutating func branchPublished(watchId: Int, agentId: String, branchId: String, state: String, revision: AgentVersion?, restored: Bool) -> [Effect] {
         writeInFlight = nil
+        if let r = revision { publishedHere.insert(r.id) }
         if let r = revision, var page = versions[agentId], page.branchId == branchId {
             page.items.removeAll { $0.id == r.id }
             page.items.insert(r, at: 0)
@@ -162,6 +164,11 @@ extension AppState {
             versions[w.agentId] = page
         }
         if u.phase != .checking { watches[watchId] = nil }
+        if u.phase == .failed && cancellingScans.contains(branchId) {
+            // The person cancelled this scan: its end is the cancel (reported when it answers), not a failure.
+            if publish?.watchId == watchId { publish = nil }
+            return []
+        }
         let branch = branchLabel(agentId: w.agentId, branchId: branchId)
         let agent = agentName(w.agentId)
         let title = u.version.map { r -> String in

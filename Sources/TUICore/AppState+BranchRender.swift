@@ -63,7 +63,7 @@ extension AppState {
             if let n = b.headRevisionNumber { parts.append("on top of r\(n)") }
             if b.isLive { parts.append("LIVE branch: publishing reaches production") }
             var lines = [DetailLine(parts.joined(separator: " · "), style: .bold)]
-            if let at = b.branch.updatedAt { lines.append(DetailLine(RelativeAge.format(iso: at, now: now) + " ago", style: .dim)) }
+            if let at = b.branch.updatedAt { lines.append(DetailLine(RelativeAge.phrase(iso: at, now: now), style: .dim)) }
             lines.append(DetailLine(""))
             guard let d = b.branch.openDraftId else { return ("Config of the draft of \(branchLabel(b))", lines) }
             let ref = ConfigRef(agentId: agentId, source: .branchDraft(branchId: b.id, draftId: d))

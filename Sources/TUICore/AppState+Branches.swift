@@ -243,6 +243,7 @@ extension AppState {
     private mutating func cancelScan() -> [Effect] {
         guard let agentId = selectedAgentId, let b = actionBranch else { return [] }
         writeInFlight = "cancelling the scan of \(branchLabel(b))"
+        cancellingScans.insert(b.id)
         return [.cancelBranchPublish(agentId: agentId, branchId: b.id)]
     }
 
@@ -252,7 +253,17 @@ extension AppState {
             status = StatusMessage("A branch name cannot be empty (Esc cancels)", isError: true)
             return []
         }
-        overlay = nil
+        // Judged here, before anything is sent: `main` is reserved (case-insensitively).
+        if name.lowercased() == "main" {
+            var q = p
+            q.error = "\"\(Sanitizer.sanitize(name, maxCharacters: 60))\" is reserved for the default branch — choose another name"
+            overlay = .input(q)
+            return []
+        }
+        var q = p
+        q.pending = true
+        q.error = nil
+        overlay = .input(q)
         switch p.purpose {
         case .newBranch(let agentId, let from):
             writeInFlight = "creating branch \"\(Sanitizer.sanitize(name, maxCharacters: 60))\""
@@ -326,6 +337,7 @@ extension AppState {
             }
             page.total = list.total
             versions[agentId] = page
+            refreshFinished()
             refreshStats(agentId)
             clampAll()
             if agentId == selectedAgentId, focus == .versions || (focus == .detail && detailOwner == .versions) { wantConfigForSelection() }
@@ -336,8 +348,12 @@ extension AppState {
 
         case .branchPublishCancelled(let agentId, let branchId):
             writeInFlight = nil
+            cancellingScans.remove(branchId)
+            // The scan's watch ends now: what it would report next is the cancel, not a failure.
+            for (id, w) in watches where w.agentId == agentId && w.branchId == branchId { watches[id] = nil }
+            if publish?.agentId == agentId, publish?.branchId == branchId { publish = nil }
             status = StatusMessage("Cancelled the scan of \(branchLabel(agentId: agentId, branchId: branchId)) — nothing was committed; the draft stays open", isError: false)
-            return reloadBranches(agentId)
+            return [.cancel(key: EffectKey.branchPublish(branchId))] + reloadBranches(agentId)
 
         case .branchMadeLive(let agentId, let branchId, let activeVersionId):
             writeInFlight = nil
@@ -357,6 +373,7 @@ extension AppState {
 
         case .branchCreated(let agentId, let branch):
             writeInFlight = nil
+            closePendingInput()
             selectedBranchIds[agentId] = branch.id
             status = StatusMessage("Created branch \"\(Sanitizer.sanitize(branch.name, maxCharacters: 60))\" — History shows it; e edits its draft", isError: false)
             positions[.versions] = ListPosition()
@@ -364,6 +381,7 @@ extension AppState {
 
         case .branchRenamed(let agentId, let branchId, let name):
             writeInFlight = nil
+            closePendingInput()
             if var set = branches[agentId], let i = set.items.firstIndex(where: { $0.id == branchId }) {
                 set.items[i].branch.name = name
                 branches[agentId] = set

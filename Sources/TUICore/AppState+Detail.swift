@@ -110,7 +110,7 @@ extension AppState {
         }
         if let page = versions[a.id], let t = page.total { lines.append(DetailLine("versions \(t)")) }
         if let w = a.workflowType { lines.append(DetailLine("workflow " + Sanitizer.sanitize(w))) }
-        if let u = a.updatedAt { lines.append(DetailLine("updated  " + RelativeAge.format(iso: u, now: now) + " ago")) }
+        if let u = a.updatedAt { lines.append(DetailLine("updated  " + RelativeAge.phrase(iso: u, now: now))) }
         if let d = a.description, !d.isEmpty {
             lines.append(DetailLine(""))
             lines += Sanitizer.sanitizeLines(d).map { DetailLine($0) }
@@ -132,8 +132,14 @@ extension AppState {
         }
         var lines = [DetailLine(parts.joined(separator: " · "), style: .bold)]
         var meta: [String] = []
-        if let p = v.publishedByName ?? v.publishedBy { meta.append("published by " + Sanitizer.sanitize(p, maxCharacters: 60)) }
-        if let at = v.publishedAt ?? v.createdAt { meta.append(RelativeAge.format(iso: at, now: now) + " ago") }
+        if let p = v.publishedByName, !p.isEmpty {
+            meta.append("published by " + Sanitizer.sanitize(p, maxCharacters: 60))
+        } else if publishedHere.contains(v.id) {
+            meta.append("published by you")  // the answer names the publisher by user id only
+        } else if let p = v.publishedBy, !ObjectID.isValid(p) {
+            meta.append("published by " + Sanitizer.sanitize(p, maxCharacters: 60))
+        }
+        if let at = v.publishedAt ?? v.createdAt { meta.append(RelativeAge.phrase(iso: at, now: now)) }
         if let d = v.description, !d.isEmpty { meta.append(Sanitizer.sanitize(d, maxCharacters: 300)) }
         if !meta.isEmpty { lines.append(DetailLine(meta.joined(separator: " · "), style: .dim)) }
         lines.append(DetailLine(""))
@@ -150,7 +156,7 @@ extension AppState {
         var lines = [DetailLine(parts.joined(separator: " · "), style: .bold)]
         var meta: [String] = []
         if let e = d.lastEditorName { meta.append("last edited by " + Sanitizer.sanitize(e, maxCharacters: 60)) }
-        if let at = d.updatedAt ?? d.createdAt { meta.append(RelativeAge.format(iso: at, now: now) + " ago") }
+        if let at = d.updatedAt ?? d.createdAt { meta.append(RelativeAge.phrase(iso: at, now: now)) }
         if !meta.isEmpty { lines.append(DetailLine(meta.joined(separator: " · "), style: .dim)) }
         lines.append(DetailLine(""))
         return lines

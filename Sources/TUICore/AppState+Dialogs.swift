@@ -18,3 +18,10 @@ extension AppState {
         }
     }
 }
+
+extension AppState {
+    /// Closes a name dialog that waited for the server (its write went through).
+    mutating func closePendingInput() {
+        if case .input(let p)? = overlay, p.pending { overlay = nil }
+    }
+}

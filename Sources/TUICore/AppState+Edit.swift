@@ -27,12 +27,12 @@ extension AppState {
             return [.editDraft(agentId: agentId, draftId: draftId, rebase: false)]
         case .cancelled(let why):
             endEdit()
-            let empty = why.contains("empty")
-            status = StatusMessage("\(target.label): \(empty ? "saved empty" : "no changes") — nothing was sent", isError: false)
+            status = StatusMessage("\(target.label): \(Sanitizer.sanitize(why, maxCharacters: 200))", isError: false)
             return []
         case .editorFailed(let why, let path):
             endEdit()
-            var text = why.hasPrefix("the editor") ? String(why.dropFirst(4)) : why
+            var text = Sanitizer.sanitize(why, maxCharacters: 200)
+            if let first = text.first { text = first.uppercased() + text.dropFirst() }
             if let path { text += " — your edit is kept in \(path)" }
             status = StatusMessage(text, isError: true)
             return []

@@ -208,7 +208,7 @@ extension AppState {
                         .loadVersions(agentId: id, skip: 0, limit: versionPageSize), .loadDrafts(agentId: id)]
             if focus == .versions || focus == .drafts || focus == .detail { wantConfigForSelection() }
         }
-        status = StatusMessage("Refreshing…", isError: false)
+        status = StatusMessage("Refreshing…", isError: false, inProgress: true)
         return effects
     }
 
@@ -297,6 +297,7 @@ extension AppState {
 
     private mutating func inputKey(_ key: Key, _ prompt: InputPrompt) -> [Effect] {
         var p = prompt
+        if p.pending && key != .escape { return [] }  // waiting for the server's answer
         switch key {
         case .escape:
             overlay = nil
@@ -311,7 +312,9 @@ extension AppState {
             }
             switch p.purpose {
             case .fork(let agentId, let v, let d):
-                overlay = nil
+                p.pending = true
+                p.error = nil
+                overlay = .input(p)
                 writeInFlight = "forking a draft"
                 return [.forkDraft(agentId: agentId, sourceVersionId: v, sourceDraftId: d, name: name.isEmpty ? nil : name)]
             case .rename(let agentId, let draftId):
@@ -319,7 +322,9 @@ extension AppState {
                     status = StatusMessage("A draft name cannot be empty (Esc cancels)", isError: true)
                     return []
                 }
-                overlay = nil
+                p.pending = true
+                p.error = nil
+                overlay = .input(p)
                 writeInFlight = "renaming the draft"
                 return [.renameDraft(agentId: agentId, draftId: draftId, name: name)]
             case .newBranch, .renameBranch:

@@ -108,6 +108,7 @@ extension AppState {
 
     /// The publish call answered: the version is listed (inactive, check pending) and its check is watched.
     mutating func published(agentId: String, draftId: String, version: AgentVersion) -> [Effect] {
+        publishedHere.insert(version.id)
         writeInFlight = nil
         var page = versions[agentId] ?? VersionPage()
         page.items.removeAll { $0.id == version.id }
@@ -185,10 +186,10 @@ extension AppState {
     }
 
     /// A watch ended with an error (not a check result).
-    mutating func checkWatchFailed(watchId: Int, message: String) {
+    mutating func checkWatchFailed(watchId: Int, _ failure: EffectFailure) {
         guard let w = watches.removeValue(forKey: watchId) else { return }
         if publish?.watchId == watchId { publish = nil }
-        status = StatusMessage("Stopped following \(w.title)'s security check: \(Sanitizer.sanitize(message, maxCharacters: 200)) — it stays published and inactive (R refreshes)",
+        status = StatusMessage("Stopped following \(w.title)'s security check: \(Sanitizer.sanitize(failure.line, maxCharacters: 200)) — it stays published and inactive (R refreshes)",
                                isError: true)
     }
 

@@ -134,6 +134,7 @@ extension AppState {
         let empty: String
         if agentsLoading && agents.isEmpty { empty = "Loading agents…" }
         else if !filter(.agents).isEmpty { empty = agentSearchLoading ? "No loaded match; searching…" : "No agent matches" }
+        else if let e = agentsError { empty = e.kind == .unauthorized ? "The API key was refused (401) — check SMALLEST_API_KEY or the profile's apiKey" : "Could not load agents (R retries)" }
         else { empty = "No agents" }
         drawList(&screen, rect, pane: .agents, header: header, rowCount: rows.count, empty: empty) { i, _ in
             let a = rows[i]
@@ -369,7 +370,8 @@ extension AppState {
     private func drawInput(_ screen: inout Screen, _ p: InputPrompt) {
         let textW = min(screen.width - 6, 70)
         let label = wordWrap(p.label, width: max(1, textW))
-        let r = dialogRect(screen, width: textW + 4, height: label.count + 5)
+        let problem = p.error.map { wordWrap("✗ " + Sanitizer.sanitize($0, maxCharacters: 300), width: max(1, textW)) } ?? []
+        let r = dialogRect(screen, width: textW + 4, height: label.count + 5 + problem.count)
         drawDialog(&screen, r, title: p.title)
         for (i, l) in label.enumerated() { screen.put(l, x: r.x + 2, y: r.y + 1 + i, maxWidth: r.width - 4, style: .overlay) }
         let fieldY = r.y + 1 + label.count
@@ -389,7 +391,11 @@ extension AppState {
             x += w
         }
         if p.editor.cursor == chars.count, x < r.x + 2 + fieldW { screen.put(" ", x: x, y: fieldY, style: .inputCursor) }
-        screen.put("Enter ok · Esc cancel", x: r.x + 2, y: fieldY + 1, maxWidth: fieldW, style: .dim)
+        for (i, l) in problem.enumerated() where fieldY + 1 + i < r.y + r.height - 1 {
+            screen.put(l, x: r.x + 2, y: fieldY + 1 + i, maxWidth: fieldW, style: .failed)
+        }
+        let keys = p.pending ? "Saving… (Esc closes this; the request goes on)" : "Enter ok · Esc cancel"
+        screen.put(keys, x: r.x + 2, y: fieldY + 1 + problem.count, maxWidth: fieldW, style: .dim)
     }
 
     /// Word wrap by display width (words longer than the width are hard-wrapped).

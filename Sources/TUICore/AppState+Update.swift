@@ -2,6 +2,8 @@ import Foundation
 import AtomsModels
 
 extension AppState {
+    /// How long a confirmation stays on the status line.
+    public static let statusLifetime: TimeInterval = 8
     /// How long the cursor must rest on a version or draft before its config is loaded.
     public static let configDebounce: TimeInterval = 0.15
     /// Rows from the end of the loaded rows at which the next page is asked for.
@@ -30,6 +32,7 @@ extension AppState {
             }
             page.total = list.total
             versions[agentId] = page
+            refreshFinished()
             refreshStats(agentId)
             evictCaches(keeping: agentId)
             clampAll()
@@ -37,6 +40,7 @@ extension AppState {
 
         case .draftsLoaded(let agentId, let list):
             drafts[agentId] = DraftSet(items: list, loaded: true, loading: false)
+            refreshFinished()
             refreshStats(agentId)
             evictCaches(keeping: agentId)
             clampAll()
@@ -62,12 +66,18 @@ extension AppState {
             detailScroll = 0
             return []
 
-        case .loadFailed(let key, let message):
-            loadFailed(key: key, message: message)
+        case .failed(let effect, let failure):
+            return failed(effect, failure)
+
+        case .connectFailed(let failure):
+            agentsLoading = false
+            agentsError = failure
+            status = StatusMessage("Could not connect: \(Sanitizer.sanitize(failure.line, maxCharacters: 300))", isError: true)
             return []
 
         case .draftForked(let agentId, let draft):
             writeInFlight = nil
+            closePendingInput()
             var set = drafts[agentId] ?? DraftSet(loaded: true)
             set.items.removeAll { $0.id == draft.id }
             set.items.insert(draft, at: 0)
@@ -86,6 +96,7 @@ extension AppState {
 
         case .draftRenamed(let agentId, let draftId, let name):
             writeInFlight = nil
+            closePendingInput()
             if var set = drafts[agentId], let i = set.items.firstIndex(where: { $0.draftId == draftId || $0.id == draftId }) {
                 set.items[i].draftName = name
                 drafts[agentId] = set
@@ -135,8 +146,8 @@ extension AppState {
         case .checkProgress(let watchId, let u):
             return checkProgress(watchId: watchId, u)
 
-        case .checkWatchFailed(let watchId, let message):
-            checkWatchFailed(watchId: watchId, message: message)
+        case .checkWatchFailed(let watchId, let failure):
+            checkWatchFailed(watchId: watchId, failure)
             return []
 
         case .versionMetaChanged(let agentId, let version):
@@ -160,6 +171,7 @@ extension AppState {
 
         case .tick(let date):
             now = date
+            if let until = status?.until, date >= until { status = nil }
             if let wanted = configWanted, date.timeIntervalSince(wanted.since) >= AppState.configDebounce {
                 configWanted = nil
                 return loadConfig(wanted.ref)
@@ -180,6 +192,8 @@ extension AppState {
             return syncSelection()
         }
         agentsLoading = false
+        agentsError = nil
+        if page <= 1 { refreshFinished() }
         if page <= 1 {
             agents = list.agents
         } else if page == agentPagesLoaded + 1 {
@@ -196,50 +210,47 @@ extension AppState {
         return syncSelection()
     }
 
-    private mutating func loadFailed(key: String, message: String) {
-        let msg = Sanitizer.sanitize(message, maxCharacters: 300)
-        switch key {
-        case EffectKey.agents:
+    /// An effect failed: the state of whatever waited for it says so, and the status line leads with
+    /// the reason. Exhaustive over effects: a new effect cannot be forgotten here.
+    private mutating func failed(_ effect: Effect, _ failure: EffectFailure) -> [Effect] {
+        let msg = Sanitizer.sanitize(failure.line, maxCharacters: 300)
+        switch effect {
+        case .loadAgents(_, _, nil):
             agentsLoading = false
+            agentsError = failure
             status = StatusMessage("Could not load agents: \(msg) — R retries", isError: true)
-        case EffectKey.agentSearch:
+        case .loadAgents(_, _, .some):
             agentSearchLoading = false
             status = StatusMessage("Agent search failed: \(msg) — showing loaded matches only", isError: true)
-        case EffectKey.versions:
-            if let id = selectedAgentId {
-                versions[id, default: VersionPage()].loading = false
-                versions[id]?.error = msg
-            }
-            status = StatusMessage("Could not load \(isV2 ? "the history" : "versions") of \(agentName(selectedAgentId)): \(msg) — R retries", isError: true)
-        case EffectKey.branches:
-            if let id = selectedAgentId {
-                branches[id, default: BranchSet()].loading = false
-                branches[id]?.error = msg
-            }
-            status = StatusMessage("Could not load the branches of \(agentName(selectedAgentId)): \(msg) — R retries", isError: true)
-        case "restore":
-            writeInFlight = nil
-            status = StatusMessage("Restore failed: \(msg) — nothing changed", isError: true)
-        case EffectKey.drafts:
-            if let id = selectedAgentId {
-                drafts[id, default: DraftSet()].loading = false
-                drafts[id]?.error = msg
-            }
-            status = StatusMessage("Could not load drafts of \(agentName(selectedAgentId)): \(msg) — R retries", isError: true)
-        case EffectKey.config:
-            if let ref = configInFlight { configs[ref] = .failed(msg) }
-            configInFlight = nil
+        case .loadVersions(let agentId, _, _), .loadRevisions(let agentId, _, _, _):
+            versions[agentId, default: VersionPage()].loading = false
+            versions[agentId]?.error = msg
+            status = StatusMessage("Could not load \(isV2 ? "the history" : "versions") of \(agentName(agentId)): \(msg) — R retries", isError: true)
+        case .loadBranches(let agentId):
+            branches[agentId, default: BranchSet()].loading = false
+            branches[agentId]?.error = msg
+            status = StatusMessage("Could not load the branches of \(agentName(agentId)): \(msg) — R retries", isError: true)
+        case .loadDrafts(let agentId):
+            drafts[agentId, default: DraftSet()].loading = false
+            drafts[agentId]?.error = msg
+            status = StatusMessage("Could not load drafts of \(agentName(agentId)): \(msg) — R retries", isError: true)
+        case .loadConfig(let agentId, let source):
+            let ref = ConfigRef(agentId: agentId, source: source)
+            configs[ref] = .failed(msg)
+            if configInFlight == ref { configInFlight = nil }
             status = StatusMessage("Could not load the config: \(msg) — Enter retries", isError: true)
-        case EffectKey.diff:
-            diff?.content = .failed(msg)
+        case .loadDiff(let agentId, let from, let to):
+            guard var d = diff, d.agentId == agentId, d.from == from, d.to == to else { return [] }
+            d.content = .failed(msg)
+            diff = d
             status = StatusMessage("Could not load the diff: \(msg)", isError: true)
-        case EffectKey.edit:
+        case .loadPublishDiff:
+            publish?.diff = .failed(msg)
+        case .beginEdit, .editDraft, .saveEdit, .abandonEdit:
             let what = editing?.label ?? "the draft"
             endEdit()
             status = StatusMessage("Could not edit \(what): \(msg) — nothing was sent", isError: true)
-        case EffectKey.publishDiff:
-            publish?.diff = .failed(msg)
-        case EffectKey.publish:
+        case .publishDraft, .publishBranch:
             writeInFlight = nil
             if var flow = publish, flow.phase == .publishing {
                 flow.phase = .review
@@ -248,24 +259,56 @@ extension AppState {
             } else {
                 status = StatusMessage("Publishing failed: \(msg)", isError: true)
             }
-        case EffectKey.write:
+        case .restoreRevision:
+            writeInFlight = nil
+            status = StatusMessage("Restore failed: \(msg) — nothing changed", isError: true)
+        case .watchCheck(let watchId, _, _, _):
+            checkWatchFailed(watchId: watchId, failure)
+        case .renameDraft, .createBranch, .renameBranch, .forkDraft:
+            // A name the server refused: the dialog stays open with the reason, the text kept.
+            let what = writeInFlight ?? "the action"
+            writeInFlight = nil
+            if case .input(var p)? = overlay, p.pending {
+                p.pending = false
+                p.error = msg
+                overlay = .input(p)
+                status = nil
+                return []
+            }
+            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+        case .activate, .makeBranchLive:
             if let flow = publish, flow.phase == .activating {
                 publish = nil
                 let what = writeInFlight ?? "activating"
                 writeInFlight = nil
                 if flow.branchId != nil {
                     status = StatusMessage("Failed \(what): \(msg) — \(flow.versionTitle) stays the head of \(flow.branchTitle)", isError: true)
-                    return
+                    return []
                 }
                 status = StatusMessage("Failed \(what): \(msg) — \(flow.versionTitle) stays published and inactive", isError: true)
-                return
+                return []
             }
             let what = writeInFlight ?? "the action"
             writeInFlight = nil
             status = StatusMessage("Failed \(what): \(msg)", isError: true)
-        default:
-            status = StatusMessage("\(key) failed: \(msg)", isError: true)
+        case .cancelBranchPublish(_, let branchId):
+            cancellingScans.remove(branchId)
+            let what = writeInFlight ?? "cancelling the scan"
+            writeInFlight = nil
+            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+        case .discardDraft, .setPinned, .updateVersionMeta, .archiveBranch, .discardBranchDraft:
+            let what = writeInFlight ?? "the action"
+            writeInFlight = nil
+            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+        case .cancel, .quit, .suspend, .repaint:
+            break
         }
+        return []
+    }
+
+    /// A refresh's lists arrived: "Refreshing…" gives way to "Up to date".
+    mutating func refreshFinished() {
+        if status?.inProgress == true { status = StatusMessage("Up to date", isError: false) }
     }
 
     /// The display name of an agent (sanitized, short).

@@ -44,6 +44,8 @@ public struct AppState: Sendable {
     public var agentsTotal: Int?
     /// A page of the plain list is loading.
     public var agentsLoading: Bool = false
+    /// Why the agents list could not be loaded (shown in the pane instead of "No agents").
+    public var agentsError: EffectFailure?
     /// The server search's results for `agentSearchQuery`.
     public var agentSearchResults: [Agent] = []
     /// The query the search results belong to (the agents filter when they were asked for).
@@ -73,7 +75,7 @@ public struct AppState: Sendable {
     // MARK: Detail
     /// Prepared config lines per version or draft.
     public var configs: [ConfigRef: LoadState<[DetailLine]>] = [:]
-    /// The config being loaded (the one `.loadFailed(key: "config")` refers to).
+    /// The config being loaded.
     public var configInFlight: ConfigRef?
     /// A config wanted by the cursor, loaded once the cursor rests (debounced by `.tick`).
     public var configWanted: (ref: ConfigRef, since: Date)?
@@ -99,6 +101,11 @@ public struct AppState: Sendable {
     public var watches: [Int: WatchedCheck] = [:]
     /// The last watch id handed out.
     public var lastWatchId: Int = 0
+    /// v2: branches whose scan the person asked to cancel (a watch ending meanwhile is not a failure).
+    public var cancellingScans: Set<String> = []
+    /// Versions and revisions published from this session (the server's answer names the publisher by
+    /// id only; the detail says "you" for these).
+    public var publishedHere: Set<String> = []
     /// Set by `q`; the Runtime stops after the `.quit` effect.
     public var quitting: Bool = false
 

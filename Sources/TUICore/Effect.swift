@@ -3,7 +3,7 @@ import AtomsModels
 /// A command `update` asks the Runtime to carry out. Plain data; every effect that runs as a task
 /// has a stable `key`: a new effect with the key of a running task supersedes it (the Runtime
 /// cancels the old task), and `.cancel(key:)` cancels explicitly. Each effect answers with exactly
-/// one `Msg` (its success message, or `.loadFailed(key:message:)`), except `.cancel`, `.quit` and `.suspend`.
+/// one `Msg` (its success message, or `.failed(effect, failure)`), except `.cancel`, `.quit`, `.suspend` and `.repaint`.
 /// `.editDraft` is the one effect the Runtime runs inline on its loop: the editor owns the terminal.
 public enum Effect: Hashable, Sendable {
     /// `GET /agent?page=&offset=&search=` → `.agentsLoaded`.
@@ -60,10 +60,10 @@ public enum Effect: Hashable, Sendable {
     case loadRevisions(agentId: String, branchId: String, skip: Int, limit: Int)
     /// v2: the client's `BranchLifecycle.publishAndWatch` (label ≤ 200): `.branchPublished`, then one
     /// `.checkProgress(watchId:)` per observation (200 committed → one `passed` at once; 202 scanning →
-    /// the adaptive watch). A failure before the answer → `.loadFailed(key: "publish")`.
+    /// the adaptive watch). A failure before the answer → `.failed`.
     case publishBranch(watchId: Int, agentId: String, branchId: String, label: String, timeout: Double)
     /// v2: the client's `BranchLifecycle.restore` of an older revision as the branch's new head,
-    /// answered like `.publishBranch` (failure before the answer → `.loadFailed(key: "restore")`).
+    /// answered like `.publishBranch` (failure before the answer → `.failed`).
     case restoreRevision(watchId: Int, agentId: String, branchId: String, revisionId: String, timeout: Double)
     /// v2: `POST …/draft/publish/cancel` → `.branchPublishCancelled`.
     case cancelBranchPublish(agentId: String, branchId: String)

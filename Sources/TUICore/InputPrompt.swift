@@ -20,6 +20,10 @@ public struct InputPrompt: Hashable, Sendable {
     public var editor: LineEditor
     /// What happens on Enter.
     public var purpose: Purpose
+    /// Enter was pressed and the server has not answered yet (the dialog stays until it has).
+    public var pending: Bool = false
+    /// Why the server refused the last name (shown in the dialog; the text is kept).
+    public var error: String?
 
     /// Builds a prompt.
     public init(title: String, label: String, editor: LineEditor, purpose: Purpose) {

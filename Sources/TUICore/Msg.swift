@@ -16,8 +16,10 @@ public enum Msg: Sendable {
     case configLoaded(agentId: String, source: ConfigSource, config: ConfigDocument)
     /// A diff arrived (`from` = old side, `to` = new side, as asked).
     case diffLoaded(agentId: String, from: ConfigSource, to: ConfigSource, diff: AgentVersionDiff)
-    /// The effect with this key failed; `message` is one readable line (the client error's description).
-    case loadFailed(key: String, message: String)
+    /// The effect failed (the effect itself is its identity), with why.
+    case failed(Effect, EffectFailure)
+    /// The app could not connect: the demo simulator did not start, or the account could not be reached.
+    case connectFailed(EffectFailure)
     /// A draft was forked (the new draft row).
     case draftForked(agentId: String, draft: AgentVersion)
     /// A draft was renamed.
@@ -35,7 +37,7 @@ public enum Msg: Sendable {
     /// An observation of the security-check watch `watchId` (stale ids are ignored).
     case checkProgress(watchId: Int, CheckUpdate)
     /// The watch `watchId` ended with an error (not a check result).
-    case checkWatchFailed(watchId: Int, message: String)
+    case checkWatchFailed(watchId: Int, EffectFailure)
     /// A version's label/description changed (the row as the server answered).
     case versionMetaChanged(agentId: String, version: AgentVersion)
     /// The account's API generation is known; `reason` says why it changed mid-run

@@ -19,4 +19,11 @@ public enum RelativeAge {
         guard let iso, let d = ISODate.parse(iso) else { return "-" }
         return format(d, now: now)
     }
+
+    /// The age as a phrase for sentences: `just now`, `3m ago`; `-` when missing or unreadable.
+    public static func phrase(iso: String?, now: Date) -> String {
+        guard let iso, let d = ISODate.parse(iso) else { return "-" }
+        let age = format(d, now: now)
+        return age == "now" ? "just now" : age + " ago"
+    }
 }

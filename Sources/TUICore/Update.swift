@@ -1,6 +1,12 @@
 /// Applies a message to the state and returns the effects to run, in order. Pure: no I/O.
 public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
-    state.update(msg)
+    let before = state.status
+    let effects = state.update(msg)
+    // Confirmations are transient: a new one lasts `statusLifetime`, errors stay until replaced or Esc.
+    if let s = state.status, s != before, !s.isError, s.until == nil {
+        state.status?.until = state.now.addingTimeInterval(AppState.statusLifetime)
+    }
+    return effects
 }
 
 /// Draws the state into a new screen of the given size. Pure.

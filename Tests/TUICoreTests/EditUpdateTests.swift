@@ -40,12 +40,12 @@ final class EditUpdateTests: XCTestCase {
         F.press([.char("e")], &s)
         _ = update(&s, .edit(agentId: a0, draftId: d1, .begun))
         XCTAssertEqual(update(&s, .edit(agentId: a0, draftId: d1, .cancelled(why: "saved unchanged: nothing sent"))), [])
-        XCTAssertEqual(s.status, StatusMessage("draft \"fix greeting\": no changes — nothing was sent", isError: false))
+        XCTAssertEqual(s.status, StatusMessage("draft \"fix greeting\": saved unchanged: nothing sent", isError: false))
 
         F.press([.char("e")], &s)
         _ = update(&s, .edit(agentId: a0, draftId: d1, .begun))
         _ = update(&s, .edit(agentId: a0, draftId: d1, .editorFailed(why: "the editor exited with status 3; nothing was sent", recoveryPath: nil)))
-        XCTAssertEqual(s.status, StatusMessage("editor exited with status 3; nothing was sent", isError: true))
+        XCTAssertEqual(s.status, StatusMessage("The editor exited with status 3; nothing was sent", isError: true))
 
         F.press([.char("e")], &s)
         _ = update(&s, .edit(agentId: a0, draftId: d1, .begun))
@@ -61,9 +61,9 @@ final class EditUpdateTests: XCTestCase {
         XCTAssertEqual(s.status?.text, "Saving draft \"fix greeting\" failed: PATCH … → 423 config_freeze_active — your edit is kept in /st/recovery/x.yaml (e offers to resume it)")
         XCTAssertNil(s.writeInFlight)
 
-        F.press([.char("e")], &s)
-        _ = update(&s, .loadFailed(key: "edit", message: "GET /agent/x → 503"))
-        XCTAssertEqual(s.status?.text, "Could not edit draft \"fix greeting\": GET /agent/x → 503 — nothing was sent")
+        let begin = F.press([.char("e")], &s)
+        _ = update(&s, .failed(begin[0], EffectFailure(kind: .server, status: 503, reason: "Service Unavailable")))
+        XCTAssertEqual(s.status?.text, "Could not edit draft \"fix greeting\": 503 Service Unavailable — nothing was sent")
         XCTAssertNil(s.editing)
     }
 

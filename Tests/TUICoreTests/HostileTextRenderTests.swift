@@ -81,7 +81,8 @@ final class HostileTextRenderTests: XCTestCase {
         }),
         ("error", { size in
             var s = loaded(size)
-            _ = update(&s, .loadFailed(key: "versions", message: "GET /agent/x → 400 " + Hostile.attacks.joined(separator: " ")))
+            _ = update(&s, .failed(.loadVersions(agentId: s.selectedAgentId ?? "", skip: 0, limit: 50),
+                                   EffectFailure(kind: .rejected, status: 400, reason: Hostile.attacks.joined(separator: " "))))
             return s
         }),
         ("diff", { size in

@@ -122,10 +122,10 @@ final class PublishUpdateTests: XCTestCase {
 
     func testPublishFailureReturnsToTheReview() {
         var s = reviewing()
-        F.press([.enter], &s)
-        _ = update(&s, .loadFailed(key: "publish", message: "POST … → 423 config_freeze_active"))
+        let effects = F.press([.enter], &s)
+        _ = update(&s, .failed(effects[0], EffectFailure(kind: .frozen, status: 423, reason: "config freeze active", hint: "try again later")))
         XCTAssertEqual(s.publish?.phase, .review)
-        XCTAssertEqual(s.publish?.error, "Publishing failed: POST … → 423 config_freeze_active")
+        XCTAssertEqual(s.publish?.error, "Publishing failed: 423 config freeze active — try again later")
         XCTAssertNil(s.writeInFlight)
     }
 
@@ -195,10 +195,10 @@ final class PublishUpdateTests: XCTestCase {
     func testActivationFailureKeepsTheVersionInactive() {
         var s = checking(andActivate: true)
         _ = update(&s, .checkProgress(watchId: 1, check(.passed, 6, .passed)))
-        _ = update(&s, .loadFailed(key: "write", message: "PATCH …/activate → 400 Security check pending for this version"))
+        _ = update(&s, .failed(.activate(agentId: a0, versionId: v6), EffectFailure(kind: .rejected, status: 400, reason: "Security check pending for this version")))
         XCTAssertNil(s.publish)
         XCTAssertNil(s.writeInFlight)
-        XCTAssertEqual(s.status?.text, "Failed activating v6: PATCH …/activate → 400 Security check pending for this version — v6 \"fix greeting\" stays published and inactive")
+        XCTAssertEqual(s.status?.text, "Failed activating v6: 400 Security check pending for this version — v6 \"fix greeting\" stays published and inactive")
         XCTAssertEqual(s.activeVersionId, v4)
     }
 
@@ -222,7 +222,7 @@ final class PublishUpdateTests: XCTestCase {
 
     func testWatchErrorEndsTheWaitWithAReason() {
         var s = checking()
-        _ = update(&s, .checkWatchFailed(watchId: 1, message: "GET … → 404"))
+        _ = update(&s, .checkWatchFailed(watchId: 1, EffectFailure(kind: .notFound, status: 404, reason: "No agent found")))
         XCTAssertNil(s.publish)
         XCTAssertEqual(s.status?.isError, true)
         XCTAssertTrue(s.status?.text.contains("stays published and inactive") == true)

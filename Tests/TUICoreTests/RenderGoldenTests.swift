@@ -45,7 +45,8 @@ final class RenderGoldenTests: XCTestCase {
         ("error", { size in
             var s = F.loadedState(size: size)
             F.press([.down], &s)
-            _ = update(&s, .loadFailed(key: "versions", message: "GET /agent/…/versions → 503 Service Unavailable (retried 3×)"))
+            _ = update(&s, .failed(.loadVersions(agentId: s.selectedAgentId ?? "", skip: 0, limit: 50),
+                                   EffectFailure(kind: .server, status: 503, reason: "Service Unavailable (retried 3×)")))
             return s
         }),
         ("input", { size in

@@ -107,7 +107,7 @@ final class SessionTests: XCTestCase {
     func testFailureThenRefreshRecovers() {
         var failing = true
         var s = Session(size: Size(width: 80, height: 24)) { e in
-            if case .loadVersions = e, failing { return .loadFailed(key: e.key, message: "GET /agent/…/versions → 503 Service Unavailable") }
+            if case .loadVersions = e, failing { return .failed(e, EffectFailure(kind: .server, status: 503, reason: "Service Unavailable")) }
             return Self.stub(e)
         }
         XCTAssertTrue(s.screen.text.contains("Could not load versions"), s.screen.text)

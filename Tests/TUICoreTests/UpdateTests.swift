@@ -187,12 +187,14 @@ final class UpdateTests: XCTestCase {
         guard case .input(let p)? = s.overlay else { return XCTFail("no input") }
         XCTAssertEqual(p.editor.string, "-hotFix")
         XCTAssertEqual(F.press([.enter], &s), [.forkDraft(agentId: a0, sourceVersionId: F.versionId(0, 5), sourceDraftId: nil, name: "-hotFix")])
-        XCTAssertNil(s.overlay)
+        guard case .input(let waiting)? = s.overlay, waiting.pending else { return XCTFail("the dialog waits for the answer") }
+        XCTAssertEqual(F.press([.char("e")], &s), [], "keys typed while it waits run nothing")
         var forked = AgentVersion(id: "f1", agent: a0, status: .draft)
         forked.draftId = "d-new"
         forked.draftName = "-hotFix"
         forked.sourceVersionId = F.versionId(0, 5)
         XCTAssertEqual(update(&s, .draftForked(agentId: a0, draft: forked)), [])
+        XCTAssertNil(s.overlay, "closed once the fork went through")
         XCTAssertEqual(s.focus, .drafts)
         XCTAssertEqual(s.selectedDraft?.draftName, "-hotFix")
         XCTAssertEqual(s.stats[a0]?.draftCount, 3)
@@ -235,9 +237,11 @@ final class UpdateTests: XCTestCase {
     func testWriteFailureIsShownInWords() {
         var s = F.loadedState()
         F.press([.tab, .char("*")], &s)
-        _ = update(&s, .loadFailed(key: "write", message: "PATCH /agent/x/versions/y → 423 config_freeze_active: writes are frozen"))
+        _ = update(&s, .failed(.setPinned(agentId: a0, versionId: F.versionId(0, 5), pinned: true),
+                               EffectFailure(kind: .frozen, status: 423, reason: "config freeze active: writes are frozen", requestId: "req-42")))
         XCTAssertEqual(s.status?.isError, true)
-        XCTAssertEqual(s.status?.text, "Failed pinning v5: PATCH /agent/x/versions/y → 423 config_freeze_active: writes are frozen")
+        XCTAssertEqual(s.status?.text, "Failed pinning v5: 423 config freeze active: writes are frozen (request req-42)",
+                       "the reason leads, never the method and path")
         XCTAssertNil(s.writeInFlight)
     }
 
@@ -292,7 +296,7 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(F.press([.down, .enter], &s), [.loadConfig(agentId: a0, source: .version(F.versionId(0, 3)))])
         XCTAssertEqual(s.focus, .detail)
         // A failure is shown; Enter retries.
-        _ = update(&s, .loadFailed(key: "config", message: "GET … → 500"))
+        _ = update(&s, .failed(.loadConfig(agentId: a0, source: .version(F.versionId(0, 3))), EffectFailure(kind: .server, status: 500, reason: "Internal Server Error")))
         XCTAssertEqual(s.status?.isError, true)
         F.press([.escape, .escape], &s)  // clear the error, leave the detail area
         XCTAssertEqual(s.focus, .versions)
@@ -302,8 +306,8 @@ final class UpdateTests: XCTestCase {
     func testLoadFailuresAppearOnTheStatusLineAndRefreshRetries() {
         var s = F.loadedState()
         F.press([.down], &s)
-        _ = update(&s, .loadFailed(key: "versions", message: "GET /agent/…/versions → 503 Service Unavailable (retried 3×)"))
-        XCTAssertEqual(s.status, StatusMessage("Could not load versions of \"Sales 日本語 アシスタント\": GET /agent/…/versions → 503 Service Unavailable (retried 3×) — R retries", isError: true))
+        _ = update(&s, .failed(.loadVersions(agentId: a1, skip: 0, limit: 50), EffectFailure(kind: .server, status: 503, reason: "Service Unavailable (retried 3×)")))
+        XCTAssertEqual(s.status, StatusMessage("Could not load versions of \"Sales 日本語 アシスタント\": 503 Service Unavailable (retried 3×) — R retries", isError: true))
         let effects = F.press([.char("R")], &s)
         XCTAssertEqual(effects, [.loadAgents(page: 1, pageSize: 50, search: nil), .cancel(key: "versions"), .cancel(key: "drafts"),
                                  .loadVersions(agentId: a1, skip: 0, limit: 50), .loadDrafts(agentId: a1)])
@@ -341,5 +345,84 @@ final class UpdateTests: XCTestCase {
             }
         }
         XCTAssertEqual(Set(Keymap.bindings.map(\.action)), Set(Action.allCases))
+    }
+}
+
+/// The defects the TUI-core redesign fixed, each pinned by a test that failed before.
+final class RedesignRegressionTests: XCTestCase {
+    typealias F = Fixtures
+
+    func testARejectedRenameKeepsItsDialogWithTheReasonAndNextKeysAreNotCommands() {
+        var s = F.loadedState()
+        F.press([.tab, .tab], &s)
+        let fx = F.press([.char("r")] + F.typing("2") + [.enter], &s)
+        guard case .renameDraft = fx.first else { return XCTFail("no rename sent: \(fx)") }
+        _ = update(&s, .failed(fx[0], EffectFailure(kind: .rejected, status: 400, reason: "a draft with this name already exists")))
+        guard case .input(let p)? = s.overlay else { return XCTFail("the dialog closed on a refusal") }
+        XCTAssertEqual(p.error, "400 a draft with this name already exists")
+        XCTAssertFalse(p.pending)
+        XCTAssertTrue(render(s, s.size).text.contains("a draft with this name already exists"))
+        XCTAssertEqual(F.press([.char("e")], &s), [], "e types into the name, it does not open the editor")
+        guard case .input(let q)? = s.overlay else { return XCTFail("dialog gone") }
+        XCTAssertTrue(q.editor.string.hasSuffix("2e"))
+    }
+
+    func testTransientMessagesClearAndRefreshingEnds() {
+        var s = F.loadedState()
+        _ = F.press([.char("R")], &s)
+        XCTAssertEqual(s.status?.text, "Refreshing…")
+        _ = update(&s, .agentsLoaded(page: 1, search: nil, list: F.agentList(F.agents())))
+        XCTAssertEqual(s.status?.text, "Up to date", "Refreshing… does not stay forever")
+        _ = update(&s, .tick(s.now.addingTimeInterval(AppState.statusLifetime + 1)))
+        XCTAssertNil(s.status, "a confirmation goes away by itself")
+        // Errors stay.
+        _ = update(&s, .failed(.loadAgents(page: 1, pageSize: 50, search: nil), EffectFailure(kind: .server, status: 503, reason: "down")))
+        _ = update(&s, .tick(s.now.addingTimeInterval(AppState.statusLifetime * 3)))
+        XCTAssertEqual(s.status?.isError, true)
+    }
+
+    func testARefusedKeySaysSoInsteadOfNoAgents() {
+        var s = AppState(isDemo: false, apiGeneration: .v1, accountLabel: "prod", now: F.now, size: Size(width: 120, height: 32))
+        _ = update(&s, .resized(width: 120, height: 32))
+        let fx = update(&s, .started)
+        _ = update(&s, .failed(fx[0], EffectFailure(kind: .unauthorized, status: 401, reason: "the API key was refused",
+                                                       hint: "check SMALLEST_API_KEY or the profile's apiKey")))
+        let text = render(s, s.size).text
+        XCTAssertFalse(text.contains("No agents"), text)
+        XCTAssertTrue(text.contains("The API key was refused (401)"), text)
+    }
+
+    func testAgesReadAsSentences() {
+        let now = F.now
+        XCTAssertEqual(RelativeAge.phrase(iso: F.iso(minutesAgo: 0), now: now), "just now")
+        XCTAssertEqual(RelativeAge.phrase(iso: F.iso(minutesAgo: 3), now: now), "3m ago")
+    }
+
+    func testCtrlLRepaintsFromAnywhere() {
+        var s = F.loadedState()
+        XCTAssertEqual(F.press([.ctrl("l")], &s), [.repaint])
+        F.press([.char("?")], &s)
+        XCTAssertEqual(F.press([.ctrl("l")], &s), [.repaint])
+    }
+
+    func testReadOnlyRefusesEveryWriteBindingOfBothGenerations() {
+        for generation in APIGeneration.allCases {
+            for b in Keymap.bindings where b.applies(to: generation) && b.action.isWrite {
+                var s = generation == .v2 ? BranchFixtures.loadedState() : F.loadedState()
+                s.readOnly = true
+                for pane in [0, 1, 2] {
+                    var t = s
+                    F.press(Array(repeating: Key.tab, count: pane), &t)
+                    for k in b.keys {
+                        var u = t
+                        let fx = F.press([k], &u)
+                        XCTAssertTrue(fx.allSatisfy { !$0.isWrite }, "\(generation) \(b.label) in pane \(pane) sent \(fx)")
+                        XCTAssertNil(u.overlay.flatMap { if case .help = $0 { return nil } else { return $0 } }, "\(generation) \(b.label) opened a dialog")
+                        XCTAssertEqual(u.status?.isError, true)
+                        XCTAssertTrue(u.status?.text.contains("read-only") == true, "\(generation) \(b.label): \(u.status?.text ?? "")")
+                    }
+                }
+            }
+        }
     }
 }
