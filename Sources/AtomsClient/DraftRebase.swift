@@ -317,9 +317,9 @@ public struct DraftRebase: Sendable {
             String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
         }
         var h = EditDocument.header(agentName: agentName, draftName: draftName, revision: revision)
+            .replacingOccurrences(of: "Save unchanged or empty to cancel.", with: "Save unchanged to keep yours; save empty to cancel the rebase.")
         h += "# REBASE onto \(one(review.live.name)) from \(one(review.base.name)): these fields were changed both in the draft\n"
         h += "# and on the live side. The document holds YOUR value; change it to theirs or combine them, then save.\n"
-        h += "# Saving unchanged keeps yours. Saving empty cancels the rebase.\n"
         for c in review.conflicts {
             let by = c.introducedBy.isEmpty ? "" : ", \(c.introducedBy.map(\.name).joined(separator: ", "))"
             h += "#   CONFLICT \(one(c.path))\n"

@@ -309,23 +309,35 @@ public struct DraftBaseStatus: Sendable, Hashable, Codable {
     public var behindBy: Int
     /// True when the active version is older than the base (a roll back happened after the fork).
     public var liveIsOlder: Bool
+    /// `v` for versions (v1), `r` for revisions (v2).
+    public var prefix: String
 
     /// Builds a status.
-    public init(baseVersionNumber: Int?, liveVersionNumber: Int?, behindBy: Int, liveIsOlder: Bool = false) {
+    public init(baseVersionNumber: Int?, liveVersionNumber: Int?, behindBy: Int, liveIsOlder: Bool = false, prefix: String = "v") {
         self.baseVersionNumber = baseVersionNumber
         self.liveVersionNumber = liveVersionNumber
         self.behindBy = behindBy
         self.liveIsOlder = liveIsOlder
+        self.prefix = prefix
     }
 
     /// True when the draft's base is not what is live.
     public var isBehind: Bool { behindBy > 0 || liveIsOlder }
 
-    /// `behind v12 by 2`, `live rolled back to v8`, or nil when up to date.
+    /// `behind v12 by 2` (v2: `behind r5 by 1`), `live rolled back to v8`, or nil when up to date.
     public var summary: String? {
         guard let live = liveVersionNumber else { return nil }
-        if liveIsOlder { return "live rolled back to v\(live)" }
-        return behindBy > 0 ? "behind v\(live) by \(behindBy)" : nil
+        if liveIsOlder { return "live rolled back to \(prefix)\(live)" }
+        return behindBy > 0 ? "behind \(prefix)\(live) by \(behindBy)" : nil
+    }
+
+    /// v2: a branch draft (its `sourceVersionId`: the revision it was opened on) against the branch's
+    /// head, from the branch's revisions (`revisionNumber`). Nil when either is not among them.
+    public static func ofBranchDraft(baseRevisionId: String?, headRevisionId: String?, revisions: [AgentVersion]) -> DraftBaseStatus? {
+        guard let s = baseRevisionId, let h = headRevisionId,
+              let bn = revisions.first(where: { $0.id == s })?.revisionNumber,
+              let hn = revisions.first(where: { $0.id == h })?.revisionNumber else { return nil }
+        return DraftBaseStatus(baseVersionNumber: bn, liveVersionNumber: hn, behindBy: max(0, hn - bn), prefix: "r")
     }
 
     /// Computes the status of a draft (its `sourceVersionId`) from the versions the caller has (any

@@ -18,14 +18,15 @@ enum ThreeWayPrinter {
         out.append(head)
         if let a = review.approximation { out.append("note: \(s(a, 400))") }
         let c = review.comparison
-        func section(_ title: String, _ kind: ThreeWayKind, _ line: (ThreeWayChange) -> String) {
+        func section(_ title: String, _ kind: ThreeWayKind, indent: Int = 0, _ line: (ThreeWayChange) -> String) {
             let groups = c.bySection(kind)
             guard !groups.isEmpty else { return }
-            out.append("")
-            out.append(title)
+            let pad = String(repeating: " ", count: indent)
+            if indent == 0 { out.append("") }
+            out.append(pad + title)
             for g in groups {
-                out.append("  \(g.section)")
-                for ch in g.changes { out.append("    " + line(ch)) }
+                out.append(pad + "  \(g.section)")
+                for ch in g.changes { out.append(pad + "    " + line(ch)) }
             }
         }
         func by(_ ch: ThreeWayChange) -> String {
@@ -41,10 +42,10 @@ enum ThreeWayPrinter {
             out.append("")
             out.append("!! PUBLISHING THIS WOULD UNDO changes made on the live side since \(s(review.base.name, 200)):")
         }
-        section("  reverted — live value → the draft's (the base's) value:", .theirs) {
+        section("reverted — live value → the draft's (the base's) value:", .theirs, indent: 2) {
             "\(s($0.path, 200)): \(value($0.live)) → \(value($0.draft))\(by($0))"
         }
-        section("  conflicts — changed on both sides; publishing overwrites live's value with yours:", .conflict) {
+        section("conflicts — changed on both sides; publishing overwrites live's value with yours:", .conflict, indent: 2) {
             "\(s($0.path, 200)): base \(value($0.base)) · live \(value($0.live)) · yours \(value($0.draft))\(by($0))"
         }
         if !c.wouldUndoLiveChanges && review.isBehind {

@@ -187,5 +187,10 @@ final class ThreeWayTests: XCTestCase {
         XCTAssertEqual(rolled?.summary, "live rolled back to v8")
         XCTAssertEqual(rolled?.isBehind, true)
         XCTAssertNil(DraftBaseStatus.of(sourceVersionId: "gone", activeVersionId: "v12", versions: versions))
+        var r2 = AgentVersion(id: "r2", agent: "a", status: .published), r5 = AgentVersion(id: "r5", agent: "a", status: .published)
+        r2.revisionNumber = 2
+        r5.revisionNumber = 5
+        XCTAssertEqual(DraftBaseStatus.ofBranchDraft(baseRevisionId: "r2", headRevisionId: "r5", revisions: [r5, r2])?.summary, "behind r5 by 3")
+        XCTAssertNil(DraftBaseStatus.ofBranchDraft(baseRevisionId: "r5", headRevisionId: "r5", revisions: [r5, r2])?.summary)
     }
 }
