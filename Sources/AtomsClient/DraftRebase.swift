@@ -56,6 +56,29 @@ public struct RebaseOutcome: Sendable {
     public var cancelled: String?
     /// The editor's recovery file, when a save after the editor failed.
     public var recoveryFile: URL?
+
+    /// What happened, in lines for a status area or the CLI (server text unsanitized: the caller sanitizes).
+    public var summary: [String] {
+        let p = plan
+        var lines: [String] = []
+        if p.alreadyCurrent { return ["nothing to rebase: the draft is already based on \(p.review.live.name)"] }
+        if let newName = p.newDraftName {
+            lines.append("rebased '\(p.oldDraftName ?? "")' onto \(p.review.live.name) as '\(newName)' (\(p.newDraftId ?? ""))")
+            if oldDraftDiscarded {
+                lines.append("old draft '\(p.oldDraftName ?? "")' (\(p.oldDraftId ?? "")) discarded after the new one verified")
+            } else {
+                lines.append("old draft '\(p.oldDraftName ?? "")' (\(p.oldDraftId ?? "")) kept")
+            }
+        } else {
+            lines.append("rewrote the branch draft on \(p.review.live.name) (was based on \(p.review.base.name))")
+        }
+        if !carried.isEmpty { lines.append("  yours, carried over: \(carried.joined(separator: ", "))") }
+        if !keptLive.isEmpty { lines.append("  live values kept (no longer reverted): \(keptLive.joined(separator: ", "))") }
+        for c in conflicts { lines.append("  conflict \(c.path): \(c.resolution)") }
+        if let c = cancelled { lines.append("not completed: \(c)") }
+        lines.append(verified ? "verified by reading back" : "NOT verified: \(notPersisted.joined(separator: ", "))")
+        return lines
+    }
 }
 
 /// Brings a draft onto what is live without reverting anything: shared by the TUI and

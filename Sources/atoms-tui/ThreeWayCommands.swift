@@ -179,22 +179,7 @@ struct DraftsRebaseCommand: AsyncParsableCommand {
             CLIOutput.json(obj)
             return
         }
-        func s(_ t: String, _ n: Int) -> String { Sanitizer.sanitize(t, maxCharacters: n) }
-        var lines: [String] = []
-        if let newName = p.newDraftName {
-            lines.append("rebased '\(s(p.oldDraftName ?? "", 200))' onto \(s(p.review.live.name, 200)) as '\(s(newName, 200))' (\(p.newDraftId ?? ""))")
-            if o.oldDraftDiscarded {
-                lines.append("old draft '\(s(p.oldDraftName ?? "", 200))' (\(p.oldDraftId ?? "")) discarded after the new one verified")
-            } else {
-                lines.append("old draft '\(s(p.oldDraftName ?? "", 200))' (\(p.oldDraftId ?? "")) kept")
-            }
-        } else {
-            lines.append("rewrote the branch draft on \(s(p.review.live.name, 200)) (was based on \(s(p.review.base.name, 200)))")
-        }
-        if !o.carried.isEmpty { lines.append("  yours, carried over: \(o.carried.map { s($0, 200) }.joined(separator: ", "))") }
-        if !o.keptLive.isEmpty { lines.append("  live values kept (no longer reverted): \(o.keptLive.map { s($0, 200) }.joined(separator: ", "))") }
-        for c in o.conflicts { lines.append("  conflict \(s(c.path, 200)): \(c.resolution)") }
-        lines.append(o.verified ? "verified by reading back" : "NOT verified: \(o.notPersisted.joined(separator: ", "))")
+        let lines = o.summary.filter { !$0.hasPrefix("not completed: ") }.map { Sanitizer.sanitize($0, maxCharacters: 2000) }
         CLIOutput.stdout(lines.joined(separator: "\n") + "\n")
     }
 }

@@ -162,6 +162,31 @@ final class CLIThreeWayTests: XCTestCase {
         XCTAssertTrue(show.stdout.contains("Namaste!"), show.stdout)
     }
 
+    func testHostileServerTextNeverReachesTheTerminal() throws {
+        let url = try serve(["--branch-model", "off"])
+        let a = "Hostile Three Way"
+        ok(try cli(["agents", "create", a], url), "create")
+        ok(try cli(["drafts", "fork", a, "--name", "old"], url), "fork old")
+        let hostile = HostileText.clear + HostileText.osc52 + HostileText.bidi + HostileText.c1
+        let json = try JSONSerialization.data(withJSONObject: ["firstMessage": hostile, "globalPrompt": HostileText.title])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("3way-\(UUID().uuidString).json").path
+        try json.write(to: URL(fileURLWithPath: path))
+        ok(try cli(["drafts", "patch", a, "old", "--file", path], url), "patch old")
+        ok(try cli(["drafts", "fork", a, "--name", "newer"], url), "fork newer")
+        ok(try cli(["drafts", "patch", a, "newer", "--file", try file("allowInterruptions: false\n")], url), "patch newer")
+        ok(try cli(["publish", a, "newer", "--label", HostileText.title, "--wait", "--activate", "--timeout", "30"], url), "publish newer")
+        let diff = try cli(["drafts", "diff", a, "old", "--three-way"], url)
+        ok(diff, "diff")
+        let refused = try cli(["publish", a, "old", "--label", "x"], url)
+        XCTAssertEqual(refused.code, 2, refused.stderr)
+        for text in [diff.stdout, refused.stderr] {
+            for bad: Unicode.Scalar in ["\u{1B}", "\u{07}", "\u{9B}", "\u{9D}", "\u{202E}", "\u{2066}"] {
+                XCTAssertFalse(text.unicodeScalars.contains(bad), "U+\(String(bad.value, radix: 16)) reached the terminal:\n\(text)")
+            }
+        }
+        XCTAssertTrue(diff.stdout.contains("firstMessage:") && diff.stdout.contains("introduced by v2"), diff.stdout)
+    }
+
     func testHelpDocumentsTheGuardAndRebase() throws {
         let url = try serve(["--branch-model", "off"])
         let publish = try cli(["publish", "--help"], url)
