@@ -190,6 +190,23 @@ final class ThreeWayReviewTests: XCTestCase {
                       "the inline mark survives the header being rewritten:\n\(body.prefix(400))")
     }
 
+    func testAttributionNamesEveryStepThatChangedAField() {
+        let base: ConfigDocument = ["firstMessage": "a", "allowInterruptions": true, "slmModel": "electron"]
+        let v11: ConfigDocument = ["firstMessage": "b", "allowInterruptions": true, "slmModel": "electron"]
+        let v12: ConfigDocument = ["firstMessage": "c", "allowInterruptions": false, "slmModel": "electron"]
+        let draft: ConfigDocument = ["firstMessage": "a", "allowInterruptions": true, "slmModel": "gpt-4o"]
+        let c = ThreeWayComparison.compare(base: base, draft: draft, live: v12)
+        let steps = [(ref: HistoryRef(id: "11", name: "v11"), document: v11), (ref: HistoryRef(id: "12", name: "v12"), document: v12)]
+        let out = ThreeWayReviewer.attribute(c, base: base, steps: steps)
+        func by(_ p: String) -> [String] { out.changes.first { $0.path == p }?.introducedBy.map(\.name) ?? [] }
+        XCTAssertEqual(by("firstMessage"), ["v11", "v12"], "changed twice: both named, oldest first")
+        XCTAssertEqual(by("allowInterruptions"), ["v12"])
+        XCTAssertEqual(by("slmModel"), [], "the draft's own change has no origin on the live side")
+        // A history that misses the change: the last step is named rather than nothing.
+        let partial = ThreeWayReviewer.attribute(c, base: base, steps: [(ref: HistoryRef(id: "12", name: "v12"), document: base)])
+        XCTAssertEqual(partial.changes.first { $0.path == "allowInterruptions" }?.introducedBy.map(\.name), ["v12"])
+    }
+
     // MARK: v2
 
     func v2() async throws -> SimulatorHarness {
