@@ -84,6 +84,10 @@ enum RevertGuard {
         } catch let e as AtomsError where allowRevert {
             CLIOutput.stderr("warning: --allow-revert: could not check for reversions (\(e.description))")
             return nil
+        } catch var e as AtomsError where e.kind == .refused {
+            // The review itself could not be built (e.g. the draft names no base): say how to go on.
+            e.hint = (e.hint.map { $0 + "; " } ?? "") + "nothing was sent; pass --allow-revert to go ahead without the reversion check"
+            throw e
         }
     }
 }
