@@ -20,7 +20,8 @@ struct AtomsTUI: AsyncParsableCommand {
         (--api auto, remembered in $XDG_STATE_HOME/atoms-tui); force one with --api v1|v2. A v1 command on
         a v2 account exits 2 and names the v2 command that does the same thing.
 
-        Exit codes: 0 done · 1 API or network error · 2 usage error · 3 security check failed · 4 timed out.
+        Exit codes: 0 done · 1 API or network error · 2 usage error, or a publish / make-live refused because it would
+        revert live changes (pass --allow-revert) · 3 security check failed · 4 timed out.
         """,
         subcommands: [AgentsCommand.self, VersionsCommand.self, DraftsCommand.self, PublishCommand.self,
                       RollbackCommand.self, BranchesCommand.self, RevisionsCommand.self, DiffCommand.self,

@@ -85,7 +85,13 @@ struct BranchDraftPublish: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "publish",
         abstract: "v2: publish a branch's draft as a new revision; with --wait follow the security scan until it is committed.",
-        discussion: "On the live branch a committed revision serves traffic at once. Exit codes: 0 done · 1 API error · 2 usage · 3 security check failed · 4 timed out waiting.")
+        discussion: """
+        On the live branch a committed revision serves traffic at once. Before publishing, the draft is reviewed three \
+        ways (the revision it was opened on, the draft, the branch's head): when publishing would undo changes committed \
+        on the branch since, it refuses with exit code 2 listing the fields and revisions; rebase first \
+        (`atoms-tui drafts rebase AGENT --branch B`) or pass --allow-revert. Exit codes: 0 done · 1 API error · \
+        2 usage, or refused: would revert (no --allow-revert) · 3 security check failed · 4 timed out waiting.
+        """)
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "Agent id or name.") var agent: String
@@ -93,6 +99,7 @@ struct BranchDraftPublish: AsyncParsableCommand {
     @Option(help: "Revision label (≤ 200 characters).") var label: String?
     @Flag(help: "Wait until the revision is committed (or its scan fails).") var wait = false
     @Option(help: "Give up waiting after this many seconds.") var timeout: Double = 120
+    @Flag(name: .customLong("allow-revert"), help: "Publish even when it undoes changes committed on the branch since the draft was opened.") var allowRevert = false
 
     func validate() throws {
         try Lifecycle.validatePublish(label: label, description: nil)
@@ -103,6 +110,11 @@ struct BranchDraftPublish: AsyncParsableCommand {
         let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
         let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
         let bl = BranchLifecycle(client: client)
+        if b.branch.openDraftId != nil, let review = try await RevertGuard.review(allowRevert: allowRevert, {
+            try await ThreeWayReviewer(client: client).reviewBranchDraft(agentId: a.id, branchId: b.id)
+        }) {
+            try RevertGuard.check(review, allowRevert: allowRevert, hint: "Rebase onto the head with `atoms-tui drafts rebase \(a.id) --branch \(b.id)`")
+        }
         let paths = AppPaths()
         let history = CheckDurationHistory(stateDirectory: paths.state, accountKey: APIGenerationDetector.accountKey(client))
         let where_ = "'\(Sanitizer.sanitize(b.branch.name))'\(b.isLive ? " (live)" : "")"

@@ -81,15 +81,28 @@ struct BranchesCommand: AsyncParsableCommand {
 
     struct Live: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make a branch live: its head serves production traffic (verified by reading the agent back).")
+            abstract: "Make a branch live: its head serves production traffic (verified by reading the agent back).",
+            discussion: """
+            Before switching, the branch's head is reviewed three ways against the live branch's head and their common \
+            ancestor: when going live would undo changes committed on the live branch since the branch forked, it refuses \
+            with exit code 2 listing the fields and the revisions that introduced them; pass --allow-revert to go live anyway. \
+            Exit codes: 0 done · 1 API error · 2 usage, or refused: would revert (no --allow-revert).
+            """)
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Agent id or name.") var agent: String
         @Argument(help: "Branch id or name.") var branch: String
+        @Flag(name: .customLong("allow-revert"), help: "Go live even when it undoes changes committed on the live branch since this branch forked.") var allowRevert = false
 
         func run() async throws {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
+            let target = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
+            if !target.isLive, let review = try await RevertGuard.review(allowRevert: allowRevert, {
+                try await ThreeWayReviewer(client: client).reviewMakeLive(agentId: a.id, branchId: target.id)
+            }) {
+                try RevertGuard.check(review, allowRevert: allowRevert, hint: "Bring those changes onto '\(target.branch.name)' first (edit and publish them there)")
+            }
             let outcome = try await V2Call.run(connection, client) {
-                try await BranchLifecycle(client: client).makeLive(agentId: a.id, branchId: try await resolver.branch(agentId: a.id, branch).id)
+                try await BranchLifecycle(client: client).makeLive(agentId: a.id, branchId: target.id)
             }
             let head = outcome.branch.headRevisionNumber.map { "r\($0)" } ?? outcome.agent.activeVersionId ?? "?"
             CLIOutput.stdout("branch '\(Sanitizer.sanitize(outcome.branch.branch.name))' of \(Sanitizer.sanitize(a.name)) is live: \(head) serves traffic · verified\n")

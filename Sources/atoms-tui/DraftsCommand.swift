@@ -7,9 +7,9 @@ import TUICore
 /// `atoms-tui drafts …`
 struct DraftsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "drafts", abstract: "Drafts: list, show, fork, rename, discard, diff, patch, edit (v1); put, publish, and --branch on show/discard/edit (v2).",
+        commandName: "drafts", abstract: "Drafts: list, show, fork, rename, discard, diff, patch, edit, rebase (v1); put, publish, and --branch on show/discard/edit/diff --three-way/rebase (v2).",
         subcommands: [List.self, Show.self, Fork.self, Rename.self, Discard.self, Diff.self, Patch.self, DraftsEditCommand.self,
-                      BranchDraftPut.self, BranchDraftPublish.self])
+                      DraftsRebaseCommand.self, BranchDraftPut.self, BranchDraftPublish.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List an agent's drafts.")
@@ -132,14 +132,43 @@ struct DraftsCommand: AsyncParsableCommand {
     }
 
     struct Diff: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Diff a draft against its source version (or --against a version).")
+        static let configuration = CommandConfiguration(
+            abstract: "Diff a draft against its source version (or --against a version); --three-way: against its base and what is live.",
+            discussion: """
+            --three-way classifies every changed field: yours (only the draft changed it), reverted (changed on the live side \
+            since the draft's base — publishing would undo it; the versions/revisions that introduced it are named), changed \
+            alike on both sides, and conflicts (changed differently on both sides). v2: `drafts diff AGENT --branch B --three-way`.
+            """)
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "Agent id or name.") var agent: String
-        @Argument(help: "Draft id or name.") var draft: String
+        @Argument(help: "Draft id or name (v1).") var draft: String?
         @Option(help: "Compare against this version (id, vN, active, latest).") var against: String?
+        @Flag(name: .customLong("three-way"), help: "Three-way review: the draft vs its base vs what is live.") var threeWay = false
+        @Option(help: "v2: the open draft of this branch (id or name); needs --three-way.") var branch: String?
+
+        func validate() throws {
+            try BranchDraftOption.validate(draft: draft, branch: branch)
+            if branch != nil && !threeWay { throw ValidationError("--branch needs --three-way (for a two-way v2 diff use `atoms-tui diff`)") }
+            if threeWay && against != nil { throw ValidationError("--three-way compares with the draft's base and what is live; drop --against") }
+        }
 
         func run() async throws {
+            if threeWay {
+                let (client, resolver, a) = try await connection.agentContext(agent, for: branch == nil ? .v1 : .v2)
+                let review: ThreeWayReview
+                if let branch {
+                    let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
+                    review = try await ThreeWayReviewer(client: client).reviewBranchDraft(agentId: a.id, branchId: b.id)
+                } else {
+                    let d = try await resolver.draft(agentId: a.id, draft ?? "")
+                    review = try await ThreeWayReviewer(client: client).reviewDraft(agentId: a.id, draftId: d.draftId ?? d.id)
+                }
+                if output.json { CLIOutput.json(review); return }
+                ThreeWayPrinter.print(review)
+                return
+            }
+            let draft = self.draft ?? ""
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let d = try await resolver.draft(agentId: a.id, draft)
             let base: AgentVersion

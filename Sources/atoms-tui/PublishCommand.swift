@@ -9,7 +9,14 @@ struct PublishCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "publish",
         abstract: "Publish a draft as a new (inactive) version; optionally wait for its security check and activate it.",
-        discussion: "Exit codes: 0 done · 1 API error · 2 usage · 3 security check failed · 4 timed out waiting.")
+        discussion: """
+        Before publishing, the draft is reviewed three ways (its base version, the draft, the active version): when \
+        publishing would undo changes made on the live side since the draft's base (a newer version changed fields the \
+        draft still holds at their old values), it refuses with exit code 2 and lists those fields with the versions that \
+        introduced them. Rebase first (`atoms-tui drafts rebase AGENT DRAFT`), or pass --allow-revert.
+        Exit codes: 0 done · 1 API error · 2 usage, or refused: would revert live changes (no --allow-revert) · \
+        3 security check failed · 4 timed out waiting.
+        """)
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
@@ -20,6 +27,7 @@ struct PublishCommand: AsyncParsableCommand {
     @Flag(help: "Wait for the security check to finish.") var wait = false
     @Flag(help: "Activate once the check passes (implies --wait).") var activate = false
     @Option(help: "Give up waiting after this many seconds.") var timeout: Double = 120
+    @Flag(name: .customLong("allow-revert"), help: "Publish even when it undoes changes made on the live side since the draft's base.") var allowRevert = false
 
     func validate() throws {
         if label.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--label must not be empty") }
@@ -31,6 +39,11 @@ struct PublishCommand: AsyncParsableCommand {
         let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
         let d = try await resolver.draft(agentId: a.id, draft)
         let lifecycle = Lifecycle(client: client)
+        if let review = try await RevertGuard.review(allowRevert: allowRevert, {
+            try await ThreeWayReviewer(client: client).reviewDraft(agentId: a.id, draftId: d.draftId ?? d.id)
+        }) {
+            try RevertGuard.check(review, allowRevert: allowRevert, hint: "Rebase onto what is live with `atoms-tui drafts rebase \(a.id) \(d.draftId ?? d.id)`")
+        }
         let version = try await lifecycle.publish(agentId: a.id, draftId: d.draftId ?? d.id, label: label, description: description)
         CLIOutput.stderr("published \(version.displayNumber) '\(Sanitizer.sanitize(version.label ?? ""))' (inactive; security check \(version.securityCheck?.status.rawValue ?? "none"))")
         guard wait || activate else {
