@@ -29,9 +29,11 @@ public struct ExternalEditor: Sendable {
     public init(command: String) { self.command = command }
 
     /// Opens `file` and waits. Blocking: call it with the terminal handed over (curses suspended).
-    /// `onChild` is told the editor's process id once it runs, and nil once it has exited (a TUI
-    /// forwards terminating signals to it meanwhile).
-    public func edit(_ file: URL, onChild: ((pid_t?) -> Void)? = nil) -> Outcome {
+    public func edit(_ file: URL) -> Outcome { edit(file, onChild: nil) }
+
+    /// Opens `file` and waits; `onChild` is told the editor's process id once it runs, and nil once it
+    /// has exited (a TUI forwards terminating signals to it meanwhile).
+    public func edit(_ file: URL, onChild: ((pid_t?) -> Void)?) -> Outcome {
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
