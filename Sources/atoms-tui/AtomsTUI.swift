@@ -21,6 +21,8 @@ struct AtomsTUI: AsyncParsableCommand {
         a v2 account exits 2 and names the v2 command that does the same thing.
 
         Exit codes: 0 done · 1 API or network error · 2 usage error · 3 security check failed · 4 timed out.
+
+        atoms-tui --version prints the version, the API generations it speaks and the date of the spec it was built against.
         """,
         subcommands: [AgentsCommand.self, VersionsCommand.self, DraftsCommand.self, PublishCommand.self,
                       RollbackCommand.self, BranchesCommand.self, RevisionsCommand.self, DiffCommand.self,
@@ -66,6 +68,11 @@ struct AtomsTUI: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        // Not an ArgumentParser flag: a root --version would shadow `agents get --version V`.
+        if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
+            print(AtomsToolVersion.line)
+            return
+        }
         var parsedCommand: (any ParsableCommand)?
         do {
             var command = try AtomsTUI.parseAsRoot()
