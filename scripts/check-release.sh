@@ -70,6 +70,7 @@ kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 # The man page renders (to a file) and has the usual sections.
 MANPAGER=cat PAGER=cat MANWIDTH=80 man -l "$DIST/share/man/man1/atoms-tui.1" > "$work/man.txt" 2> "$work/man.err" \
   || { cat "$work/man.err" >&2; fail "man -l failed"; }
+if grep -E 'mdoc (warning|error)|ERROR' "$work/man.err"; then fail "man -l reports mdoc problems (above)"; fi
 for section in NAME SYNOPSIS DESCRIPTION; do
   grep -q "^$section" "$work/man.txt" || fail "the rendered man page has no $section section"
 done

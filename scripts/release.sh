@@ -74,29 +74,33 @@ if cmp -s "$stamped.new" "$stamped"; then rm -f "$stamped.new"; else mv "$stampe
 cat "$stamped" > "$VERSION_FILE"
 touch -r "$stamped" "$VERSION_FILE"
 
-# --- the man page: swift-argument-parser's generate-manual plugin (builds the package in release, then
-# runs generate-manual over `atoms-tui --experimental-dump-help`). Runs before the static link below, which
-# then only relinks atoms-tui.
-say "version $version; generating the man page (swift package plugin generate-manual)"
-man_date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
-find "$SCRATCH" -path "$SCRATCH/plugins/*" -name atoms-tui.1 -delete 2>/dev/null || true
-swift package --scratch-path "$SCRATCH" plugin generate-manual --configuration release --date "$man_date" \
-  > "$SCRATCH/generate-manual.log" 2>&1 || { tail -40 "$SCRATCH/generate-manual.log" >&2; fail "generate-manual"; }
-manpage=$(find "$SCRATCH/plugins" -path '*GenerateManual*' -name atoms-tui.1 2>/dev/null | head -1)
-[ -n "$manpage" ] || { tail -20 "$SCRATCH/generate-manual.log" >&2; fail "generate-manual wrote no atoms-tui.1"; }
-
 # --- the self-contained binary
-say "building (swift build -c release --static-swift-stdlib --product atoms-tui --scratch-path $SCRATCH)"
+say "version $version; building (swift build -c release --static-swift-stdlib --product atoms-tui --scratch-path $SCRATCH)"
 swift build -c release --static-swift-stdlib --product atoms-tui --scratch-path "$SCRATCH"
 built="$(swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --show-bin-path)/atoms-tui"
 restore
+
+# --- the man page: swift-argument-parser's generate-manual plugin, run after the version file is put
+# back. It builds the package's products in debug in the ordinary .build (a no-op after `swift build` /
+# `swift test`; a release build here would compile everything a second time, because
+# --static-swift-stdlib changes the compile flags too) and runs generate-manual over
+# `atoms-tui --experimental-dump-help`: the page comes from the ArgumentParser definitions.
+say "generating the man page (swift package plugin generate-manual)"
+man_date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
+find .build/plugins -name atoms-tui.1 -delete 2>/dev/null || true
+swift package plugin generate-manual --configuration debug --date "$man_date" \
+  > "$SCRATCH/generate-manual.log" 2>&1 || { tail -40 "$SCRATCH/generate-manual.log" >&2; fail "generate-manual"; }
+manpage=$(find .build/plugins -path '*GenerateManual*' -name atoms-tui.1 2>/dev/null | head -1)
+[ -n "$manpage" ] || { tail -20 "$SCRATCH/generate-manual.log" >&2; fail "generate-manual wrote no atoms-tui.1"; }
 
 rm -rf "$DIST"
 mkdir -p "$DIST/bin" "$DIST/share/man/man1" "$DIST/share/bash-completion/completions" \
   "$DIST/share/zsh/site-functions" "$DIST/share/fish/vendor_completions.d"
 cp "$built" "$DIST/bin/atoms-tui"
 strip "$DIST/bin/atoms-tui"
-cp "$manpage" "$DIST/share/man/man1/atoms-tui.1"
+# generate-manual leaves the discussions' blank lines as empty input lines, which mdoc warns about
+# ("Empty input line"); they are paragraph breaks, so write them as .Pp.
+sed 's/^$/.Pp/' "$manpage" > "$DIST/share/man/man1/atoms-tui.1"
 bin="$DIST/bin/atoms-tui"
 "$bin" --generate-completion-script bash > "$DIST/share/bash-completion/completions/atoms-tui"
 "$bin" --generate-completion-script zsh > "$DIST/share/zsh/site-functions/_atoms-tui"
