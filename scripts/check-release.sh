@@ -61,6 +61,14 @@ items = d if isinstance(d, list) else (d.get("data") or d.get("agents") or [])
 print(len(items))' <<<"$agents_json") || fail "agents list --json is not JSON: $agents_json"
 [ "$count" -gt 0 ] || fail "agents list --json listed no agents: $agents_json"
 table=$("$bin" agents list --base-url "$url" --api-key check-key) || fail "agents list exited non-zero"
+# Nothing is read from the toolchain at run time either (when strace is installed).
+if command -v strace >/dev/null 2>&1; then
+  toolchain=$(dirname "$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")")
+  strace -f -qq -e trace=open,openat,stat,newfstatat,access,execve -o "$work/strace.txt" \
+    "$bin" agents list --base-url "$url" --api-key check-key > /dev/null || fail "agents list under strace exited non-zero"
+  if grep -F "\"$toolchain/" "$work/strace.txt"; then fail "the binary touched files inside $toolchain at run time (above)"; fi
+  say "strace: agents list opens nothing inside $toolchain"
+fi
 say "agents list against sim serve ($url): $count agents; first row: $(sed -n 2p <<<"$table")"
 if "$bin" agents list --base-url "$url" --api-key wrong-key > /dev/null 2> "$work/wrongkey.err"; then
   fail "agents list with a wrong key exited 0"
