@@ -86,13 +86,23 @@ grep -q 'atoms-tui' "$work/man.txt" || fail "the rendered man page does not name
 grep -q 'sim serve\|sim-serve\|serve' "$work/man.txt" || fail "the rendered man page does not describe the subcommands"
 say "man -l: ok ($(wc -l < "$work/man.txt") lines)"
 
-# Completions: bash loads and registers; zsh/fish parse when those shells are installed.
+# Completions: bash loads, registers and offers the subcommands; zsh parses and fish offers them when installed.
 completion=$(bash --norc --noprofile -c "source '$DIST/share/bash-completion/completions/atoms-tui' && complete -p atoms-tui") \
   || fail "the bash completion does not load"
 grep -q -- '-F .* atoms-tui$' <<<"$completion" || fail "the bash completion registers no function: $completion"
-say "bash completion: $completion"
+fn=$(sed -nE 's/.* -F ([^ ]+) atoms-tui$/\1/p' <<<"$completion")
+offered=$(PATH="$PWD/$DIST/bin:$PATH" bash --norc --noprofile -c "source '$DIST/share/bash-completion/completions/atoms-tui'
+  COMP_WORDS=(atoms-tui agents ''); COMP_CWORD=2; COMP_LINE='atoms-tui agents '; COMP_POINT=\${#COMP_LINE}
+  $fn; printf '%s\n' \"\${COMPREPLY[@]}\"") || fail "the bash completion function failed"
+grep -qx 'list' <<<"$offered" || fail "the bash completion does not offer 'list' after 'atoms-tui agents': $offered"
+say "bash completion: $completion; offers $(tr '\n' ' ' <<<"$offered")after 'atoms-tui agents'"
 if command -v zsh >/dev/null 2>&1; then zsh -n "$DIST/share/zsh/site-functions/_atoms-tui" || fail "zsh completion does not parse"; say "zsh completion parses"; fi
-if command -v fish >/dev/null 2>&1; then fish -n "$DIST/share/fish/vendor_completions.d/atoms-tui.fish" || fail "fish completion does not parse"; say "fish completion parses"; fi
+if command -v fish >/dev/null 2>&1; then
+  fish_offered=$(PATH="$PWD/$DIST/bin:$PATH" fish --no-config -c "source '$DIST/share/fish/vendor_completions.d/atoms-tui.fish'; complete -C 'atoms-tui ag'") \
+    || fail "the fish completion does not load"
+  grep -q '^agents' <<<"$fish_offered" || fail "the fish completion does not offer 'agents' for 'atoms-tui ag': $fish_offered"
+  say "fish completion offers agents for 'atoms-tui ag'"
+fi
 
 # install + uninstall into a temporary prefix, next to a file that is not ours.
 prefix="$work/prefix"

@@ -107,43 +107,6 @@ bin="$DIST/bin/atoms-tui"
 "$bin" --generate-completion-script fish > "$DIST/share/fish/vendor_completions.d/atoms-tui.fish"
 chmod 644 "$DIST"/share/*/*/* "$DIST/share/man/man1/atoms-tui.1"
 
-# --- what it is and what it needs
-bytes=$(stat -c %s "$bin")
-say "$bin: $bytes bytes ($(awk -v b="$bytes" 'BEGIN { printf "%.1f MiB", b / 1048576 }'), stripped)"
-say "$("$bin" --version)"
-toolchain=$(dirname "$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")")
-ldd_out=$(ldd "$bin")
-say "ldd (library => path [Debian package]):"
-problems=()
-while IFS= read -r line; do
-  lib=$(awk '{print $1}' <<<"$line")
-  path=$(awk '$2 == "=>" {print $3}' <<<"$line")
-  [ -n "$path" ] || path=$lib
-  pkg=""
-  if [ -e "$path" ] && command -v dpkg >/dev/null 2>&1; then
-    real=$(readlink -f "$path")
-    pkg=$(dpkg -S "$real" 2>/dev/null || dpkg -S "${real/#\/usr\/lib\//\/lib\/}" 2>/dev/null || dpkg -S "$path" 2>/dev/null || true)
-    pkg=${pkg%%:*}
-  fi
-  printf '  %s%s\n' "$(sed -E 's/^[[:space:]]+//; s/ \(0x[0-9a-f]+\)//' <<<"$line")" "${pkg:+  [$pkg]}"
-  case "$line" in
-    *"not found"*) problems+=("$lib is not found") ;;
-  esac
-  case "$path" in
-    "$toolchain"/*) problems+=("$lib resolves inside the Swift toolchain ($path)") ;;
-  esac
-done <<<"$ldd_out"
-while IFS= read -r needed; do
-  case "$needed" in
-    libswift*|libFoundation*|lib_Foundation*|libdispatch*|libBlocksRuntime*|libXCTest*|libTesting*)
-      problems+=("Swift runtime library $needed is linked dynamically") ;;
-  esac
-done < <(readelf -d "$bin" | sed -nE 's/.*\(NEEDED\).*\[(.*)\]/\1/p')
-runpath=$(readelf -d "$bin" | sed -nE 's/.*\((RUNPATH|RPATH)\).*\[(.*)\]/\2/p')
-[ -z "$runpath" ] || say "note: RUNPATH $runpath (no library is loaded from it)"
-if [ ${#problems[@]} -gt 0 ]; then
-  printf 'release: FAILED: %s\n' "${problems[@]}" >&2
-  exit 1
-fi
-say "ok: no Swift runtime library linked dynamically, nothing resolved inside $toolchain"
+# --- what it is and what it needs (fails on a dynamically linked Swift runtime)
+scripts/check-binary.sh "$bin"
 say "dist: $DIST (make install PREFIX=… installs it)"
