@@ -22,6 +22,8 @@ struct AtomsTUI: AsyncParsableCommand {
 
         Exit codes: 0 done · 1 API or network error · 2 usage error, or a publish / make-live refused because it would
         revert live changes (pass --allow-revert) · 3 security check failed · 4 timed out.
+
+        atoms-tui --version prints the version, the API generations it speaks and the date of the spec it was built against.
         """,
         subcommands: [AgentsCommand.self, VersionsCommand.self, DraftsCommand.self, PublishCommand.self,
                       RollbackCommand.self, BranchesCommand.self, RevisionsCommand.self, DiffCommand.self,
@@ -67,6 +69,11 @@ struct AtomsTUI: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        // Not an ArgumentParser flag: a root --version would shadow `agents get --version V`.
+        if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
+            print(AtomsToolVersion.line)
+            return
+        }
         var parsedCommand: (any ParsableCommand)?
         do {
             var command = try AtomsTUI.parseAsRoot()
