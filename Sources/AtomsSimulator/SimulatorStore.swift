@@ -12,6 +12,8 @@ public final class SimulatorStore: Sendable {
     public let clock: any SimClock
     private let settings: Locked<SimulatorOptions>
     private let denyList: Locked<[(pattern: String, regex: NSRegularExpression)]>
+    /// Seconds added to the clock while the demo's history is being written (negative: the past).
+    let seedingOffset = Locked<TimeInterval>(0)
 
     /// Opens the store (creating or migrating the database) and seeds the demo data when asked
     /// and the database is empty.
@@ -22,6 +24,7 @@ public final class SimulatorStore: Sendable {
         self.database = try SimulatorDatabase(path: options.dbPath)
         let wasEmpty = try database.queue.read { try SimulatorDatabase.agentCount($0) } == 0
         if options.seedDemo { try seedDemoIfEmpty() }
+        if options.seedDemo && options.branchModel && wasEmpty { try seedBranchDemo() }
         if wasEmpty && options.scaleAgents > 0 { try populateScale(agents: options.scaleAgents, versionsPerAgent: options.scaleVersions) }
     }
 
@@ -50,7 +53,7 @@ public final class SimulatorStore: Sendable {
 
     /// Runs `body` in one write transaction with the current time.
     func write<T>(_ body: (Database, Date) throws -> T) throws -> T {
-        let now = clock.now()
+        let now = clock.now().addingTimeInterval(seedingOffset.withLock { $0 })
         return try database.queue.write { db in try body(db, now) }
     }
 

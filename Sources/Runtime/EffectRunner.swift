@@ -6,9 +6,9 @@ import TUICore
 
 /// Where effect tasks post their messages: straight into the loop's event stream.
 final class Inbox: Sendable {
-    private let continuation: AsyncStream<LoopEvent>.Continuation
+    private let continuation: EventQueue
 
-    init(_ continuation: AsyncStream<LoopEvent>.Continuation) { self.continuation = continuation }
+    init(_ continuation: EventQueue) { self.continuation = continuation }
 
     func post(_ msg: Msg) { continuation.yield(.message(msg)) }
 }

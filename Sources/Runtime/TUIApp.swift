@@ -7,6 +7,29 @@ import Synchronization
 import Terminal
 import TUICore
 
+/// The loop's inbox: events from the key reader, effect tasks, the clock and the editor thread, taken
+/// all at once on each wake-up (wake-ups coalesce while the loop is busy).
+final class EventQueue: Sendable {
+    private let items = Mutex<[LoopEvent]>([])
+    private let signal: AsyncStream<Void>.Continuation
+    /// One element per wake-up (at most one waits).
+    let wakeups: AsyncStream<Void>
+
+    init() { (wakeups, signal) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1)) }
+
+    /// Adds an event and wakes the loop.
+    func yield(_ event: LoopEvent) {
+        items.withLock { $0.append(event) }
+        signal.yield()
+    }
+
+    /// Everything that arrived since the last call, in order.
+    func drain() -> [LoopEvent] { items.withLock { let out = $0; $0.removeAll(); return out } }
+
+    /// Ends the wake-ups.
+    func finish() { signal.finish() }
+}
+
 /// What wakes the TUI's loop.
 enum LoopEvent: Sendable {
     /// The key reader saw a key or a signal handler's wake-up.
@@ -31,11 +54,11 @@ public enum TUIApp {
 
     /// Runs the TUI until `q` (or a signal); returns the process exit code.
     public static func run(_ options: TUILaunchOptions) async -> Int32 {
-        let (events, continuation) = AsyncStream<LoopEvent>.makeStream(bufferingPolicy: .unbounded)
+        let continuation = EventQueue()
         let inbox = Inbox(continuation)
         let runner = EffectRunner(inbox: inbox, readOnly: options.readOnly)
         let demo = options.apiKey == nil
-        let demoV2 = demo && (options.demoBranchModel || options.apiMode == .v2)
+        let demoV2 = demo && options.demoBranchModel
         guard isatty(0) == 1, isatty(1) == 1 else {
             FileHandle.standardError.write(Data("atoms-tui: the TUI needs a terminal; use a subcommand (see --help) for scripts\n".utf8))
             return 2
@@ -52,13 +75,19 @@ public enum TUIApp {
 
         let reader = KeyReader(terminal: terminal)
         reader.start { continuation.yield(.input($0)) }
-        let fast = Atomic<Bool>(true)
-        let ticker = Task.detached {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: fast.load(ordering: .relaxed) ? fastTick : slowTick)
-                continuation.yield(.tick(Date()))
+        // The clock: often while something moves on screen, once a second otherwise; restarted when
+        // that changes, so a debounced load never waits for a slow tick.
+        func startTicker(_ fast: Bool) -> Task<Void, Never> {
+            Task.detached {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: fast ? fastTick : slowTick)
+                    if Task.isCancelled { break }
+                    continuation.yield(.tick(Date()))
+                }
             }
         }
+        var tickFast = true
+        var ticker = startTicker(tickFast)
 
         let connection = Task.detached { () -> EmbeddedSimulator? in
             do {
@@ -116,8 +145,12 @@ public enum TUIApp {
         }
         perform(effects)
         var exitCode: Int32 = 0
-        for await event in events {
-            var msgs: [Msg] = []
+        // Each wake-up takes everything that arrived meanwhile and draws once: a slow frame (a huge
+        // config on screen) never builds a backlog of ticks in front of the next key.
+        loop: for await _ in continuation.wakeups {
+          var msgs: [Msg] = []
+          var lastTick: Date?
+          for event in continuation.drain() {
             switch event {
             case .input(.key(let key)):
                 msgs.append(key == .resize ? .resized(width: terminal.size.width, height: terminal.size.height) : .keyPressed(key))
@@ -126,7 +159,7 @@ public enum TUIApp {
             case .message(let m):
                 msgs.append(m)
             case .tick(let date):
-                msgs.append(.tick(date))
+                lastTick = date
             case .editorDone(let m):
                 editorOpen = false
                 terminal.resume()
@@ -134,15 +167,21 @@ public enum TUIApp {
                 redrawAll()
                 msgs.append(m)
             }
+          }
+            if let lastTick { msgs.append(.tick(lastTick)) }
             if let sig = terminal.terminationSignal, !editorOpen {
                 exitCode = 128 + sig
-                break
+                break loop
             }
             if !editorOpen && terminal.takeStopRequest() { perform([.suspend]) }
             if !editorOpen && terminal.takeContinued() { redrawAll() }
             for m in msgs { perform(update(&state, m)) }
-            if !running { break }
-            fast.store(state.wantsFrequentTicks, ordering: .relaxed)
+            if !running { break loop }
+            if state.wantsFrequentTicks != tickFast {
+                tickFast = state.wantsFrequentTicks
+                ticker.cancel()
+                ticker = startTicker(tickFast)
+            }
             if editorOpen { continue }
             let frame = render(state, state.size)
             if frame != shown {
@@ -151,7 +190,7 @@ public enum TUIApp {
             }
             if options.exitAfterFirstFrame && !firstDataFrame && !state.agents.isEmpty {
                 firstDataFrame = true
-                break
+                break loop
             }
         }
         ticker.cancel()

@@ -24,8 +24,9 @@ public struct TUILaunchOptions: Sendable {
 
     /// `--api`: force v1 or v2, or detect the account's generation (remembered per account).
     public var apiMode: APIMode = .auto
-    /// The demo runs the simulator on the v2 branch model (its own database, `demo-v2.sqlite`).
-    public var demoBranchModel = false
+    /// The demo runs the simulator on the v2 branch model (its own database, `demo-v2.sqlite`) — the
+    /// default, as the live platform serves it; false for the v1 demo.
+    public var demoBranchModel = true
 
     /// Builds default options.
     public init() {}

@@ -63,8 +63,31 @@ extension AppState {
         }
     }
 
-    /// What the detail area shows now: a title and its lines.
+    /// Remembers the detail area's content when it shows a loaded config (see `detailHeld`).
+    mutating func holdDetailIfLoaded() {
+        guard diff == nil, detailOwner == .versions || detailOwner == .drafts,
+              let agentId = selectedAgentId, let item = selectedItemSource() else { return }
+        let ref = ConfigRef(agentId: agentId, source: item.source)
+        guard case .loaded? = configs[ref], detailHeld?.ref != ref || detailHeld?.owner != detailOwner else { return }
+        let shown = freshDetailContent()
+        detailHeld = HeldDetail(owner: detailOwner, ref: ref, title: shown.title, lines: shown.lines)
+    }
+
+    /// What the detail area shows now: a title and its lines. While the selected item's config
+    /// loads, the last config shown stays, its title naming what is on the way.
     public func detailContent() -> (title: String, lines: [DetailLine]) {
+        if diff == nil, let held = detailHeld, held.owner == detailOwner, let agentId = selectedAgentId, held.ref.agentId == agentId,
+           let item = selectedItemSource() {
+            let ref = ConfigRef(agentId: agentId, source: item.source)
+            if ref != held.ref, configs[ref]?.value == nil, configs[ref].map({ if case .failed = $0 { return false }; return true }) ?? true {
+                return (held.title + " · loading \(item.label)…", held.lines)
+            }
+        }
+        return freshDetailContent()
+    }
+
+    /// The detail area's content for the current selection, without holding anything.
+    func freshDetailContent() -> (title: String, lines: [DetailLine]) {
         if let d = diff {
             let title = "Diff: " + d.title
             switch d.content {
@@ -131,6 +154,10 @@ extension AppState {
             parts.append("check " + Sanitizer.sanitize(c.status.rawValue) + (c.reason.map { ": " + Sanitizer.sanitize($0, maxCharacters: 200) } ?? ""))
         }
         var lines = [DetailLine(parts.joined(separator: " · "), style: .bold)]
+        if isV2, let b = currentBranch, b.branch.headRevisionId != v.id, v.status == .published,
+           let n = v.revisionNumber, let head = b.headRevisionNumber, n > head {
+            lines.append(DetailLine("↑ not serving: above the head r\(head) (set back by a roll back, or a v1 version never activated) — a restores it as the new head", style: .warning))
+        }
         var meta: [String] = []
         if let p = v.publishedByName, !p.isEmpty {
             meta.append("published by " + Sanitizer.sanitize(p, maxCharacters: 60))

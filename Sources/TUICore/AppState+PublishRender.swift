@@ -175,7 +175,7 @@ extension AppState {
             return
         case .confirmPublish:
             title = "Publish to production — \(flow.branchTitle)"
-            let label = flow.form.trimmedLabel.isEmpty ? "" : " '" + Sanitizer.sanitize(flow.form.trimmedLabel, maxCharacters: 60) + "'"
+            let label = flow.form.trimmedLabel.isEmpty ? "" : " \"" + Sanitizer.sanitize(flow.form.trimmedLabel, maxCharacters: 60) + "\""
             body.append(("Publish \(flow.draftTitle) of \(agent) as \(nextRevisionName(flow))\(label)?", .overlayTitle))
             body.append(("", .overlay))
             body.append(("\(flow.branchTitle) is the LIVE branch: once the security scan passes, \(nextRevisionName(flow)) serves live traffic — no second question. [y/N]", .warning))
@@ -212,7 +212,7 @@ extension AppState {
             footer = flow.branchId != nil ? "c cancels the scan (the draft stays open) · Esc leaves the wait; the scan goes on in the background"
                 : "Esc leaves the wait — the version stays published and inactive; the check goes on in the background"
         case .confirmActivate:
-            let label = flow.version?.label.map { " '" + Sanitizer.sanitize($0, maxCharacters: 60) + "'" } ?? ""
+            let label = flow.version?.label.map { " \"" + Sanitizer.sanitize($0, maxCharacters: 60) + "\"" } ?? ""
             body.append(("✓ Security check passed after \(AppState.seconds(flow.last?.elapsed ?? elapsedLive)).", .passed))
             body.append(("", .overlay))
             if flow.branchId != nil {

@@ -177,13 +177,17 @@ extension AppState {
         else { empty = isV2 ? "No revisions" : "No published versions" }
         let activeId = activeVersionId
         let headId = isV2 ? currentBranch?.branch.headRevisionId : nil
+        let headNumber = isV2 ? currentBranch?.headRevisionNumber : nil
         let markSource = mark?.source
         drawList(&screen, rect, pane: .versions, header: header, rowCount: rows.count, empty: empty) { i, _ in
             let v = rows[i]
             let isActive = v.isActive || v.id == activeId
             let marked = markSource == .version(v.id)
             let isHead = headId != nil && v.id == headId
-            var cells: [(String, Style)] = [(isActive ? "● " : (isHead ? "○ " : (marked ? "◆ " : "  ")), isActive ? .active : .pinned)]
+            // A committed revision numbered above the head does not serve: the head was set back (see its detail).
+            let aboveHead = !isHead && v.status == .published && (v.revisionNumber ?? 0) > (headNumber ?? Int.max)
+            let marker = isActive ? "● " : (isHead ? "○ " : (marked ? "◆ " : (aboveHead ? "↑ " : "  ")))
+            var cells: [(String, Style)] = [(marker, isActive ? .active : (aboveHead ? .dim : .pinned))]
             cells.append((DisplayWidth.pad(isV2 ? v.revisionLabel : v.displayNumber, to: 5, alignRight: true), .bold))
             cells.append((v.isPinned ? " ★ " : "   ", .pinned))
             // One cell of gap keeps a cut label from running into the badge.
@@ -331,11 +335,12 @@ extension AppState {
     private func drawHelp(_ screen: inout Screen, scroll: Int) {
         let lines = helpLines()
         let keyW = (lines.map { DisplayWidth.of($0.keys) }.max() ?? 4) + 2
-        let r = dialogRect(screen, width: 78, height: lines.count + 4)
+        let r = dialogRect(screen, width: 78, height: lines.count + 5)
         drawDialog(&screen, r, title: "Help — keys (j/k scroll, Esc closes)")
         let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
-        guard inner.width > 4, inner.height > 0 else { return }
-        var y = inner.y
+        guard inner.width > 4, inner.height > 1 else { return }
+        screen.put(AtomsToolVersion.line, x: inner.x, y: inner.y, maxWidth: inner.width, style: .dim)
+        var y = inner.y + 1
         var i = max(0, min(scroll, lines.count - 1))
         while y < inner.y + inner.height - 1, i < lines.count {
             let l = lines[i]

@@ -85,6 +85,9 @@ public struct AppState: Sendable {
     public var mark: Mark?
     /// First visible line of the detail area.
     public var detailScroll: Int = 0
+    /// The last config the detail area showed in full: kept on screen (its title says what is loading)
+    /// while the next item's config loads, so one cursor move redraws the list rows, not the detail.
+    public var detailHeld: HeldDetail?
 
     // MARK: Overlays and status
     /// The modal layer, if any.

@@ -34,7 +34,10 @@ public struct Screen: Hashable, Sendable {
         guard y >= 0, y < height, x < width, maxWidth > 0 else { return 0 }
         let limit = min(width, maxWidth == .max ? width : x + maxWidth)
         var col = x
-        let safe = Sanitizer.isInert(text) ? text : Sanitizer.sanitize(text)
+        // Only what can show is looked at: a 4 MB line costs what a screen line costs.
+        let room = max(0, limit - x)
+        let visible = text.utf8.count > room * 16 + 256 ? String(text.prefix(room * 4 + 64)) : text
+        let safe = Sanitizer.isInert(visible) ? visible : Sanitizer.sanitize(visible)
         for ch in safe {
             if col >= limit { break }
             let w = DisplayWidth.of(ch)

@@ -2,6 +2,7 @@
 public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     let before = state.status
     let effects = state.update(msg)
+    state.holdDetailIfLoaded()
     // Confirmations are transient: a new one lasts `statusLifetime`, errors stay until replaced or Esc.
     if let s = state.status, s != before, !s.isError, s.until == nil {
         state.status?.until = state.now.addingTimeInterval(AppState.statusLifetime)

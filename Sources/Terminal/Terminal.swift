@@ -22,6 +22,8 @@ public final class Terminal {
         public var bytesWritten = 0
         /// Runs (move + write) issued.
         public var runs = 0
+        /// Rows repainted whole because they hold multi-code-point clusters.
+        public var rowsRepainted = 0
     }
 
     /// Colours are off (`NO_COLOR` set, or the terminal has none): styles use attributes only.
@@ -202,6 +204,19 @@ public final class Terminal {
             stats.runs += 1
         }
         tui_wattr_set(win, tui_A_NORMAL(), 0)
+        // Rows holding clusters of several code points (Indic conjuncts and vowel signs, emoji
+        // sequences) are where a terminal's idea of widths can differ from curses': when such a row
+        // changes — or held such text before — it is repainted whole, so nothing stale stays behind.
+        if let prev = previous {
+            var done = Set<Int>()
+            for run in runs where !done.contains(run.y) {
+                done.insert(run.y)
+                if Terminal.hasClusters(screen, row: run.y) || Terminal.hasClusters(prev, row: run.y) {
+                    wredrawln(win, Int32(run.y), 1)
+                    stats.rowsRepainted += 1
+                }
+            }
+        }
         wnoutrefresh(win)
         doupdate()
         stats.frames += 1
@@ -290,6 +305,16 @@ public final class Terminal {
     /// Repaints everything on the next `present` (Ctrl-L, or after being continued).
     public func repaint() {
         invalidate()
+    }
+
+    /// True when a row holds a grapheme cluster of more than one code point.
+    public static func hasClusters(_ screen: Screen, row y: Int) -> Bool {
+        guard y >= 0, y < screen.height else { return false }
+        for x in 0..<screen.width {
+            let c = screen[x, y]
+            if !c.isContinuation, c.character.unicodeScalars.count > 1 { return true }
+        }
+        return false
     }
 
     /// The curses attributes and colour pair of a style (attributes only when monochrome).

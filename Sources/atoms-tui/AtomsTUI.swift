@@ -41,7 +41,11 @@ struct AtomsTUI: AsyncParsableCommand {
     @Option(help: "Security-check duration of the demo simulator, in seconds.")
     var demoScanSeconds: Double = 6
 
-    @Flag(help: "Run the demo on the v2 branch model (branches + revisions; its own database, demo-v2.sqlite). `--api v2` without a key does the same.")
+    @Option(help: ArgumentHelp("The API generation of the built-in demo: v2 (branches + revisions, what the live platform serves; database demo-v2.sqlite) or v1 (drafts + versions; demo.sqlite).",
+                               valueName: "v1|v2"))
+    var demoApi: APIGeneration = .v2
+
+    @Flag(help: .hidden)
     var demoBranchModel = false
 
     @Flag(help: .hidden)
@@ -58,8 +62,12 @@ struct AtomsTUI: AsyncParsableCommand {
         options.demoScanSeconds = demoScanSeconds
         options.exitAfterFirstFrame = exitAfterFirstFrame
         options.apiMode = connection.apiMode
-        options.demoBranchModel = demoBranchModel
+        // The demo follows --demo-api; `--api v1` without a key also means the v1 demo.
+        options.demoBranchModel = demoBranchModel || (demoApi == .v2 && connection.apiMode != .v1)
         options.logFile = connection.logFile
+        if resetDemo && conn.apiKey != nil {
+            throw ValidationError("--reset-demo resets the built-in demo, which runs only without an API key (SMALLEST_API_KEY or --api-key is set); nothing was reset")
+        }
         let code = await TUIApp.run(options)
         if code != 0 { throw ExitCode(code) }
     }
@@ -130,3 +138,5 @@ struct CLIFailure: Error {
         }
     }
 }
+
+extension APIGeneration: ExpressibleByArgument {}

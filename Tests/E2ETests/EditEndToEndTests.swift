@@ -27,7 +27,7 @@ final class EditEndToEndTests: XCTestCase {
     /// Starts the TUI with `EDITOR`, forks a draft of the first agent (🚀 Launch Line) named `name`,
     /// and leaves the cursor on it in the Drafts pane.
     func startWithFreshDraft(editor: String, name: String) throws -> TmuxSession {
-        let cmd = "\(ChildProcess.binary); echo EXIT:$?; sleep 60"
+        let cmd = "\(ChildProcess.binary) --demo-api v1; echo EXIT:$?; sleep 60"
         let env = ["XDG_DATA_HOME": dataHome.path, "XDG_STATE_HOME": dataHome.appendingPathComponent("state").path,
                    "XDG_CONFIG_HOME": dataHome.appendingPathComponent("config").path, "SMALLEST_API_KEY": "",
                    "EDITOR": editor, "VISUAL": "", "TMPDIR": tmp.path]
@@ -132,7 +132,7 @@ final class EditEndToEndTests: XCTestCase {
         let env = ["XDG_DATA_HOME": dataHome.path, "XDG_STATE_HOME": dataHome.appendingPathComponent("state").path,
                    "XDG_CONFIG_HOME": dataHome.appendingPathComponent("config").path, "SMALLEST_API_KEY": "",
                    "EDITOR": "true", "VISUAL": "", "TMPDIR": tmp.path]
-        let again = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary); echo EXIT:$?; sleep 60", environment: env)
+        let again = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) --demo-api v1; echo EXIT:$?; sleep 60", environment: env)
         try again.waitFor("the draft") { $0.contains("e2e-sigterm") }
         again.send("Tab")
         again.send("Tab")

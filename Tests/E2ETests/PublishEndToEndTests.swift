@@ -19,7 +19,7 @@ final class PublishEndToEndTests: XCTestCase {
 
     /// Starts the TUI (2 s checks), forks a draft of 🚀 Launch Line named `name` and leaves the cursor on it.
     func startWithFreshDraft(_ name: String, editor: String = "true") throws -> TmuxSession {
-        let cmd = "\(ChildProcess.binary) --demo-scan-seconds 2; echo EXIT:$?; sleep 60"
+        let cmd = "\(ChildProcess.binary) --demo-api v1 --demo-scan-seconds 2; echo EXIT:$?; sleep 60"
         let env = ["XDG_DATA_HOME": dataHome.path, "XDG_STATE_HOME": dataHome.appendingPathComponent("state").path,
                    "XDG_CONFIG_HOME": dataHome.appendingPathComponent("config").path, "SMALLEST_API_KEY": "",
                    "EDITOR": editor, "VISUAL": ""]

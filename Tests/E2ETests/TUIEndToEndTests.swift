@@ -14,7 +14,7 @@ final class TUIEndToEndTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(at: dataHome) }
 
     func start(width: Int = 120, height: Int = 32, extra: String = "", env: [String: String] = [:]) throws -> TmuxSession {
-        let cmd = "\(ChildProcess.binary) \(extra); echo EXIT:$?; sleep 60"
+        let cmd = "\(ChildProcess.binary) --demo-api v1 \(extra); echo EXIT:$?; sleep 60"
         var e = ["XDG_DATA_HOME": dataHome.path, "XDG_STATE_HOME": dataHome.appendingPathComponent("state").path,
                  "XDG_CONFIG_HOME": dataHome.appendingPathComponent("config").path, "SMALLEST_API_KEY": ""]
         for (k, v) in env { e[k] = v }
@@ -131,7 +131,7 @@ final class TUIEndToEndTests: XCTestCase {
 
     func testQuitRestoresTerminalSettings() throws {
         let before = dataHome.appendingPathComponent("stty-before").path, after = dataHome.appendingPathComponent("stty-after").path
-        let cmd = "stty -g > \(before); \(ChildProcess.binary); stty -g > \(after); echo EXIT:$?; sleep 60"
+        let cmd = "stty -g > \(before); \(ChildProcess.binary) --demo-api v1; stty -g > \(after); echo EXIT:$?; sleep 60"
         let t = try TmuxSession(width: 120, height: 32, command: cmd, environment: ["XDG_DATA_HOME": dataHome.path, "SMALLEST_API_KEY": ""])
         try t.waitFor(text: "Launch Line")
         t.send("q")
@@ -142,7 +142,7 @@ final class TUIEndToEndTests: XCTestCase {
     func testSignalsRestoreTerminalSettings() throws {
         for sig in [SIGTERM, SIGINT, SIGHUP] {
             let before = dataHome.appendingPathComponent("stty-before-\(sig)").path, after = dataHome.appendingPathComponent("stty-after-\(sig)").path
-            let cmd = "stty -g > \(before); \(ChildProcess.binary); echo EXIT:$?; stty -g > \(after); sleep 60"
+            let cmd = "stty -g > \(before); \(ChildProcess.binary) --demo-api v1; echo EXIT:$?; stty -g > \(after); sleep 60"
             let t = try TmuxSession(width: 100, height: 30, command: cmd, environment: ["XDG_DATA_HOME": dataHome.path, "SMALLEST_API_KEY": ""])
             try t.waitFor(text: "Launch Line")
             let child = try XCTUnwrap(t.foregroundChildPID(), "no TUI process found")

@@ -108,7 +108,7 @@ final class SecretsTests: XCTestCase {
         }
         _ = try writeConfig(mode: 0o600)
         var screens: [String] = []
-        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) --log-file \(log); echo EXIT:$?; sleep 60",
+        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) --demo-api v1 --log-file \(log); echo EXIT:$?; sleep 60",
                                 environment: env.merging(["SMALLEST_API_KEY": ""]) { $1 })
         defer { t.kill() }
         screens.append(try t.waitFor("the agents") { $0.contains("Launch Line") })

@@ -35,7 +35,7 @@ final class TUISignalTests: XCTestCase {
         let editor = home.appendingPathComponent("editor.sh")
         try "#!/bin/sh\necho '# typed before the signal' >> \"$1\"\ntouch \(started)\nsleep 20\n".write(to: editor, atomically: true, encoding: .utf8)
         chmod(editor.path, 0o700)
-        let cmd = "stty -g > \(before); \(ChildProcess.binary) --demo-scan-seconds 30; echo EXIT:$?; stty -g > \(after); sleep 60"
+        let cmd = "stty -g > \(before); \(ChildProcess.binary) --demo-api v1 --demo-scan-seconds 30; echo EXIT:$?; stty -g > \(after); sleep 60"
         let env = ["XDG_DATA_HOME": home.path, "XDG_STATE_HOME": home.appendingPathComponent("state").path,
                    "XDG_CONFIG_HOME": home.appendingPathComponent("config").path, "SMALLEST_API_KEY": "",
                    "EDITOR": editor.path, "VISUAL": "", "TMPDIR": tmp.path]

@@ -1,0 +1,156 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The defects the TUI-core redesign fixed, in the built binary in a real terminal: the editor
+/// hand-off does not hang against a slow server with a 4 MB prompt; v2 confirmations promise the
+/// revision number the server then creates (migrated agent, new branch, restore); list changes show
+/// element by element in the publish review.
+final class RedesignEndToEndTests: XCTestCase {
+    var home: URL!
+
+    override func setUpWithError() throws {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-e2e-redesign-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: home) }
+
+    func environment(editor: URL?, extra: [String: String] = [:]) -> [String: String] {
+        var env = ["XDG_DATA_HOME": home.path, "XDG_STATE_HOME": home.appendingPathComponent("state").path,
+                   "XDG_CONFIG_HOME": home.appendingPathComponent("config").path, "SMALLEST_API_KEY": "", "VISUAL": ""]
+        if let editor { env["EDITOR"] = editor.path }
+        for (k, v) in extra { env[k] = v }
+        return env
+    }
+
+    func script(_ name: String, _ body: String) throws -> URL {
+        let url = home.appendingPathComponent(name)
+        try ("#!/bin/sh\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
+        chmod(url.path, 0o755)
+        return url
+    }
+
+    /// `e` on a draft with a ~4 MB prompt against a server that answers every request 300 ms late:
+    /// the editor opens, the save is verified, and nothing waits for another key press.
+    func testEditOfAHugePromptAgainstASlowServerNeverWaitsForAKey() throws {
+        let sim = try SimulatorProcess(database: home.appendingPathComponent("slow.sqlite").path,
+                                       arguments: ["--seed-demo", "--latency", "300", "--scan-seconds", "0"])
+        let fork = try sim.cli(["drafts", "fork", "🚀 Launch Line", "--name", "huge prompt"])
+        XCTAssertEqual(fork.code, 0, fork.stderr)
+        let line = "You are the Launch Line assistant; answer logistics questions politely and briefly, every time. "
+        let prompt = String(repeating: line, count: 4 * 1024 * 1024 / line.utf8.count)
+        let patchFile = home.appendingPathComponent("huge.json")
+        try JSONSerialization.data(withJSONObject: ["singlePromptConfig": ["prompt": prompt]]).write(to: patchFile)
+        let patched = try sim.cli(["drafts", "patch", "🚀 Launch Line", "huge prompt", "--file", patchFile.path])
+        XCTAssertEqual(patched.code, 0, patched.stderr)
+
+        let editor = try script("edit.sh", "sed -i 's/^firstMessage: .*/firstMessage: Saved through a slow server/' \"$1\"")
+        let env = environment(editor: editor, extra: ["SMALLEST_API_KEY": "k", "ATOMS_BASE_URL": sim.baseURL])
+        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) --api v1; echo EXIT:$?; sleep 60", environment: env)
+        defer { t.kill() }
+        try t.waitFor("the huge draft", timeout: 30) { $0.contains("huge prompt") }
+        t.send("Tab")
+        t.send("Tab")
+        try t.waitFor("the drafts pane focused on the huge draft", timeout: 30) { s in
+            s.contains("Config of draft \"huge prompt\"") || s.contains("draft \"huge prompt\"")
+        }
+        t.send("e")
+        // No key after `e`: the loop must come back from the editor and finish the save by itself.
+        let done = try t.waitFor("the verified save without another key", timeout: 90) { $0.contains("saved · rev") }
+        XCTAssertTrue(done.contains("verified"), done)
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+        let shown = try sim.cli(["drafts", "show", "🚀 Launch Line", "huge prompt", "--json"])
+        XCTAssertTrue(shown.stdout.contains("Saved through a slow server"), String(shown.stdout.prefix(300)))
+    }
+
+    /// On the v2 demo (the default): a new branch's first publish is promised and made as r1 with the
+    /// list change visible; main (a migrated agent with r12 above its head r11) is promised r13 and
+    /// gets r13; restoring r9 is promised r14 and gets r14 — and the simulator agrees.
+    func testV2ConfirmationsPromiseTheRevisionTheServerCreates() throws {
+        let editor = try script("edit.sh", "sed -i 's/^firstMessage: .*/firstMessage: Hello from the redesign e2e test/' \"$1\"")
+        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) --demo-scan-seconds 1; echo EXIT:$?; sleep 60",
+                                environment: environment(editor: editor))
+        defer { t.kill() }
+        try t.waitFor("the v2 demo") { $0.contains("API v2 (branches)") && $0.contains("Zoë") }
+        t.send("/")
+        t.type("Zoë")
+        t.send("Enter")
+        t.send("Tab")
+        let history = try t.waitFor("Zoë's main history") { s in
+            s.contains("History · main ● live") && s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r11 ") }
+        }
+        XCTAssertTrue(history.split(separator: "\n").contains { $0.contains("↑") && $0.contains(" r12 ") },
+                      "r12 above the head is marked: \(history)")
+
+        // A new branch: r1, and the list change element by element.
+        t.send("Tab")
+        try t.waitFor("the branch drafts") { $0.contains("feature/holida") }
+        t.send("Down")
+        t.send("p")
+        let review = try t.waitFor("the review of the feature branch") { $0.contains("Label (required") && $0.contains("language.supported") }
+        XCTAssertTrue(review.contains("as r1."), review)
+        XCTAssertTrue(review.contains("+ - hi"), "the added list element is shown: \(review)")
+        XCTAssertFalse(review.contains("− []"), review)
+        t.type("holiday greeting")
+        t.send("Enter")
+        let committed = try t.waitFor("r1 committed on the feature branch", timeout: 20) { s in
+            s.contains("r1 \"holiday greeting\" is the head of branch \"feature/holiday-menu\"")
+        }
+        XCTAssertTrue(committed.contains("Make branch live?"), committed)
+        t.send("n")  // keep it off live traffic
+
+        // main: edit its draft (the "+ new draft on main" row, last), then publish: promised r13 (not r12,
+        // which exists), made r13.
+        t.send("G")
+        t.send("e")
+        try t.waitFor("main's draft saved", timeout: 20) { $0.contains("the draft of branch \"main\" saved") && $0.contains("verified") }
+        try t.waitFor("main's draft row") { $0.split(separator: "\n").contains { $0.contains("main") && $0.contains("● live") } }
+        t.send("g")
+        var screen = t.capture()
+        for _ in 0..<4 {
+            screen = t.capture()
+            if screen.contains("Config of the draft of branch \"main\"") && !screen.contains("· loading") { break }
+            if !screen.contains("of branch \"main\"") { t.send("Down") }
+            usleep(300_000)
+        }
+        XCTAssertTrue(screen.contains("the draft of branch \"main\""), screen)
+        t.send("p")
+        let mainReview = try t.waitFor("main's review") { $0.contains("Label (required") }
+        XCTAssertTrue(mainReview.contains("as r13."), mainReview)
+        t.type("e2e r13")
+        t.send("Enter")
+        let question = try t.waitFor("the production question") { $0.contains("[y/N]") }
+        XCTAssertTrue(question.contains("r13 serves live traffic"), question)
+        t.send("y")
+        try t.waitFor("r13 live", timeout: 20) { s in
+            s.contains("is live (verified)") && s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r13 ") && $0.contains("e2e r13") }
+        }
+
+        // Restore r9: promised r14, made r14.
+        t.send("BTab")
+        try t.waitFor("main's history with r13 live") { s in s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r13 ") } }
+        t.send("g")
+        for _ in 0..<4 { t.send("Down") }  // r13 r12 r11 r10 r9 → r9 (r1 of the feature branch is not in main's history)
+        try t.waitFor("r9 selected") { $0.contains("Config of r9") }
+        t.send("a")
+        let restore = try t.waitFor("the restore question") { $0.contains("Restore revision") }
+        XCTAssertTrue(restore.contains("as its new head r14?"), restore)
+        t.send("y")
+        try t.waitFor("r14 the new head", timeout: 20) { s in s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r14 ") } }
+        let restored = t.capture()
+        XCTAssertTrue(restored.split(separator: "\n").contains { $0.contains(" r14 ") && $0.contains("restored from") }, restored)
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+
+        let sim = try SimulatorProcess(database: home.appendingPathComponent("atoms-tui/demo-v2.sqlite").path, arguments: ["--branch-model", "on"])
+        let r = try sim.cli(["revisions", "list", "Zoë — Café Concierge", "--branch", "main", "--json"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let numbers = (obj?["revisions"] as? [[String: Any]] ?? []).compactMap { $0["revisionNumber"] as? Int }
+        XCTAssertEqual(numbers.prefix(3), [14, 13, 12], r.stdout)
+        let feature = try sim.cli(["revisions", "list", "Zoë — Café Concierge", "--branch", "feature/holiday-menu", "--json"])
+        XCTAssertTrue(feature.stdout.contains("\"revisionNumber\" : 1") || feature.stdout.contains("\"revisionNumber\":1"), feature.stdout)
+    }
+}
