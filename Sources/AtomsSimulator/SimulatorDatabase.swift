@@ -60,6 +60,7 @@ struct SimulatorDatabase: Sendable {
                 """)
         }
         m.registerMigration("v2-branches") { db in try createBranchTables(db) }
+        m.registerMigration("v3-call-profiles") { db in try createCallProfileTable(db) }
         return m
     }
 
