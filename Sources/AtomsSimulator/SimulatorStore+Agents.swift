@@ -217,6 +217,9 @@ extension SimulatorStore {
         for k in Self.agentLevelConfigFields {
             if let v = activeConfig?[k] { other[k] = v }
         }
+        // AgentDTO.preCallAPI requires url and method: a disabled pre-call API without them (the
+        // default `{isEnabled: false}`) is left out at the top level (it stays in `_resolvedConfig`).
+        if let pre = other["preCallAPI"]?.objectValue, pre["url"] == nil || pre["method"] == nil { other["preCallAPI"] = nil }
         var dto = Agent(id: a.id, name: a.name, description: a.description, workflowType: a.workflowType,
                         activeVersionId: a.activeVersionId, archived: a.archived, otherFields: other)
         dto.workflowId = a.workflowId
