@@ -10,11 +10,10 @@ struct SimCommand: AsyncParsableCommand {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Serve the simulator on loopback; prints its base URL and its host-only form.",
-            discussion: """
-                Point the CLI at it with --base-url http://127.0.0.1:PORT/atoms/v1 and any --api-key (or the one given with --key).                 Tools that append /atoms/v1 themselves take the host-only form (http://127.0.0.1:PORT), printed on the second line.
-
-                The platform's documented real-world conditions are off by default: --read-lag, --list-lag,                 --rate-limit-shape, --plan and --multi-agents reproduce them.
-                """)
+            discussion: "Point the CLI at it with --base-url http://127.0.0.1:PORT/atoms/v1 and any --api-key (or the one given with --key). "
+                + "Tools that append /atoms/v1 themselves take the host-only form (http://127.0.0.1:PORT), printed on the second line.\n\n"
+                + "The platform's documented real-world conditions are off by default: --read-lag, --list-lag, --rate-limit-shape, "
+                + "--plan and --multi-agents reproduce them.")
         @Option(help: "Port (0 picks a free one; the bound port is printed).") var port = 0
         @Option(help: "SQLite database path (in memory when omitted).") var db: String?
         @Option(name: .customLong("scan-seconds"), help: "Security-check duration in seconds.") var scanSeconds: Double = 6
