@@ -108,8 +108,7 @@ public final class AtomsClient: Sendable {
         var throttledAttempts = 0
         while true {
             try Task.checkCancellation()
-            let slot = rateLimiter.reserve()
-            if slot > 0 { try await sleeper(slot) }
+            try await rateLimiter.acquire()
             let started = Date()
             let outcome: Result<HTTPResponse, Error>
             do { outcome = .success(try await transport.send(request)) } catch { outcome = .failure(error) }
@@ -125,7 +124,7 @@ public final class AtomsClient: Sendable {
                     if rateLimiter.throttled(revealedLimit: hint.limit) {
                         logger.debug("rate limited: keeping under \(rateLimiter.currentLimit ?? 0) requests/s from now on")
                     }
-                    if throttledAttempts < configuration.maxRateLimitRetries {
+                    if throttledAttempts < configuration.effectiveRateLimitRetries {
                         let wait = hint.retryAfter.map { min(max(0, $0), configuration.maxBackoff) }
                             ?? backoff(attempt: throttledAttempts, retryAfter: nil)
                         logger.debug("429 on \(method) \(path): retrying in \(wait) s")

@@ -26,6 +26,9 @@ public struct ClientConfiguration: Sendable {
     /// `retry_after` / `rateLimit.retryAfterSec`). A 429 is answered before anything is applied, so
     /// writes are retried too.
     public var maxRateLimitRetries: Int
+    /// The 429 retries in force: none when the client is configured never to retry (`maxRetries` 0),
+    /// else the larger of `maxRetries` and `maxRateLimitRetries`.
+    public var effectiveRateLimitRetries: Int { maxRetries <= 0 ? 0 : max(maxRetries, maxRateLimitRetries) }
     /// How long verification reads (read-back after an edit, activation and make-live checks, finding
     /// a 202's revision) keep retrying before concluding: the platform's reads can lag writes by 1–3 s.
     public var visibilityTimeout: TimeInterval

@@ -20,11 +20,22 @@ public final class RateLimiter: @unchecked Sendable {
     /// The theoretical arrival time of the next request (seconds on `now`'s scale).
     private var tat: TimeInterval = 0
     private let now: @Sendable () -> TimeInterval
+    private let sleep: @Sendable (TimeInterval) async throws -> Void
 
-    /// A limiter for `limit` requests per second (nil: adaptive). `now` is a monotonic clock in seconds.
-    public init(limit: Double?, now: @escaping @Sendable () -> TimeInterval = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
+    /// A limiter for `limit` requests per second (nil: adaptive). `now` is a monotonic clock in
+    /// seconds and `sleep` waits on it (both injectable; the pacing waits are not the client's retry
+    /// waits, which go through its own sleeper).
+    public init(limit: Double?, now: @escaping @Sendable () -> TimeInterval = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
+                sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(max(0, $0) * 1e9)) }) {
         self.limit = limit.map { max(1, $0) }
         self.now = now
+        self.sleep = sleep
+    }
+
+    /// Waits for a slot (at once while nothing is held back).
+    public func acquire() async throws {
+        let wait = reserve()
+        if wait > 0 { try await sleep(wait) }
     }
 
     /// The account limit the limiter works under (requests per second).

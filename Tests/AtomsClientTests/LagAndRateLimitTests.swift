@@ -72,7 +72,7 @@ final class LagAndRateLimitTests: XCTestCase {
         let sim = try await EmbeddedSimulator.start(o, clock: manual)
         let config = ClientConfiguration(baseURL: sim.baseURL, apiKey: "lag-key", requestTimeout: 10, baseBackoff: 0.01)
         let client = AtomsClient(configuration: config, sleeper: { s in try await clock.sleep(s) },
-                                 rateLimiter: RateLimiter(limit: nil, now: { clock.now() }))
+                                 rateLimiter: RateLimiter(limit: nil, now: { clock.now() }, sleep: { s in try await clock.sleep(s) }))
         return Rig(sim: sim, client: client, clock: clock)
     }
 
