@@ -20,7 +20,36 @@ public struct CallProfile: Codable, Sendable, Equatable {
     }
 }
 
+/// A test call made through one of the test-call operations (no call is placed; it is remembered
+/// so that the call logs show it).
+struct StoredTestCall: Codable, Sendable {
+    var callId: String
+    var versionId: String
+    var mode: String
+    var createdAt: String
+}
+
 extension SimulatorDatabase {
+    static func createTestCallTable(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE test_calls (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                agentId TEXT NOT NULL,
+                doc TEXT NOT NULL
+            );
+            CREATE INDEX test_calls_agent ON test_calls(agentId);
+            """)
+    }
+
+    static func recordTestCall(_ db: Database, agentId: String, _ c: StoredTestCall) throws {
+        try db.execute(sql: "INSERT INTO test_calls (agentId, doc) VALUES (?, ?)", arguments: [agentId, try encode(c)])
+    }
+
+    static func testCalls(_ db: Database, agentId: String) throws -> [StoredTestCall] {
+        try String.fetchAll(db, sql: "SELECT doc FROM test_calls WHERE agentId = ? ORDER BY seq", arguments: [agentId])
+            .map { try decode(StoredTestCall.self, $0) }
+    }
+
     static func createCallProfileTable(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE call_profiles (
@@ -102,6 +131,17 @@ extension SimulatorStore {
         for v in versions.values {
             guard let published = date(v.row.publishedAt) else { continue }
             calls += try testCalls(db, v, after: published, now: now)
+        }
+        // Test calls made through the test-call operations: completed, `isTest`, on their version.
+        for (i, t) in try SimulatorDatabase.testCalls(db, agentId: agentId).enumerated() {
+            guard let v = versions[t.versionId], let at = date(t.createdAt) else { continue }
+            var r = SplitMix64(seed: Self.hash(t.callId) ^ options.seed)
+            var profile = try callProfile(db, versionId: v.row.id)
+            profile.failureRate = 0
+            guard case .object(var doc) = call(v, profile, at: at, index: 200_000 + i, test: true, rng: &r) else { continue }
+            doc["callId"] = .string(t.callId)
+            doc["callType"] = .string(t.mode == "telephony" ? "telephony_outbound" : "webcall")
+            calls.append((at, .object(doc)))
         }
         return calls.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : ($0.1["callId"]?.stringValue ?? "") > ($1.1["callId"]?.stringValue ?? "") }
             .map(\.1)

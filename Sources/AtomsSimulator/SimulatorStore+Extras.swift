@@ -156,9 +156,16 @@ extension SimulatorStore {
     }
 
     /// The answer of a test call (no call is placed): ids, and for webcall/chat a room and token.
-    func testCallAnswer(_ db: Database, _ now: Date, mode: String, callIdOnly: Bool = false) throws -> JSONValue {
+    /// A test call of a published version or revision is recorded: it shows in the agent's call
+    /// logs as a completed `isTest` call attributed to that version.
+    func testCallAnswer(_ db: Database, _ now: Date, mode: String, callIdOnly: Bool = false,
+                        agentId: String? = nil, versionId: String? = nil) throws -> JSONValue {
         let conversation = try newID(db, now)
         let callId = "CALL-\(Int(now.timeIntervalSince1970 * 1000))-\(conversation.suffix(6))"
+        if let agentId, let versionId {
+            try SimulatorDatabase.recordTestCall(db, agentId: agentId, StoredTestCall(
+                callId: callId, versionId: versionId, mode: mode, createdAt: Self.iso(now)))
+        }
         if callIdOnly { return ["callId": .string(callId)] }
         var out: ConfigDocument = ["conversationId": .string(conversation), "callId": .string(callId)]
         if mode != "telephony" {
@@ -190,7 +197,7 @@ extension SimulatorStore {
                   !v.isDraft, !v.deleted else {
                 throw SimulatorError.notFound("Version not found")
             }
-            return try testCallAnswer(db, now, mode: mode)
+            return try testCallAnswer(db, now, mode: mode, agentId: agentId, versionId: v.row.id)
         }
     }
 
@@ -212,16 +219,20 @@ extension SimulatorStore {
         return try write { db, now in
             _ = try prepareAgent(db, agentId, now)
             let b = try requireBranch(db, agentId: agentId, branchId: branchId)
+            var tested: String?  // the committed revision under test (a draft's calls are not attributed)
             if includeDraft {
                 _ = try requireOpenDraft(db, b)
             } else if let revisionId {
                 guard let v = try revisionRow(db, agentId: agentId, revisionId), v.row.branch == b.id, v.row.status == .published else {
                     throw SimulatorError.notFound("Revision not found")
                 }
-            } else if b.branch.headRevisionId == nil {
+                tested = v.row.id
+            } else if let head = b.branch.headRevisionId {
+                tested = head
+            } else {
                 throw SimulatorError(status: 409, errors: ["Branch has no committed revision"], errorType: .noCommittedRevision)
             }
-            return try testCallAnswer(db, now, mode: mode)
+            return try testCallAnswer(db, now, mode: mode, agentId: agentId, versionId: tested)
         }
     }
 }

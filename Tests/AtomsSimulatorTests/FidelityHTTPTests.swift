@@ -327,6 +327,16 @@ final class FidelityHTTPTests: XCTestCase {
         expect(try await call(sim, "POST", "/agent/\(id)/branches/\(main)/test-call", body: #"{"revisionId":"\#(v1)"}"#), 200)
         // v1 test calls stay open under the branch model (exempt from the write block).
         expect(try await call(sim, "POST", "/agent/\(id)/versions/\(v1)/test-call"), 200)
+        // Each test call of a committed revision shows in the call logs: completed, isTest, on its version.
+        let callId = try unwrap(try head.json()["data"]?["callId"]?.stringValue)
+        let logs = try await call(sim, "GET", "/agent/\(id)/call-logs?offset=100")
+        let rows = try unwrap(try logs.json()["data"]?["callLogs"]?.arrayValue)
+        let mine = try unwrap(rows.first { $0["callId"]?.stringValue == callId })
+        XCTAssertEqual(mine["isTest"], true)
+        XCTAssertEqual(mine["versionId"]?.stringValue, v1)
+        XCTAssertEqual(mine["callStatus"], "completed")
+        XCTAssertEqual(rows.filter { $0["isTest"] == true && $0["versionId"]?.stringValue == v1 }.count, 3,
+                       "the head, revision and v1-route test calls (the clock has not reached the generated post-publish ones)")
         await sim.stop()
     }
 
