@@ -10,15 +10,20 @@ public final class AtomsClient: Sendable {
     let transport: any HTTPTransport
     let logger: Logger
     let sleeper: @Sendable (TimeInterval) async throws -> Void
+    /// Keeps requests under the account's rate (see `RateLimiter`).
+    public let rateLimiter: RateLimiter
 
-    /// Builds a client. `sleeper` is injectable so retry tests need not wait.
+    /// Builds a client. `sleeper` is injectable so retry tests need not wait; so is the rate limiter
+    /// (default: one for `configuration.requestsPerSecond`, on the monotonic clock).
     public init(configuration: ClientConfiguration, transport: any HTTPTransport = URLSessionTransport(),
                 logger: Logger = Logger(label: "atoms.client"),
-                sleeper: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(max(0, $0) * 1e9)) }) {
+                sleeper: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(max(0, $0) * 1e9)) },
+                rateLimiter: RateLimiter? = nil) {
         self.configuration = configuration
         self.transport = transport
         self.logger = logger
         self.sleeper = sleeper
+        self.rateLimiter = rateLimiter ?? RateLimiter(limit: configuration.requestsPerSecond)
     }
 
     static let encoder: JSONEncoder = {
@@ -100,8 +105,10 @@ public final class AtomsClient: Sendable {
                                   timeout: configuration.requestTimeout)
         request.reuseConnection = isIdempotent
         var attempt = 0
+        var throttledAttempts = 0
         while true {
             try Task.checkCancellation()
+            try await rateLimiter.acquire()
             let started = Date()
             let outcome: Result<HTTPResponse, Error>
             do { outcome = .success(try await transport.send(request)) } catch { outcome = .failure(error) }
@@ -111,7 +118,23 @@ public final class AtomsClient: Sendable {
                 logger.debug("\(method) \(path) → \(response.status) (\(ms) ms, attempt \(attempt + 1))")
                 if (200..<300).contains(response.status) { return response }
                 let error = Self.httpError(method: method, path: path, response: response)
-                let throttled = response.status == 429 || response.status == 503
+                if response.status == 429 {
+                    // Answered before anything is applied: safe to retry, writes included.
+                    let hint = Self.rateLimitHint(response)
+                    if rateLimiter.throttled(revealedLimit: hint.limit) {
+                        logger.debug("rate limited: keeping under \(rateLimiter.currentLimit ?? 0) requests/s from now on")
+                    }
+                    if throttledAttempts < configuration.effectiveRateLimitRetries {
+                        let wait = hint.retryAfter.map { min(max(0, $0), configuration.maxBackoff) }
+                            ?? backoff(attempt: throttledAttempts, retryAfter: nil)
+                        logger.debug("429 on \(method) \(path): retrying in \(wait) s")
+                        try await sleeper(wait)
+                        throttledAttempts += 1
+                        continue
+                    }
+                    throw error
+                }
+                let throttled = response.status == 503
                 let canRetry = throttled || (isIdempotent && response.status >= 500)
                 if canRetry && attempt < configuration.maxRetries {
                     let wait = backoff(attempt: attempt, retryAfter: response.header("Retry-After"))
@@ -152,6 +175,15 @@ public final class AtomsClient: Sendable {
         }
     }
 
+    /// What a `429` says about waiting and the account's rate: the `Retry-After` header, else the
+    /// documented bodies' `retry_after` or `rateLimit.retryAfterSec`; the limit from `rateLimit.limit`.
+    static func rateLimitHint(_ response: HTTPResponse) -> (retryAfter: TimeInterval?, limit: Double?) {
+        let body = try? JSONDecoder().decode(JSONValue.self, from: response.body)
+        let header = response.header("Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let bodyWait = body?["retry_after"]?.numberValue ?? body?["rateLimit"]?["retryAfterSec"]?.numberValue
+        return (header ?? bodyWait, body?["rateLimit"]?["limit"]?.numberValue)
+    }
+
     /// Exponential backoff with full jitter, or the server's `Retry-After`, capped.
     func backoff(attempt: Int, retryAfter: String?) -> TimeInterval {
         if let ra = retryAfter?.trimmingCharacters(in: .whitespaces), let secs = Double(ra) {
@@ -165,10 +197,23 @@ public final class AtomsClient: Sendable {
     static func httpError(method: String, path: String, response: HTTPResponse) -> AtomsError {
         let status = response.status
         let retryable = status == 429 || status >= 500
+        let requestId = response.header("x-request-id")
         if let env = try? JSONDecoder().decode(ErrorEnvelope.self, from: response.body) {
             let raw = try? JSONDecoder().decode(JSONValue.self, from: response.body)
-            return AtomsError(kind: .http, method: method, path: path, status: status, serverErrors: env.errors,
-                              errorType: env.errorType, retryable: retryable, body: raw)
+            var e = AtomsError(kind: .http, method: method, path: path, status: status, serverErrors: env.errors,
+                               errorType: env.errorType, retryable: retryable, body: raw)
+            e.requestId = requestId
+            e.hint = AtomsError.advice(status: status, messages: env.errors)
+            return e
+        }
+        if let raw = try? JSONDecoder().decode(JSONValue.self, from: response.body), raw.objectValue != nil {
+            // The other documented error bodies: {status:false, error, code, retry_after} and {message, rateLimit}.
+            let words = [raw["error"]?.stringValue, raw["message"]?.stringValue].compactMap { $0 }
+            var e = AtomsError(kind: .http, method: method, path: path, status: status, serverErrors: words,
+                               retryable: retryable, body: raw)
+            e.requestId = requestId
+            e.hint = AtomsError.advice(status: status, messages: words)
+            return e
         }
         // Not JSON: Express HTML 404 pages and proxies. Keep one short readable line.
         var text = String(decoding: response.body.prefix(2000), as: UTF8.self)
@@ -181,8 +226,10 @@ public final class AtomsClient: Sendable {
         if text.count > 160 { text = String(text.prefix(160)) + "…" }
         var hint: String?
         if status == 404 && text.hasPrefix("Cannot ") { hint = "no such route on the server: check --base-url (it should end in /atoms/v1)" }
-        return AtomsError(kind: .http, method: method, path: path, status: status,
-                          serverErrors: text.isEmpty ? [] : [text], retryable: retryable, hint: hint)
+        var e = AtomsError(kind: .http, method: method, path: path, status: status,
+                           serverErrors: text.isEmpty ? [] : [text], retryable: retryable, hint: hint)
+        e.requestId = requestId
+        return e
     }
 }
 

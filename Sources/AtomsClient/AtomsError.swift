@@ -37,6 +37,8 @@ public struct AtomsError: Error, Sendable, CustomStringConvertible, Equatable {
     public var hint: String?
     /// The raw error body, when it was JSON (the v2 conflict body lives here).
     public var body: JSONValue?
+    /// The server's `x-request-id` for this answer (support asks for it).
+    public var requestId: String?
 
     /// Builds an error.
     public init(kind: Kind, method: String = "", path: String = "", status: Int? = nil, serverErrors: [String] = [],
@@ -50,6 +52,31 @@ public struct AtomsError: Error, Sendable, CustomStringConvertible, Equatable {
         self.retryable = retryable
         self.hint = hint
         self.body = body
+    }
+
+    /// True for a plan limit: a 400 whose text says to upgrade the plan.
+    public var isPlanLimit: Bool {
+        status == 400 && serverErrors.contains { $0.range(of: #"upgrade\b.*\bplan"#, options: [.regularExpression, .caseInsensitive]) != nil }
+    }
+
+    /// True for an organisation allow-list refusal: a 403 "… not available for your organization".
+    public var isNotAvailableForOrganization: Bool {
+        status == 403 && serverErrors.contains { $0.range(of: "not available for your (organi[sz]ation|account)", options: [.regularExpression, .caseInsensitive]) != nil }
+    }
+
+    /// What to do about a plan-limit or allow-list answer (nil for other errors).
+    static func advice(status: Int, messages: [String]) -> String? {
+        let probe = AtomsError(kind: .http, status: status, serverErrors: messages)
+        if probe.isPlanLimit {
+            return "the account's plan limit is reached: archive agents you no longer need (`atoms-tui agents archive`) or upgrade the plan in the Smallest AI console"
+        }
+        if probe.isNotAvailableForOrganization {
+            return "this feature is not enabled for your organisation: ask Smallest AI support to enable it (quote the x-request-id)"
+        }
+        if status == 429 {
+            return "the account's request rate was exceeded and retries ran out; wait a few seconds and try again"
+        }
+        return nil
     }
 
     /// True for `409 versioning_v2_migration_required`.
@@ -77,7 +104,9 @@ public struct AtomsError: Error, Sendable, CustomStringConvertible, Equatable {
         }
         if kind != .http, !serverErrors.isEmpty { parts.append(serverErrors.joined(separator: "; ")) }
         if let hint { parts.append(hint) }
-        return parts.joined(separator: ": ").replacingOccurrences(of: "\n", with: " ")
+        var line = parts.joined(separator: ": ")
+        if let requestId, !requestId.isEmpty { line += " (x-request-id \(requestId))" }
+        return line.replacingOccurrences(of: "\n", with: " ")
     }
 }
 

@@ -62,14 +62,14 @@ public struct BranchLifecycle: Sendable {
         guard !patch.isEmpty else { throw AtomsError(kind: .invalidInput, serverErrors: ["no changes to send"]) }
         let base: ConfigDocument
         if let before { base = before } else { base = try await draftDocument(agentId: agentId, branchId: branchId).document }
+        try AgentKind.requireEditable(base)
         let row = try await client.putBranchDraft(agentId, branchId, patch, expectedRevision: expectedRevision)
-        let after = try await draftDocument(agentId: agentId, branchId: branchId).document
-        var notPersisted: [String] = []
-        for (field, sent) in patch.sorted(by: { $0.key < $1.key }) {
-            let expected = base[field].map { $0.merging(sent) } ?? sent
-            if after[field] != expected { notPersisted.append(field) }
-        }
-        return PatchOutcome(revision: row.draftRevision, sentFields: patch.keys.sorted(), notPersisted: notPersisted)
+        // Read back until every sent field shows, for a bounded time (the branch and agent reads can lag).
+        let (after, _) = try await Visibility.poll(clock: clock, timeout: client.configuration.visibilityTimeout) {
+            try await draftDocument(agentId: agentId, branchId: branchId).document
+        } accept: { PatchOutcome.mismatches(patch: patch, base: base, after: $0).isEmpty }
+        return PatchOutcome(revision: row.draftRevision, sentFields: patch.keys.sorted(),
+                            notPersisted: PatchOutcome.mismatches(patch: patch, base: base, after: after))
     }
 
     // MARK: Publishing
@@ -81,19 +81,21 @@ public struct BranchLifecycle: Sendable {
         return try await client.publishBranchDraft(agentId, branchId, label: (trimmed?.isEmpty ?? true) ? nil : trimmed)
     }
 
-    /// Finds the revision a 202 publish created: the newest listed revision that is not committed yet
-    /// and is not one of `known`. Tries a few times: the list may lag behind the 202.
+    /// Finds the revision a 202 publish created: the newest listed revision that is not one of
+    /// `known`. The list can lag behind the 202 (the newest listed revision can still be the previous
+    /// one), so it is read again with backoff for up to the client's `visibilityTimeout`.
+    /// `attempts` is kept for source compatibility; the wait is bounded by time.
     public func findPublishedRevision(agentId: String, branchId: String, draftId: String?, known: Set<String> = [],
                                       attempts: Int = 5) async throws -> Revision {
-        for attempt in 0..<max(1, attempts) {
-            let page = try await client.listRevisions(agentId, branchId, limit: 5)
-            if let r = page.revisions.first(where: { !known.contains($0.id) && (draftId == nil || $0.draftId == draftId || $0.sourceDraftId == draftId) }) {
-                return r
-            }
-            if attempt + 1 < attempts { try await clock.sleep(0.2 * Double(attempt + 1)) }
+        func pick(_ page: RevisionList) -> Revision? {
+            page.revisions.first { !known.contains($0.id) && (draftId == nil || $0.draftId == draftId || $0.sourceDraftId == draftId) }
         }
-        throw AtomsError(kind: .refused, serverErrors: ["the publish was accepted but its revision is not listed on the branch"],
-                         hint: "list the branch's revisions in a moment")
+        let (page, visible) = try await Visibility.poll(clock: clock, timeout: client.configuration.visibilityTimeout) {
+            try await client.listRevisions(agentId, branchId, limit: 5)
+        } accept: { pick($0) != nil }
+        if visible, let r = pick(page) { return r }
+        throw AtomsError(kind: .refused, serverErrors: ["the publish was accepted but its revision is \(Visibility.notVisibleYet)"],
+                         retryable: true, hint: "list the branch's revisions again in a moment")
     }
 
     /// Publishes and watches: 200 → one `.passed` element at once; 202 → finds the new revision and
@@ -163,8 +165,22 @@ public struct BranchLifecycle: Sendable {
 
     /// Makes a branch live, refusing unless its head passed its check, then reads the agent back and
     /// confirms `activeVersionId` is the head. Already live → the same verification, nothing sent.
-    public func makeLive(agentId: String, branchId: String) async throws -> MakeLiveOutcome {
-        let summary = try await client.getBranch(agentId, branchId)
+    ///
+    /// `expectedHead`: the head the caller knows the branch has (say, the revision a publish just
+    /// committed). Reads can lag a publish by a few seconds, so the branch is read again until it
+    /// shows that head (bounded by the client's `visibilityTimeout`) before anything is decided.
+    public func makeLive(agentId: String, branchId: String, expectedHead: String? = nil) async throws -> MakeLiveOutcome {
+        var summary = try await client.getBranch(agentId, branchId)
+        if let expectedHead, summary.branch.headRevisionId != expectedHead {
+            let (latest, visible) = try await Visibility.poll(clock: clock, timeout: client.configuration.visibilityTimeout) {
+                try await client.getBranch(agentId, branchId)
+            } accept: { $0.branch.headRevisionId == expectedHead }
+            guard visible else {
+                throw AtomsError(kind: .refused, serverErrors: ["the head \(expectedHead) of '\(latest.branch.name)' is \(Visibility.notVisibleYet)"],
+                                 retryable: true, hint: "nothing was made live; try again in a few seconds")
+            }
+            summary = latest
+        }
         if summary.branch.isArchived {
             throw AtomsError(kind: .refused, serverErrors: ["branch '\(summary.branch.name)' is archived"])
         }
@@ -179,11 +195,13 @@ public struct BranchLifecycle: Sendable {
         }
         let before = try await client.getAgent(agentId)
         let live = summary.isLive ? summary : try await client.makeBranchLive(agentId, branchId)
-        let agent = try await client.getAgent(agentId)
-        guard agent.activeVersionId == head else {
+        let (agent, visible) = try await Visibility.poll(clock: clock, timeout: client.configuration.visibilityTimeout) {
+            try await client.getAgent(agentId)
+        } accept: { $0.activeVersionId == head }
+        guard visible else {
             throw AtomsError(kind: .refused, method: "GET", path: "/agent/\(agentId)",
-                             serverErrors: ["make-live answered OK but the agent's activeVersionId is \(agent.activeVersionId ?? "none"), not the head \(head)"],
-                             hint: "refresh and check the agent before trying again")
+                             serverErrors: ["make-live answered OK but the agent still shows activeVersionId \(agent.activeVersionId ?? "none"), not the head \(head): \(Visibility.notVisibleYet)"],
+                             retryable: true, hint: "check the agent again in a few seconds before trying again")
         }
         return MakeLiveOutcome(branch: live, agent: agent, previousActiveVersionId: before.activeVersionId)
     }

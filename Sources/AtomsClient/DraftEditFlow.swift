@@ -58,6 +58,7 @@ public struct DraftEditFlow: Sendable {
     public func begin(agentId: String, draftId: String, agentName: String, draftName: String,
                       format: DocumentFormat, resume: Bool) async throws -> DraftEditSession {
         let (doc, revision) = try await lifecycle.draftDocument(agentId: agentId, draftId: draftId)
+        try AgentKind.requireEditable(doc)
         var session = DraftEditSession(agentId: agentId, draftId: draftId, agentName: agentName, draftName: draftName,
                                        format: format, original: doc, baseRevision: revision,
                                        text: EditDocument.make(agentName: agentName, draftName: draftName, revision: revision,
@@ -76,6 +77,7 @@ public struct DraftEditFlow: Sendable {
     public func begin(agentId: String, branchId: String, agentName: String, branchName: String,
                       format: DocumentFormat, resume: Bool) async throws -> DraftEditSession {
         let (doc, revision, _) = try await branchLifecycle.draftDocument(agentId: agentId, branchId: branchId)
+        try AgentKind.requireEditable(doc)
         let key = Self.recoveryKey(branchId: branchId)
         let title = "\(branchName) (branch draft)"
         var session = DraftEditSession(agentId: agentId, draftId: key, agentName: agentName, draftName: title,

@@ -19,10 +19,28 @@ public struct PatchOutcome: Sendable, Equatable {
     public var revision: Int?
     /// Top-level fields sent.
     public var sentFields: [String]
-    /// Sent fields whose read-back value differs from what was expected.
+    /// Sent fields whose read-back value still differed from what was expected when the bounded
+    /// read-back retries ended: not visible yet (the platform's reads lag writes by a few seconds).
     public var notPersisted: [String]
     /// True when every sent field read back as expected.
     public var verified: Bool { notPersisted.isEmpty }
+
+    /// Builds an outcome.
+    public init(revision: Int?, sentFields: [String], notPersisted: [String]) {
+        self.revision = revision
+        self.sentFields = sentFields
+        self.notPersisted = notPersisted
+    }
+
+    /// The sent fields that differ in `after` from `base` merged with `patch` (objects merge, arrays replace).
+    static func mismatches(patch: ConfigDocument, base: ConfigDocument, after: ConfigDocument) -> [String] {
+        var out: [String] = []
+        for (field, sent) in patch.sorted(by: { $0.key < $1.key }) {
+            let expected = base[field].map { $0.merging(sent) } ?? sent
+            if after[field] != expected { out.append(field) }
+        }
+        return out
+    }
 }
 
 /// The outcome of a verified activation.
@@ -103,14 +121,14 @@ public struct Lifecycle: Sendable {
         }
         let base: ConfigDocument
         if let before { base = before } else { base = try await draftDocument(agentId: agentId, draftId: draftId).document }
+        try AgentKind.requireEditable(base)
         let row = try await client.patchDraftConfig(agentId, draftId, patch)
-        let after = try await draftDocument(agentId: agentId, draftId: draftId).document
-        var notPersisted: [String] = []
-        for (field, sent) in patch.sorted(by: { $0.key < $1.key }) {
-            let expected = base[field].map { $0.merging(sent) } ?? sent
-            if after[field] != expected { notPersisted.append(field) }
-        }
-        return PatchOutcome(revision: row.draftRevision, sentFields: patch.keys.sorted(), notPersisted: notPersisted)
+        // Read back until every sent field shows, for a bounded time (reads can lag the write).
+        let (after, _) = try await Visibility.poll(clock: clock, timeout: client.configuration.visibilityTimeout) {
+            try await draftDocument(agentId: agentId, draftId: draftId).document
+        } accept: { PatchOutcome.mismatches(patch: patch, base: base, after: $0).isEmpty }
+        return PatchOutcome(revision: row.draftRevision, sentFields: patch.keys.sorted(),
+                            notPersisted: PatchOutcome.mismatches(patch: patch, base: base, after: after))
     }
 
     /// Publishes a draft: an inactive version whose security check starts now.
@@ -155,11 +173,13 @@ public struct Lifecycle: Sendable {
         }
         let before = try? await client.getAgent(agentId)
         let activated = try await client.activateVersion(agentId, versionId)
-        let agent = try await client.getAgent(agentId)
-        guard agent.activeVersionId == versionId || agent.versionId == versionId else {
+        let (agent, visible) = try await Visibility.poll(clock: clock, timeout: client.configuration.visibilityTimeout) {
+            try await client.getAgent(agentId)
+        } accept: { $0.activeVersionId == versionId || $0.versionId == versionId }
+        guard visible else {
             throw AtomsError(kind: .refused, method: "GET", path: "/agent/\(agentId)",
-                             serverErrors: ["activation answered OK but the agent's activeVersionId is \(agent.activeVersionId ?? "none")"],
-                             hint: "refresh and check the agent before trying again")
+                             serverErrors: ["activation answered OK but the agent still shows activeVersionId \(agent.activeVersionId ?? "none"): \(Visibility.notVisibleYet)"],
+                             retryable: true, hint: "check the agent again in a few seconds before trying again")
         }
         return ActivationOutcome(version: activated, agent: agent, previousActiveVersionId: before?.activeVersionId)
     }

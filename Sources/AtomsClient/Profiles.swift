@@ -5,10 +5,13 @@ import Yams
 public struct Profile: Codable, Sendable, Equatable {
     public var apiKey: String?
     public var baseURL: String?
+    /// The account's request rate (10 on Free, 100 on Pro); unset: adaptive (see `RateLimiter`).
+    public var requestsPerSecond: Double?
     /// Builds a profile.
-    public init(apiKey: String? = nil, baseURL: String? = nil) {
+    public init(apiKey: String? = nil, baseURL: String? = nil, requestsPerSecond: Double? = nil) {
         self.apiKey = apiKey
         self.baseURL = baseURL
+        self.requestsPerSecond = requestsPerSecond
     }
 }
 
@@ -71,6 +74,8 @@ public struct ResolvedConnection: Sendable {
     public var source: String
     /// The profile name used, if any.
     public var profileName: String?
+    /// The request rate: `ATOMS_REQUESTS_PER_SECOND`, else the profile's `requestsPerSecond`; nil: adaptive.
+    public var requestsPerSecond: Double? = nil
 }
 
 /// Combines `--api-key`/`--base-url`/`--profile` with `SMALLEST_API_KEY`/`ATOMS_BASE_URL` and config.yaml.
@@ -101,6 +106,14 @@ public enum ConnectionResolver {
             throw AtomsError(kind: .invalidInput, serverErrors: ["base URL '\(urlText)' is not a URL"])
         }
         try ClientConfiguration.checkBaseURL(url, insecure: insecure)
-        return ResolvedConnection(apiKey: key, baseURL: url, source: source, profileName: profile == nil ? nil : profileName)
+        var rate = profile?.requestsPerSecond
+        if let text = environment["ATOMS_REQUESTS_PER_SECOND"], !text.isEmpty {
+            guard let r = Double(text), r >= 1 else {
+                throw AtomsError(kind: .invalidInput, serverErrors: ["ATOMS_REQUESTS_PER_SECOND '\(text)' is not a rate of at least 1"])
+            }
+            rate = r
+        }
+        return ResolvedConnection(apiKey: key, baseURL: url, source: source, profileName: profile == nil ? nil : profileName,
+                                  requestsPerSecond: rate)
     }
 }

@@ -101,7 +101,9 @@ enum ConfigValidator {
             "telephonyTimeoutTimeInSecs": .number(min: 1, max: 300), "maxRetries": .number(min: 0),
         ]),
         "sessionTimeoutConfig": .object(["timeoutTimeInSecs": .number(min: 0, max: 3600)]),
-        "workflowType": .oneOf(["workflow_graph", "single_prompt"]),
+        "workflowType": .oneOf(["workflow_graph", "single_prompt", "multi_agents"]),
+        // Playbooks (`multi_agents` agents): `{playbooks: [...]}`, shown at `_resolvedConfig.playbooks.playbooks`.
+        "playbooks": .object(["playbooks": .array(.anyObject)]),
         "timezone": .object(["label": .string(), "offset": .number()]),
         "callDispositionConfig": .string(),
         "enableStyleGuide": .bool,

@@ -368,6 +368,7 @@ extension SimulatorStore {
             guard try SimulatorDatabase.agentCount(db) == 0 else { return }
             var demo = DemoSeed(now: now, seed: seed)
             try demo.insert(db, store: self)
+            try demo.insertExtras(db, store: self)  // DemoSeed+Extras.swift: Playbooks agent, call profiles
         }
     }
 }

@@ -17,6 +17,8 @@ public final class EmbeddedSimulator: Sendable {
     /// `http://127.0.0.1:PORT/atoms/v1` (the host the server was bound to).
     public var baseURL: URL { URL(string: "http://\(host):\(port)\(SimulatorAPI.basePath)")! }
     private let host: String
+    /// `http://127.0.0.1:PORT`: the host-only form, for tools that append `/atoms/v1` themselves.
+    public var hostURL: URL { URL(string: "http://\(host):\(port)")! }
 
     private init(port: Int, host: String, store: SimulatorStore, faults: FaultCounter, group: ServiceGroup, task: Task<Void, Never>) {
         self.port = port

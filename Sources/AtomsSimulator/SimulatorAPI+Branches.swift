@@ -16,7 +16,8 @@ extension SimulatorAPI {
         guard r[0] == "branches" || r.count == 1 else { return nil }
         let isWrite = method != "GET"
         if isWrite { try store.requireNotFrozen() }
-        guard ObjectID.isValid(agentId) else { throw SimulatorError.badRequest("Invalid id format") }
+        // A malformed agent id: the operations declare 404 "Agent not found", not 400.
+        guard ObjectID.isValid(agentId) else { throw SimulatorError.agentNotFound }
         switch (method, r) {
         case ("GET", ["diff"]):
             return Self.ok(try store.diffRefs(agentId: agentId, a: q["a"], b: q["b"]))
@@ -40,14 +41,16 @@ extension SimulatorAPI {
         case ("POST", let p) where p.count == 3 && p[2] == "live":
             return Self.ok(try store.makeBranchLive(agentId: agentId, branchId: p[1]))
         case ("GET", let p) where p.count == 3 && p[2] == "draft":
-            return Self.ok(try store.branchDraft(agentId: agentId, branchId: p[1], limit: try Self.int(q, "limit") ?? 20))
+            let limit = try Self.int(q, "limit") ?? 20
+            guard (1...100).contains(limit) else { throw SimulatorError.badRequest("limit: Number must be between 1 and 100") }
+            return Self.ok(try store.branchDraft(agentId: agentId, branchId: p[1], limit: limit))
         case ("PUT", let p) where p.count == 3 && p[2] == "draft":
             return Self.ok(try store.putBranchDraft(agentId: agentId, branchId: p[1], try Self.object(body)))
         case ("DELETE", let p) where p.count == 3 && p[2] == "draft":
             return Self.ok(try store.discardBranchDraft(agentId: agentId, branchId: p[1]))
         case ("POST", let p) where p.count == 4 && p[2] == "draft" && p[3] == "publish":
             let o = try Self.object(body)
-            try Self.checkTypes(o, ["label": .string()])
+            try Self.checkTypes(o, ["label": .string()], nullable: ["label"])
             let (status, result) = try store.publishBranchDraft(agentId: agentId, branchId: p[1],
                                                                 PublishBranchDraftRequest(label: o["label"]?.stringValue))
             return Self.ok(result, status: status)
@@ -60,6 +63,8 @@ extension SimulatorAPI {
             return Self.ok(try store.revision(agentId: agentId, branchId: p[1], revisionId: p[3]))
         case ("GET", let p) where p.count == 5 && p[2] == "revisions" && p[4] == "history":
             return Self.ok(try store.revisionHistory(agentId: agentId, branchId: p[1], revisionId: p[3]))
+        case ("POST", let p) where p.count == 3 && p[2] == "test-call":
+            return Self.ok(try store.branchTestCall(agentId: agentId, branchId: p[1], try Self.object(body)))
         case ("POST", let p) where p.count == 5 && p[2] == "revisions" && p[4] == "restore":
             return Self.ok(try store.restoreRevision(agentId: agentId, branchId: p[1], revisionId: p[3]))
         default:

@@ -35,6 +35,9 @@ final class SimulatorAPI: Sendable {
     let store: SimulatorStore
     let rng: Locked<SplitMix64>
     private let rateWindows: Locked<[String: (second: Int, count: Int)]>
+    private let requestCounter = Locked<UInt64>(0)
+    /// Answers kept for `readLag` (see `SimulatorAPI+Lag.swift`).
+    let lagCache = Locked(LagCache())
 
     /// What the fault injection did.
     let faultCounter: FaultCounter
@@ -48,7 +51,23 @@ final class SimulatorAPI: Sendable {
 
     // MARK: Entry point
 
+    /// Answers one request. Every answer carries an `x-request-id`.
     func handle(_ req: SimRequest) -> SimResponse {
+        var answer = answer(req)
+        let n = requestCounter.withLock { c -> UInt64 in c += 1; return c }
+        answer.headers.append(("x-request-id", Self.requestID(seed: store.options.seed, n: n)))
+        return answer
+    }
+
+    /// `req-` + 24 hex digits: the seed and a per-process counter (unique, deterministic per run).
+    static func requestID(seed: UInt64, n: UInt64) -> String {
+        let hex = String(seed & 0xFFFF_FFFF, radix: 16)
+        let count = String(n, radix: 16)
+        return "req-" + String(repeating: "0", count: max(0, 8 - hex.count)) + hex
+            + String(repeating: "0", count: max(0, 16 - count.count)) + count
+    }
+
+    private func answer(_ req: SimRequest) -> SimResponse {
         let options = store.options
         // Auth.
         let auth = req.headers["authorization"] ?? ""
@@ -58,7 +77,7 @@ final class SimulatorAPI: Sendable {
             return Self.error(SimulatorError(status: 401, errors: ["Unauthorized: User not found"]))
         }
         // Rate limit (per key, per second of the simulator clock).
-        if let limit = options.rateLimit {
+        if let limit = options.effectiveRateLimit {
             let second = Int(store.clock.now().timeIntervalSince1970.rounded(.down))
             let allowed = rateWindows.withLock { windows -> Bool in
                 var w = windows[token] ?? (second, 0)
@@ -67,18 +86,34 @@ final class SimulatorAPI: Sendable {
                 windows[token] = w
                 return w.count <= limit
             }
-            if !allowed {
-                return Self.error(SimulatorError(status: 429, errors: ["Too many requests, please try again later."],
-                                                 headers: ["Retry-After": "1"]))
-            }
+            if !allowed { return Self.rateLimited(limit: limit, shape: options.rateLimitShape ?? (options.plan != nil ? .docs : nil)) }
         }
         // Faults: every kind but `lost` strikes before any side effect, so a retried write is safe.
-        return withFaults(options, method: req.method, path: req.path) { route(req) }
+        return withFaults(options, method: req.method, path: req.path) { lagged(req) }
+    }
+
+    /// A `429` in the chosen shape, always with `Retry-After` (seconds until the window resets).
+    static func rateLimited(limit: Int, shape: RateLimitShape?) -> SimResponse {
+        let retry = 1
+        let body: JSONValue
+        switch shape {
+        case nil:
+            return error(SimulatorError(status: 429, errors: ["Too many requests, please try again later."],
+                                        headers: ["Retry-After": "\(retry)"]))
+        case .docs?:
+            body = ["status": false, "error": "Rate limit exceeded", "code": "RATE_LIMIT_EXCEEDED",
+                    "retry_after": .number(Double(retry))]
+        case .scoring?:
+            body = ["message": "Too many requests, please slow down.",
+                    "rateLimit": ["routeClass": "default", "limit": .number(Double(limit)), "retryAfterSec": .number(Double(retry))]]
+        }
+        let data = (try? encoder().encode(body)) ?? Data()
+        return SimResponse(status: 429, headers: [("Content-Type", jsonType), ("Retry-After", "\(retry)")], body: data)
     }
 
     // MARK: Routing
 
-    private func route(_ req: SimRequest) -> SimResponse {
+    func route(_ req: SimRequest) -> SimResponse {
         let method = req.method.uppercased()
         guard req.path == Self.basePath || req.path.hasPrefix(Self.basePath + "/") else {
             return Self.notFoundPage(method: method, path: req.path)
@@ -89,11 +124,13 @@ final class SimulatorAPI: Sendable {
         while segs.last == "" { segs.removeLast() }
         let q = Self.parseQuery(req.query)
         let notFound = Self.notFoundPage(method: method, path: req.path)
+        if segs == ["user"] && method == "GET" { return Self.ok(store.user()) }
         guard segs.first == "agent" else { return notFound }
         let s = Array(segs.dropFirst())
 
         do {
             if let v2 = try routeBranches(method: method, segments: s, query: q, body: req.body) { return v2 }
+            if let extra = try routeAgentExtras(method: method, segments: s, query: q, body: req.body) { return extra }
             switch (method, s.count) {
             case ("GET", 0):
                 return Self.ok(try store.listAgents(try Self.agentQuery(q)))
@@ -101,7 +138,9 @@ final class SimulatorAPI: Sendable {
                 try store.requireNotFrozen()
                 return Self.ok(try store.createAgent(try Self.object(req.body, allowEmpty: false)), status: 201)
             case ("GET", 1):
-                return Self.ok(try store.agent(id: s[0], draftId: q["draftId"], versionId: q["versionId"]))
+                // An empty `draftId=` / `versionId=` is treated as absent (the parameters are optional).
+                return Self.ok(try store.agent(id: s[0], draftId: q["draftId"].flatMap { $0.isEmpty ? nil : $0 },
+                                               versionId: q["versionId"].flatMap { $0.isEmpty ? nil : $0 }))
             case ("PATCH", 1):
                 try store.requireNotFrozen()
                 return Self.ok(try store.updateAgent(id: s[0], try Self.object(req.body)))
@@ -147,7 +186,9 @@ final class SimulatorAPI: Sendable {
             case ("POST", let r) where r.count == 3 && r[0] == "drafts" && r[2] == "publish":
                 try preflight(agentId, gated: true, write: true)
                 let body = try Self.object(req.body)
-                try Self.checkTypes(body, ["label": .string(), "description": .string(), "activate": .bool])
+                // `label` and `description` are nullable in the spec: null is the same as absent.
+                try Self.checkTypes(body, ["label": .string(), "description": .string(), "activate": .bool],
+                                    nullable: ["label", "description"])
                 return Self.ok(try store.publishDraft(agentId: agentId, draftId: r[1], PublishDraftRequest(
                     label: body["label"]?.stringValue, description: body["description"]?.stringValue,
                     activate: body["activate"]?.boolValue)), status: 201)
@@ -172,10 +213,13 @@ final class SimulatorAPI: Sendable {
             case ("PATCH", let r) where r.count == 2 && r[0] == "versions":
                 try preflight(agentId, gated: true, write: true)
                 let body = try Self.object(req.body)
-                try Self.checkTypes(body, ["label": .string(), "description": .string(), "isPinned": .bool])
+                // `label` and `description` are nullable in the spec: null clears the field.
+                try Self.checkTypes(body, ["label": .string(), "description": .string(), "isPinned": .bool],
+                                    nullable: ["label", "description"])
+                let clear = Set(["label", "description"].filter { body[$0]?.isNull == true })
                 return Self.ok(try store.updateVersion(agentId: agentId, versionId: r[1], UpdateVersionMetaRequest(
                     label: body["label"]?.stringValue, description: body["description"]?.stringValue,
-                    isPinned: body["isPinned"]?.boolValue)))
+                    isPinned: body["isPinned"]?.boolValue), clear: clear))
             case ("PATCH", let r) where r.count == 3 && r[0] == "versions" && r[2] == "activate":
                 try preflight(agentId, gated: true, write: true)
                 return Self.ok(try store.activateVersion(agentId: agentId, versionId: r[1]))
@@ -217,11 +261,24 @@ final class SimulatorAPI: Sendable {
         return out
     }
 
+    /// An integer query parameter. Not a number → 400; a number beyond the range every route accepts
+    /// (±1e9, far past any page, limit or skip) → 400 before any arithmetic can overflow.
     static func int(_ q: [String: String], _ name: String) throws -> Int? {
         guard let raw = q[name] else { return nil }
-        guard let v = Int(raw) else { throw SimulatorError.badRequest("\(name): Expected number, received string") }
+        guard let v = Int(raw.trimmingCharacters(in: .whitespaces)) else {
+            if raw.isEmpty { throw SimulatorError.badRequest("\(name): Expected number, received string") }
+            if Double(raw) != nil, Int64(raw) == nil, raw.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "+" }) {
+                throw SimulatorError.badRequest("\(name): Number must be less than or equal to \(maxQueryNumber)")
+            }
+            throw SimulatorError.badRequest("\(name): Expected number, received string")
+        }
+        guard v <= maxQueryNumber else { throw SimulatorError.badRequest("\(name): Number must be less than or equal to \(maxQueryNumber)") }
+        guard v >= -maxQueryNumber else { throw SimulatorError.badRequest("\(name): Number must be greater than or equal to \(-maxQueryNumber)") }
         return v
     }
+
+    /// The largest magnitude accepted for an integer query parameter.
+    static let maxQueryNumber = 1_000_000_000
 
     static func agentQuery(_ q: [String: String]) throws -> AgentListQuery {
         var query = AgentListQuery()
@@ -252,9 +309,10 @@ final class SimulatorAPI: Sendable {
         return o
     }
 
-    static func checkTypes(_ body: ConfigDocument, _ schema: [String: ConfigValidator.Schema]) throws {
+    static func checkTypes(_ body: ConfigDocument, _ schema: [String: ConfigValidator.Schema], nullable: Set<String> = []) throws {
         var errors: [String] = []
         for (k, v) in body.sorted(by: { $0.key < $1.key }) {
+            if v.isNull && nullable.contains(k) { continue }
             if let s = schema[k] { ConfigValidator.check(v, s, path: k, into: &errors) }
         }
         if !errors.isEmpty { throw SimulatorError(status: 400, errors: errors) }

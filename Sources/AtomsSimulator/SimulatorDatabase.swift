@@ -60,6 +60,8 @@ struct SimulatorDatabase: Sendable {
                 """)
         }
         m.registerMigration("v2-branches") { db in try createBranchTables(db) }
+        m.registerMigration("v3-call-profiles") { db in try createCallProfileTable(db) }
+        m.registerMigration("v4-test-calls") { db in try createTestCallTable(db) }
         return m
     }
 

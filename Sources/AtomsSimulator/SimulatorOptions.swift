@@ -45,6 +45,21 @@ public struct SimulatorOptions: Sendable {
     public var scaleAgents: Int = 0
     /// Published versions per synthetic agent.
     public var scaleVersions: Int = 10
+    /// Read-after-write lag (seconds): for this long after a write to an agent, a read of the agent,
+    /// its branches or revisions (and `GET /agent` after any write) may answer what it answered
+    /// before the write, as the platform's replicas do for 1–3 s. 0: reads see writes at once.
+    public var readLag: Double = 0
+    /// After a publish answered 202, the new revision stays out of the branch's revision list for
+    /// this many seconds (the newest listed revision is still the previous one). 0: listed at once.
+    public var listLag: Double = 0
+    /// The body of a `429`: the documented general shape, the prompt-scoring shape, or (nil) the
+    /// simulator's classic `{status:false, errors:[…]}` (the general shape when a `plan` is set).
+    public var rateLimitShape: RateLimitShape? = nil
+    /// The account's plan: its agent-count limit (400 "upgrade … plan") and request rate (429).
+    /// nil: no plan limits (only `rateLimit`, when set).
+    public var plan: SimulatorPlan? = nil
+    /// The organisation may create `multi_agents` (Playbooks) agents; without it → 403.
+    public var multiAgentAccess: Bool = false
 
     /// The default deny-list: an instruction-override phrase, a secret-key-like token and a
     /// 16-digit card-like number.
@@ -54,6 +69,27 @@ public struct SimulatorOptions: Sendable {
         #"\b(?:\d[ -]?){15}\d\b"#,
     ]
 
+    /// The request rate in force: `rateLimit`, else the plan's.
+    public var effectiveRateLimit: Int? { rateLimit ?? plan?.requestsPerSecond }
+
     /// Default options: loopback, any port, in memory, 6 s checks, no faults.
     public init() {}
+}
+
+/// The documented bodies of a `429`.
+public enum RateLimitShape: String, Sendable, CaseIterable {
+    /// `{status:false, error:"Rate limit exceeded", code:"RATE_LIMIT_EXCEEDED", retry_after:N}`.
+    case docs
+    /// `{message, rateLimit:{routeClass, limit, retryAfterSec}}` (the prompt-scoring route).
+    case scoring
+}
+
+/// The plans of the documented limits.
+public enum SimulatorPlan: String, Sendable, CaseIterable {
+    case free, pro
+
+    /// Requests per second per key: 10 on Free, 100 on Pro.
+    public var requestsPerSecond: Int { self == .free ? 10 : 100 }
+    /// Agents the organisation may hold (archived ones excluded): 3 on Free, 25 on Pro.
+    public var agentLimit: Int { self == .free ? 3 : 25 }
 }

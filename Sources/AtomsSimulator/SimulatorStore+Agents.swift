@@ -79,8 +79,9 @@ extension SimulatorStore {
             let size = min(query.offset, 100)
             let total = agents.count
             let pages = (total + size - 1) / size
-            let start = (query.page - 1) * size
-            let slice = start < total ? Array(agents[start..<min(total, start + size)]) : []
+            // A page far past the end is an empty page: computed without overflow for any page number.
+            let (start, overflow) = (query.page - 1).multipliedReportingOverflow(by: size)
+            let slice = !overflow && start < total ? Array(agents[start..<min(total, start + size)]) : []
             let rows = try slice.map { try agentDTO(db, $0, config: nil, source: nil) }
             return AgentList(agents: rows, total: total, totalPages: pages, hasMore: query.page < pages,
                              isSearchResults: !search.isEmpty)
@@ -93,6 +94,9 @@ extension SimulatorStore {
     /// holds the given config over the spec's defaults. Returns the new id.
     public func createAgent(_ body: ConfigDocument) throws -> String {
         try requireNotFrozen()
+        if body["workflowType"]?.stringValue == "multi_agents" && !options.multiAgentAccess {
+            throw SimulatorError(status: 403, errors: ["Multi-Agent agents are not available for your organization."])
+        }
         guard let nameValue = body["name"] else { throw SimulatorError.badRequest("name: Required") }
         var errors: [String] = []
         ConfigValidator.check(nameValue, .string(), path: "name", into: &errors)
@@ -120,33 +124,43 @@ extension SimulatorStore {
         guard ruleErrors.isEmpty else { throw SimulatorError(status: 400, errors: ruleErrors) }
 
         return try write { db, now in
-            let stamp = Self.iso(now)
-            let agentId = try newID(db, now)
-            let versionId = try newID(db, now)
-            let workflowType = body["workflowType"]?.stringValue ?? "single_prompt"
-            var row = AgentVersion(id: versionId, agent: agentId, status: .published, versionNumber: 1, isActive: true)
-            row.publishedBy = SimUser.caller.id
-            row.publishedAt = stamp
-            row.activatedBy = SimUser.caller.id
-            row.activatedAt = stamp
-            row.blocks = try freshBlocks(db, now)
-            row.workflowType = workflowType
-            row.securityCheck = SecurityCheck(status: .passed, triggeredAt: stamp, completedAt: stamp)
-            row.createdBy = SimUser.caller.id
-            row.createdAt = stamp
-            row.updatedAt = stamp
-            try SimulatorDatabase.save(db, StoredVersion(row: row, config: config, deleted: false, checkDeadline: now.timeIntervalSince1970))
-            let agent = StoredAgent(
-                id: agentId, name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue,
-                avatarUrl: nil, workflowType: workflowType, workflowId: try newID(db, now), activeVersionId: versionId,
-                archived: false, archivedAt: nil, createdAt: stamp, updatedAt: stamp, totalCalls: 0,
+            try requireAgentRoom(db)
+            return try insertAgent(
+                db, now, name: body["name"]?.stringValue ?? "", description: body["description"]?.stringValue,
+                workflowType: body["workflowType"]?.stringValue ?? "single_prompt", config: config,
                 telephonyProductId: body["telephonyProductId"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 allowInboundCall: body["allowInboundCall"]?.boolValue ?? true,
-                visibleToEveryone: body["visibleToEveryone"]?.boolValue ?? false,
-                createdBy: SimUser.caller.id, organization: SimUser.organization)
-            try SimulatorDatabase.save(db, agent)
-            return agentId
+                visibleToEveryone: body["visibleToEveryone"]?.boolValue ?? false)
         }
+    }
+
+    /// Inserts an agent whose version 1 (published, active, check passed) holds `config`. Returns its id.
+    func insertAgent(_ db: Database, _ now: Date, name: String, description: String?, workflowType: String,
+                     config: ConfigDocument, telephonyProductId: [String] = [], allowInboundCall: Bool = true,
+                     visibleToEveryone: Bool = false) throws -> String {
+        let stamp = Self.iso(now)
+        let agentId = try newID(db, now)
+        let versionId = try newID(db, now)
+        var row = AgentVersion(id: versionId, agent: agentId, status: .published, versionNumber: 1, isActive: true)
+        row.publishedBy = SimUser.caller.id
+        row.publishedAt = stamp
+        row.activatedBy = SimUser.caller.id
+        row.activatedAt = stamp
+        row.blocks = try freshBlocks(db, now)
+        row.workflowType = workflowType
+        row.securityCheck = SecurityCheck(status: .passed, triggeredAt: stamp, completedAt: stamp)
+        row.createdBy = SimUser.caller.id
+        row.createdAt = stamp
+        row.updatedAt = stamp
+        try SimulatorDatabase.save(db, StoredVersion(row: row, config: config, deleted: false, checkDeadline: now.timeIntervalSince1970))
+        let agent = StoredAgent(
+            id: agentId, name: name, description: description,
+            avatarUrl: nil, workflowType: workflowType, workflowId: try newID(db, now), activeVersionId: versionId,
+            archived: false, archivedAt: nil, createdAt: stamp, updatedAt: stamp, totalCalls: 0,
+            telephonyProductId: telephonyProductId, allowInboundCall: allowInboundCall,
+            visibleToEveryone: visibleToEveryone, createdBy: SimUser.caller.id, organization: SimUser.organization)
+        try SimulatorDatabase.save(db, agent)
+        return agentId
     }
 
     // MARK: GET /agent/{id}
@@ -175,6 +189,16 @@ extension SimulatorStore {
         }
     }
 
+    /// Config fields `AgentDTO` declares at the top level of the agent document.
+    static let agentLevelConfigFields = [
+        "backgroundSound", "globalKnowledgeBaseId", "language", "synthesizer", "slmModel", "defaultVariables", "preCallAPI",
+        "firstMessage", "allowInterruptions", "waitForUserToSpeakFirst", "transcriberType", "globalPrompt",
+        "speechFormatting", "muteUserUntilFirstBotResponse", "interruptionBackoffTimer", "enableStyleGuide",
+        "callDispositionConfig", "voiceMailDetectionConfig", "smartTurnConfig", "voiceDetectionConfig", "denoisingConfig",
+        "redactionConfig", "pronunciationDicts", "llmIdleTimeoutConfig", "sessionTimeoutConfig", "timezone",
+        "postCallAnalyticsConfig", "widgetConfig",
+    ]
+
     /// The wire `AgentDTO`. `config` fills `_resolvedConfig`.
     func agentDTO(_ db: Database, _ a: StoredAgent, config: ConfigDocument?, source: String?) throws -> Agent {
         var other: ConfigDocument = [
@@ -185,11 +209,17 @@ extension SimulatorStore {
             "visibleToEveryone": .bool(a.visibleToEveryone),
         ]
         if let url = a.avatarUrl { other["avatarUrl"] = .string(url) }
-        // Agent-level copies of a few config fields, as the live agent document carries them.
-        let activeConfig = try a.activeVersionId.flatMap { try SimulatorDatabase.version(db, $0) }?.config
-        for k in ["language", "synthesizer", "slmModel", "backgroundSound"] {
+        // The versioned fields `AgentDTO` declares at the top level, from the active version (the same
+        // values as `_resolvedConfig` when no draft or version is asked for), in the response shape.
+        let now = clock.now()
+        let activeConfig = try a.activeVersionId.flatMap { try SimulatorDatabase.version(db, $0) }
+            .map { Self.answerShape($0.config, at: now) }
+        for k in Self.agentLevelConfigFields {
             if let v = activeConfig?[k] { other[k] = v }
         }
+        // AgentDTO.preCallAPI requires url and method: a disabled pre-call API without them (the
+        // default `{isEnabled: false}`) is left out at the top level (it stays in `_resolvedConfig`).
+        if let pre = other["preCallAPI"]?.objectValue, pre["url"] == nil || pre["method"] == nil { other["preCallAPI"] = nil }
         var dto = Agent(id: a.id, name: a.name, description: a.description, workflowType: a.workflowType,
                         activeVersionId: a.activeVersionId, archived: a.archived, otherFields: other)
         dto.workflowId = a.workflowId
@@ -200,7 +230,7 @@ extension SimulatorStore {
         if let config {
             // `workflowGraph` is typed `object` (not nullable) in the spec: a single-prompt agent has none,
             // so the key is left out rather than sent as null.
-            let resolved = ConfigMapping.resolved(fromRequestDocument: config)
+            let resolved = ConfigMapping.resolved(fromRequestDocument: Self.answerShape(config, at: now))
             dto.resolvedConfig = resolved
             dto.configSource = source
             var versioned: ConfigDocument = ["prompt": resolved["prompt"] ?? "", "tools": resolved["tools"] ?? []]

@@ -160,7 +160,7 @@ extension SimulatorStore {
         var clean: ConfigDocument = [:]
         for (k, v) in body where ConfigValidator.fields[k] != nil { clean[k] = v }
         if clean.isEmpty { throw SimulatorError.badRequest("No recognized config fields in request body") }
-        let errors = ConfigValidator.validateConfigFields(clean)
+        let errors = Self.validateBranchDraftFields(clean)
         guard errors.isEmpty else { throw SimulatorError(status: 400, errors: errors) }
         let lean = options.leanConflicts
         return try write { db, now in

@@ -26,7 +26,13 @@ extension SimulatorStore {
         return try write { db, now in
             _ = try prepareAgent(db, agentId, now)
             let b = try requireBranch(db, agentId: agentId, branchId: branchId)
-            let all = try branchRevisions(db, agentId: agentId, branchId: b.id, now).reversed()
+            var all = Array(try branchRevisions(db, agentId: agentId, branchId: b.id, now).reversed())
+            let lag = options.listLag
+            if lag > 0 {
+                // `listLag`: a revision created less than `lag` seconds ago is not listed yet.
+                let cutoff = now.addingTimeInterval(-lag)
+                all = all.filter { (Self.parseISO($0.row.createdAt) ?? .distantPast) <= cutoff }
+            }
             return RevisionList(revisions: all.dropFirst(skip).prefix(limit).map(Self.listed), total: all.count)
         }
     }
@@ -41,7 +47,7 @@ extension SimulatorStore {
             _ = try prepareAgent(db, agentId, now)
             _ = try requireBranch(db, agentId: agentId, branchId: branchId)
             let v = try refreshed(db, try requireRevision(db, agentId: agentId, branchId: branchId, revisionId: revisionId), now)
-            return RevisionDetail(revision: Self.listed(v), resolvedConfig: ConfigMapping.sectioned(fromRequestDocument: v.config))
+            return RevisionDetail(revision: Self.listed(v), resolvedConfig: ConfigMapping.sectioned(fromRequestDocument: Self.answerShape(v.config, at: now)))
         }
     }
 

@@ -45,7 +45,7 @@ extension SimulatorStore {
         return try write { db, now in
             _ = try requireAgent(db, agentId)
             let v = try requireVersion(db, agentId: agentId, versionId: versionId, now)
-            return VersionDetail(version: v.row, resolvedConfig: ConfigMapping.sectioned(fromRequestDocument: v.config))
+            return VersionDetail(version: v.row, resolvedConfig: ConfigMapping.sectioned(fromRequestDocument: Self.answerShape(v.config, at: now)))
         }
     }
 
@@ -75,11 +75,12 @@ extension SimulatorStore {
     // MARK: PATCH /agent/{id}/versions/{versionId}
 
     /// `PATCH /agent/{id}/versions/{versionId}`: label, description, pin. The config is immutable.
-    public func updateVersion(agentId: String, versionId: String, _ request: UpdateVersionMetaRequest) throws -> AgentVersion {
+    public func updateVersion(agentId: String, versionId: String, _ request: UpdateVersionMetaRequest,
+                              clear: Set<String> = []) throws -> AgentVersion {
         try requireV1()
         try requireNotFrozen()
         guard ObjectID.isValid(versionId) else { throw SimulatorError.badRequest("Invalid versionId format") }
-        if request.label == nil && request.description == nil && request.isPinned == nil {
+        if request.label == nil && request.description == nil && request.isPinned == nil && clear.isEmpty {
             throw SimulatorError.badRequest("At least one of label, description, or isPinned must be provided")
         }
         try Self.checkMeta(label: request.label, description: request.description)
@@ -88,6 +89,8 @@ extension SimulatorStore {
             var v = try requireVersion(db, agentId: agentId, versionId: versionId, now)
             if let l = request.label { v.row.label = l }
             if let d = request.description { v.row.description = d }
+            if clear.contains("label") { v.row.label = nil }
+            if clear.contains("description") { v.row.description = nil }
             if let p = request.isPinned { v.row.isPinned = p }
             v.row.updatedAt = Self.iso(now)
             try SimulatorDatabase.save(db, v)

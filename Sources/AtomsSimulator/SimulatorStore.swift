@@ -86,6 +86,12 @@ public final class SimulatorStore: Sendable {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
+    /// Parses a date as `iso` writes it (with or without milliseconds).
+    static func parseISO(_ s: String?) -> Date? {
+        guard let s else { return nil }
+        return (try? Date(s, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) ?? (try? Date(s, strategy: .iso8601))
+    }
+
     // MARK: Security check
 
     /// How long the check of version `id` takes: `scanSeconds` ± a jitter derived from the id and seed.

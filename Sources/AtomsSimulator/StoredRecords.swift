@@ -20,6 +20,8 @@ struct StoredAgent: Codable, Sendable, Hashable {
     var visibleToEveryone: Bool
     var createdBy: String
     var organization: String
+    /// The web widget configuration (`PATCH /agent/{id}/widget-config`); nil until configured.
+    var widgetConfig: ConfigDocument? = nil
 }
 
 /// A published version or a draft row: the wire row plus the config document it stands for.

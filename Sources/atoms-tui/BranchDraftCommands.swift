@@ -76,7 +76,7 @@ struct BranchDraftPut: AsyncParsableCommand {
         } else {
             CLIOutput.stdout("saved to the draft of '\(Sanitizer.sanitize(b.branch.name))' · rev \(outcome.revision ?? 0) · \(outcome.verified ? "verified" : "NOT verified") (\(outcome.sentFields.joined(separator: ", ")))\n")
         }
-        if !outcome.verified { throw CLIFailure(code: CLIFailure.apiError, message: "fields did not persist: \(outcome.notPersisted.joined(separator: ", "))") }
+        if !outcome.verified { throw CLIFailure(code: CLIFailure.apiError, message: "fields \(Visibility.notVisibleYet): \(outcome.notPersisted.joined(separator: ", "))") }
     }
 }
 

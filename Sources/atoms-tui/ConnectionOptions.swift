@@ -48,7 +48,8 @@ struct ConnectionOptions: ParsableArguments {
         }
         var logger = Logger(label: "atoms.client")
         logger.logLevel = logFile == nil ? .critical : .debug
-        return AtomsClient(configuration: ClientConfiguration(baseURL: conn.baseURL, apiKey: key, requestTimeout: requestTimeout),
+        return AtomsClient(configuration: ClientConfiguration(baseURL: conn.baseURL, apiKey: key, requestTimeout: requestTimeout,
+                                                              requestsPerSecond: conn.requestsPerSecond),
                            logger: logger)
     }
 }

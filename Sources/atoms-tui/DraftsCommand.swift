@@ -207,9 +207,9 @@ struct DraftsCommand: AsyncParsableCommand {
             } else if outcome.verified {
                 CLIOutput.stdout("saved · rev \(outcome.revision ?? 0) · verified (\(outcome.sentFields.joined(separator: ", ")))\n")
             } else {
-                CLIOutput.stdout("saved · rev \(outcome.revision ?? 0) · NOT verified: \(outcome.notPersisted.joined(separator: ", ")) did not persist\n")
+                CLIOutput.stdout("saved · rev \(outcome.revision ?? 0) · NOT verified: \(outcome.notPersisted.joined(separator: ", ")) \(Visibility.notVisibleYet)\n")
             }
-            if !outcome.verified { throw CLIFailure(code: CLIFailure.apiError, message: "fields did not persist: \(outcome.notPersisted.joined(separator: ", "))") }
+            if !outcome.verified { throw CLIFailure(code: CLIFailure.apiError, message: "fields \(Visibility.notVisibleYet): \(outcome.notPersisted.joined(separator: ", "))") }
         }
     }
 }

@@ -75,7 +75,7 @@ struct DraftsEditCommand: AsyncParsableCommand {
                             return
                         }
                         throw CLIFailure(code: CLIFailure.apiError,
-                                         message: "saved · rev \(outcome.revision ?? 0) · NOT verified: \(outcome.notPersisted.joined(separator: ", ")) did not persist; your text is kept in the recovery file")
+                                         message: "saved · rev \(outcome.revision ?? 0) · NOT verified: \(outcome.notPersisted.joined(separator: ", ")) \(Visibility.notVisibleYet); your text is kept in the recovery file")
                     case .failed(let message, let file):
                         throw CLIFailure(code: CLIFailure.apiError,
                                          message: "\(message); nothing was lost: your edit is in \(file?.path ?? "(could not write a recovery file)") and the next edit of this draft offers it")

@@ -9,8 +9,11 @@ struct SimCommand: AsyncParsableCommand {
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve the simulator on loopback; prints its base URL.",
-            discussion: "Point the CLI at it with --base-url http://127.0.0.1:PORT/atoms/v1 and any --api-key (or the one given with --key).")
+            abstract: "Serve the simulator on loopback; prints its base URL and its host-only form.",
+            discussion: "Point the CLI at it with --base-url http://127.0.0.1:PORT/atoms/v1 and any --api-key (or the one given with --key). "
+                + "Tools that append /atoms/v1 themselves take the host-only form (http://127.0.0.1:PORT), printed on the second line.\n\n"
+                + "The platform's documented real-world conditions are off by default: --read-lag, --list-lag, --rate-limit-shape, "
+                + "--plan and --multi-agents reproduce them.")
         @Option(help: "Port (0 picks a free one; the bound port is printed).") var port = 0
         @Option(help: "SQLite database path (in memory when omitted).") var db: String?
         @Option(name: .customLong("scan-seconds"), help: "Security-check duration in seconds.") var scanSeconds: Double = 6
@@ -22,6 +25,11 @@ struct SimCommand: AsyncParsableCommand {
         @Option(help: "Fault mix by kind, e.g. 500=0.04,503=0.03,429=0.04,slow=0.04,drop=0.025,lost=0.025,slow-max-ms=5000,only=publish, or soak (that mix, ~20 %). Replaces --fault-rate; deterministic from --seed. drop: closed before applying; lost: applied, then closed without an answer.") var faults: String?
         @Flag(help: "Answer writes with 423 config_freeze_active.") var freeze = false
         @Option(name: .customLong("rate-limit"), help: "Requests per second before 429 + Retry-After.") var rateLimit: Int?
+        @Option(name: .customLong("read-lag"), help: "Seconds after a write during which reads of that agent (and GET /agent) may still answer what they answered before it (the platform's 1–3 s read-after-write lag). Off (0) by default.") var readLag: Double = 0
+        @Option(name: .customLong("list-lag"), help: "Seconds a new revision stays out of the branch's revision list after a publish (a 202's revision appears late). Off (0) by default.") var listLag: Double = 0
+        @Option(name: .customLong("rate-limit-shape"), help: "The 429 body: docs ({status:false, error, code: RATE_LIMIT_EXCEEDED, retry_after}) or scoring ({message, rateLimit:{routeClass, limit, retryAfterSec}}). Default: the classic {status:false, errors} body, or docs with --plan.") var rateLimitShape: String?
+        @Option(help: "The account's plan: free (3 agents, 10 requests/s) or pro (25 agents, 100 requests/s). Over the agent limit → 400 \"… upgrade your plan …\"; over the rate → 429 with Retry-After. Off by default.") var plan: String?
+        @Flag(name: .customLong("multi-agents"), help: "The organisation may create multi_agents (Playbooks) agents; without it creating one answers 403 \"… not available for your organization\".") var multiAgents = false
         @Option(name: .customLong("branch-model"), help: "on: serve v2 (branches + revisions; existing v1 data migrates to each agent's main branch); v1 writes and lists answer 409 versioning_v2_migration_required.") var branchModel: String = "off"
         @Flag(name: .customLong("lean-conflicts"), help: "v2: answer expectedRevision conflicts with the lean errors: [\"section.field\"] body (as production does) instead of the rich data.conflict body.") var leanConflicts = false
         @Flag(name: .customLong("seed-demo"), help: "Seed the demo agents when the database is empty.") var seedDemo = false
@@ -34,6 +42,13 @@ struct SimCommand: AsyncParsableCommand {
             guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate is a fraction from 0 to 1") }
             if let faults { do { _ = try FaultMix.parse(faults) } catch { throw ValidationError("--faults: \(error)") } }
             guard scanSeconds >= 0 else { throw ValidationError("--scan-seconds must not be negative") }
+            guard readLag >= 0, readLag <= 3600 else { throw ValidationError("--read-lag takes seconds from 0 to 3600") }
+            guard listLag >= 0, listLag <= 3600 else { throw ValidationError("--list-lag takes seconds from 0 to 3600") }
+            if let rateLimitShape, RateLimitShape(rawValue: rateLimitShape) == nil {
+                throw ValidationError("--rate-limit-shape takes docs or scoring")
+            }
+            if let plan, SimulatorPlan(rawValue: plan) == nil { throw ValidationError("--plan takes free or pro") }
+            if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1") }
             for p in denyPattern where (try? NSRegularExpression(pattern: p)) == nil {
                 throw ValidationError("--deny-pattern '\(p)' is not a valid regular expression")
             }
@@ -52,6 +67,11 @@ struct SimCommand: AsyncParsableCommand {
             if let faults { o.faults = try FaultMix.parse(faults) }
             o.freeze = freeze
             o.rateLimit = rateLimit
+            o.readLag = readLag
+            o.listLag = listLag
+            o.rateLimitShape = rateLimitShape.flatMap(RateLimitShape.init(rawValue:))
+            o.plan = plan.flatMap(SimulatorPlan.init(rawValue:))
+            o.multiAgentAccess = multiAgents
             o.branchModel = branchModel == "on"
             o.leanConflicts = leanConflicts
             o.seedDemo = seedDemo

@@ -146,7 +146,10 @@ final class QuirkTests: XCTestCase {
         for _ in 0..<5 { _ = try await h.client.listAgents() }
         let seen = await waits.all
         XCTAssertFalse(seen.isEmpty, "the rate limit must have been hit and retried")
+        // Each 429 retry waits the Retry-After (1 s). (After the first 429 the client-side limiter also
+        // paces requests, at the Free rate it falls back to; its waits are its own, not retry waits.)
         XCTAssertTrue(seen.allSatisfy { $0 >= 0.9 }, "Retry-After (1 s) honoured: \(seen)")
+        XCTAssertEqual(h.client.rateLimiter.currentLimit, 10, "the adaptive limiter fell back to the Free rate")
     }
 
     func testNonIdempotentWriteIsNotRetriedOn500() async throws {

@@ -35,7 +35,11 @@ final class SeedAndPersistenceTests: XCTestCase {
             publishers.formUnion(list.versions.compactMap(\.publishedByName))
             let agent = try store.agent(id: id)
             XCTAssertEqual(list.versions.filter(\.isActive).map(\.id), [agent.activeVersionId].compactMap { $0 })
-            XCTAssertNotNil(agent.resolvedConfig?["prompt"])
+            if agent.workflowType == "multi_agents" {
+                XCTAssertNotNil(agent.resolvedConfig?["playbooks"]?["playbooks"]?.arrayValue, "Playbooks config lives under playbooks.playbooks")
+            } else {
+                XCTAssertNotNil(agent.resolvedConfig?["prompt"])
+            }
             for d in try store.drafts(agentId: id) {
                 drafts += 1
                 let detail = try store.draft(agentId: id, draftId: try XCTUnwrap(d.draftId))

@@ -56,8 +56,10 @@ DEFAULT_BINARY = os.path.join(REPO, ".build", "debug", "atoms-tui")
 
 
 def in_scope(path: str) -> bool:
-    """The agent operations the product uses, every v1 drafts/versions operation, every v2 one."""
-    if path in ("/agent", "/agent/{id}", "/agent/{id}/archive", "/agent/{id}/diff"):
+    """The agent operations the product uses, every v1 drafts/versions operation, every v2 one, and the
+    operations simulated since issue 13 (the key's user, call logs, duplicate, widget config)."""
+    if path in ("/agent", "/agent/{id}", "/agent/{id}/archive", "/agent/{id}/diff", "/user", "/agent/{id}/call-logs",
+                "/agent/{id}/duplicate", "/agent/{id}/widget-config"):
         return True
     return any(path.startswith(p) for p in ("/agent/{id}/drafts", "/agent/{id}/versions", "/agent/{id}/branches"))
 

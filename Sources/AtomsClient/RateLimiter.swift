@@ -1,0 +1,81 @@
+import Foundation
+
+/// The client-side limiter that keeps bulk work under the account's request rate: a token bucket
+/// (GCRA form) whose rate and burst sit a little under the account's limit so that even a
+/// fixed one-second server window never sees more than the limit: rate 0.75 × limit, burst
+/// 0.2 × limit (at least 1), i.e. at most 0.95 × limit in any second.
+///
+/// Without a known limit it is adaptive: it does not hold anything back until the first `429`, then
+/// works under the limit the answer reveals (`rateLimit.limit`) or the Free rate (10/s), and stays
+/// there. (Starting at 10/s would slow every Pro account tenfold; the first 429 costs one retry.)
+/// Waiting reserves a slot, so concurrent callers queue fairly and a sleeping caller never spins.
+public final class RateLimiter: @unchecked Sendable {
+    /// The documented plan rates.
+    public static let freeRate: Double = 10
+    public static let proRate: Double = 100
+
+    private let lock = NSLock()
+    /// nil: adaptive and not throttled yet (nothing held back).
+    private var limit: Double?
+    /// The theoretical arrival time of the next request (seconds on `now`'s scale).
+    private var tat: TimeInterval = 0
+    private let now: @Sendable () -> TimeInterval
+    private let sleep: @Sendable (TimeInterval) async throws -> Void
+
+    /// A limiter for `limit` requests per second (nil: adaptive). `now` is a monotonic clock in
+    /// seconds and `sleep` waits on it (both injectable; the pacing waits are not the client's retry
+    /// waits, which go through its own sleeper).
+    public init(limit: Double?, now: @escaping @Sendable () -> TimeInterval = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
+                sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(max(0, $0) * 1e9)) }) {
+        self.limit = limit.map { max(1, $0) }
+        self.now = now
+        self.sleep = sleep
+    }
+
+    /// Waits for a slot (at once while nothing is held back).
+    public func acquire() async throws {
+        let wait = reserve()
+        if wait > 0 { try await sleep(wait) }
+    }
+
+    /// The account limit the limiter works under (requests per second).
+    public var currentLimit: Double? {
+        lock.lock(); defer { lock.unlock() }
+        return limit
+    }
+
+    /// How long the caller must wait before sending (0: at once); the slot is reserved.
+    public func reserve() -> TimeInterval {
+        lock.lock(); defer { lock.unlock() }
+        guard let limit else { return 0 }
+        let rate = limit * 0.75
+        let interval = 1 / rate
+        let burst = max(1, (limit * 0.2).rounded(.down))
+        let tau = (burst - 1) * interval
+        let t = now()
+        let start = max(tat, t)
+        let wait = max(0, start - t - tau)
+        tat = start + interval
+        return wait
+    }
+
+    /// A `429` arrived: adopt the limit it names, or (adaptive, nothing named) the Free rate.
+    /// Returns true when the limit changed.
+    @discardableResult
+    public func throttled(revealedLimit: Double?) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        let target: Double
+        if let revealedLimit, revealedLimit >= 1 {
+            target = revealedLimit
+        } else if limit == nil {
+            target = Self.freeRate
+        } else {
+            return false
+        }
+        if let limit, target >= limit { return false }
+        limit = target
+        // Start the slower pace from now: forget the slots reserved at the old rate.
+        tat = now()
+        return true
+    }
+}

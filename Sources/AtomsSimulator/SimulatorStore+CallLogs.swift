@@ -1,0 +1,233 @@
+import Foundation
+import GRDB
+import AtomsModels
+
+/// How the calls of one version behave: the knobs the call-log generator draws from. Every version
+/// has one derived from its id and the seed; the demo seed stores explicit ones (one agent's newest
+/// active version is measurably worse than the version before it).
+public struct CallProfile: Codable, Sendable, Equatable {
+    /// Fraction of production calls that fail (0...1).
+    public var failureRate: Double
+    /// Typical (median) turn latency in milliseconds.
+    public var medianLatencyMs: Double
+    /// Minutes between production calls while the version is active.
+    public var minutesBetweenCalls: Double
+
+    public init(failureRate: Double, medianLatencyMs: Double, minutesBetweenCalls: Double) {
+        self.failureRate = failureRate
+        self.medianLatencyMs = medianLatencyMs
+        self.minutesBetweenCalls = minutesBetweenCalls
+    }
+}
+
+/// A test call made through one of the test-call operations (no call is placed; it is remembered
+/// so that the call logs show it).
+struct StoredTestCall: Codable, Sendable {
+    var callId: String
+    var versionId: String
+    var mode: String
+    var createdAt: String
+}
+
+extension SimulatorDatabase {
+    static func createTestCallTable(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE test_calls (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                agentId TEXT NOT NULL,
+                doc TEXT NOT NULL
+            );
+            CREATE INDEX test_calls_agent ON test_calls(agentId);
+            """)
+    }
+
+    static func recordTestCall(_ db: Database, agentId: String, _ c: StoredTestCall) throws {
+        try db.execute(sql: "INSERT INTO test_calls (agentId, doc) VALUES (?, ?)", arguments: [agentId, try encode(c)])
+    }
+
+    static func testCalls(_ db: Database, agentId: String) throws -> [StoredTestCall] {
+        try String.fetchAll(db, sql: "SELECT doc FROM test_calls WHERE agentId = ? ORDER BY seq", arguments: [agentId])
+            .map { try decode(StoredTestCall.self, $0) }
+    }
+
+    static func createCallProfileTable(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE call_profiles (
+                versionId TEXT PRIMARY KEY NOT NULL,
+                doc TEXT NOT NULL
+            );
+            """)
+    }
+
+    static func callProfile(_ db: Database, versionId: String) throws -> CallProfile? {
+        guard let text = try String.fetchOne(db, sql: "SELECT doc FROM call_profiles WHERE versionId = ?", arguments: [versionId]) else {
+            return nil
+        }
+        return try decode(CallProfile.self, text)
+    }
+
+    static func saveCallProfile(_ db: Database, versionId: String, _ p: CallProfile) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO call_profiles (versionId, doc) VALUES (?, ?)", arguments: [versionId, try encode(p)])
+    }
+}
+
+/// `GET /agent/{id}/call-logs`: realistic, deterministic calls per published version, generated from
+/// the version's activation window (production calls) and its publish time (test calls). Nothing is
+/// stored but the profiles; the same clock and seed give the same calls.
+extension SimulatorStore {
+    /// Production calls kept per version (the newest ones).
+    static let maxCallsPerVersion = 80
+    /// Test calls made right after each publish.
+    static let testCallsPerVersion = 2
+
+    /// The profile of a version: the stored one, else one derived from its id and the seed.
+    func callProfile(_ db: Database, versionId: String) throws -> CallProfile {
+        if let p = try SimulatorDatabase.callProfile(db, versionId: versionId) { return p }
+        var r = SplitMix64(seed: Self.hash(versionId) ^ options.seed)
+        return CallProfile(failureRate: 0.02 + r.nextUnit() * 0.05, medianLatencyMs: 650 + r.nextUnit() * 300,
+                           minutesBetweenCalls: 35 + r.nextUnit() * 30)
+    }
+
+    /// Sets the call profile of a version (tests, demo data).
+    public func setCallProfile(versionId: String, _ profile: CallProfile) throws {
+        try database.queue.write { db in try SimulatorDatabase.saveCallProfile(db, versionId: versionId, profile) }
+    }
+
+    static func hash(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return h
+    }
+
+    /// One page of an agent's calls, newest first: `{callLogs, totalCount, page, offset}`.
+    public func callLogs(agentId: String, page: Int = 1, offset: Int = 10) throws -> JSONValue {
+        guard page >= 1 else { throw SimulatorError.badRequest("page: Number must be greater than or equal to 1") }
+        guard (1...100).contains(offset) else { throw SimulatorError.badRequest("offset: Number must be between 1 and 100") }
+        let calls = try write { db, now in
+            guard ObjectID.isValid(agentId), try SimulatorDatabase.agent(db, agentId) != nil else { throw SimulatorError.agentNotFound }
+            return try allCalls(db, agentId: agentId, now: now)
+        }
+        let (start, overflow) = (page - 1).multipliedReportingOverflow(by: offset)
+        let slice = !overflow && start < calls.count ? Array(calls[start..<min(calls.count, start + offset)]) : []
+        return ["callLogs": .array(slice), "totalCount": .number(Double(calls.count)),
+                "page": .number(Double(page)), "offset": .number(Double(offset))]
+    }
+
+    /// Every generated call of an agent, newest first.
+    func allCalls(_ db: Database, agentId: String, now: Date) throws -> [JSONValue] {
+        var versions: [String: StoredVersion] = [:]
+        for v in try SimulatorDatabase.publishedVersions(db, agentId: agentId) + SimulatorDatabase.revisions(db, agentId: agentId)
+        where v.row.status == .published && !v.deleted {
+            versions[v.row.id] = v
+        }
+        func date(_ s: String?) -> Date? { Self.parseISO(s) }
+        // Production windows: from each version's (last) activation to the next activation, or now.
+        let activated = versions.values.compactMap { v in date(v.row.activatedAt).map { (v, $0) } }.sorted { $0.1 < $1.1 }
+        var calls: [(Date, JSONValue)] = []
+        for (i, (v, start)) in activated.enumerated() {
+            let end = i + 1 < activated.count ? activated[i + 1].1 : now
+            calls += try productionCalls(db, v, from: start, to: min(end, now))
+        }
+        for v in versions.values {
+            guard let published = date(v.row.publishedAt) else { continue }
+            calls += try testCalls(db, v, after: published, now: now)
+        }
+        // Test calls made through the test-call operations: completed, `isTest`, on their version.
+        for (i, t) in try SimulatorDatabase.testCalls(db, agentId: agentId).enumerated() {
+            guard let v = versions[t.versionId], let at = date(t.createdAt) else { continue }
+            var r = SplitMix64(seed: Self.hash(t.callId) ^ options.seed)
+            var profile = try callProfile(db, versionId: v.row.id)
+            profile.failureRate = 0
+            guard case .object(var doc) = call(v, profile, at: at, index: 200_000 + i, test: true, rng: &r) else { continue }
+            doc["callId"] = .string(t.callId)
+            doc["callType"] = .string(t.mode == "telephony" ? "telephony_outbound" : "webcall")
+            calls.append((at, .object(doc)))
+        }
+        return calls.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : ($0.1["callId"]?.stringValue ?? "") > ($1.1["callId"]?.stringValue ?? "") }
+            .map(\.1)
+    }
+
+    func productionCalls(_ db: Database, _ v: StoredVersion, from start: Date, to end: Date) throws -> [(Date, JSONValue)] {
+        guard end > start else { return [] }
+        let profile = try callProfile(db, versionId: v.row.id)
+        let step = max(60, profile.minutesBetweenCalls * 60)
+        let slots = Int((end.timeIntervalSince(start) / step).rounded(.down))
+        let first = max(0, slots - Self.maxCallsPerVersion + 1)
+        var out: [(Date, JSONValue)] = []
+        for k in stride(from: first, through: slots, by: 1) {
+            var r = SplitMix64(seed: Self.hash(v.row.id) ^ UInt64(k) &* 0x9E37_79B9 ^ options.seed)
+            let at = start.addingTimeInterval(Double(k) * step + r.nextUnit() * step * 0.8)
+            guard at < end else { continue }
+            out.append((at, call(v, profile, at: at, index: k, test: false, rng: &r)))
+        }
+        return out
+    }
+
+    func testCalls(_ db: Database, _ v: StoredVersion, after published: Date, now: Date) throws -> [(Date, JSONValue)] {
+        let profile = try callProfile(db, versionId: v.row.id)
+        var out: [(Date, JSONValue)] = []
+        for k in 0..<Self.testCallsPerVersion {
+            var r = SplitMix64(seed: Self.hash(v.row.id) ^ 0x7E57 ^ UInt64(k) ^ options.seed)
+            let at = published.addingTimeInterval(20 + Double(k) * 90 + r.nextUnit() * 30)
+            guard at <= now else { continue }
+            out.append((at, call(v, profile, at: at, index: 100_000 + k, test: true, rng: &r)))
+        }
+        return out
+    }
+
+    static let failureReasons = ["llm_timeout", "tts_error", "transfer_failed", "sip_error", "tool_call_error"]
+
+    /// One call document (the call-log item of the spec, plus the conversation-log fields the
+    /// release-health work reads).
+    func call(_ v: StoredVersion, _ p: CallProfile, at: Date, index: Int, test: Bool, rng r: inout SplitMix64) -> JSONValue {
+        let failed = r.nextUnit() < p.failureRate
+        let noAnswer = !test && !failed && r.nextUnit() < 0.04
+        let turns = failed ? 1 + Int(r.nextUnit() * 4) : (noAnswer ? 0 : 4 + Int(r.nextUnit() * 14))
+        var latencies: [Double] = []
+        for _ in 0..<turns {
+            // Skewed around the median: most turns near it, a few slow ones.
+            let u = r.nextUnit()
+            latencies.append((p.medianLatencyMs * (0.7 + 0.6 * u + (u > 0.9 ? 1.2 * (u - 0.9) * 10 : 0))).rounded())
+        }
+        let sorted = latencies.sorted()
+        let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+        let durationMs = noAnswer ? 0 : Double(turns) * (6_000 + r.nextUnit() * 9_000) + 4_000
+        let minutes = (durationMs / 60_000).rounded(.up)
+        let kind = test ? "webcall" : (r.nextUnit() < 0.7 ? "telephony_inbound" : "telephony_outbound")
+        let caller = "+1415555" + String(format: "%04d", Int(r.nextUnit() * 10_000))
+        let line = "+14155550100"
+        let idTail = String(Self.hash(v.row.id + "#\(index)") & 0xFFFFFF, radix: 16)
+        var doc: ConfigDocument = [
+            "callId": .string("CALL-\(Int(at.timeIntervalSince1970 * 1000))-\(idTail)"),
+            "callStatus": .string(failed ? "failed" : (noAnswer ? "no_answer" : "completed")),
+            "callType": .string(kind),
+            "fromNumber": .string(kind == "telephony_outbound" ? line : (test ? "" : caller)),
+            "toNumber": .string(kind == "telephony_outbound" ? caller : (test ? "" : line)),
+            "createdAt": .string(Self.iso(at)),
+            "callDuration": .number(durationMs.rounded()),
+            "versionId": .string(v.row.id),
+            "versionNumber": .number(Double(v.row.versionNumber ?? v.row.revisionNumber ?? 0)),
+            "disconnectionReason": .string(failed ? "error" : (noAnswer ? "no_answer" : (r.nextUnit() < 0.6 ? "user_hangup" : "agent_hangup"))),
+            "callCost": .number((minutes * 0.08 * 10_000).rounded() / 10_000),
+            "isTest": .bool(test),
+        ]
+        if failed { doc["callFailureReason"] = .string(Self.failureReasons[Int(r.nextUnit() * Double(Self.failureReasons.count)) % Self.failureReasons.count]) }
+        if turns > 0 {
+            doc["turnLatencyMetrics"] = [
+                "avgLatency": .number((latencies.reduce(0, +) / Double(turns)).rounded()), "medianLatency": .number(median),
+                "minLatency": .number(sorted.first ?? 0), "maxLatency": .number(sorted.last ?? 0), "turns": .number(Double(turns)),
+            ]
+        }
+        if !noAnswer {
+            let resolved = !failed && r.nextUnit() < 0.8
+            doc["dispositionMetrics"] = ["resolved": .string(resolved ? "yes" : "no"), "follow_up_needed": .string(resolved ? "no" : "yes")]
+            doc["postCallAnalytics"] = [
+                "summary": .string(failed ? "The call ended early after an error." : (resolved ? "The caller's request was handled." : "The caller needs a follow-up.")),
+                "dispositionMetrics": [
+                    ["identifier": "resolved", "value": .string(resolved ? "yes" : "no"), "confidence": .number(((0.7 + r.nextUnit() * 0.3) * 100).rounded() / 100)],
+                ],
+            ]
+        }
+        return .object(doc)
+    }
+}
