@@ -154,7 +154,7 @@ final class EffectRunner: @unchecked Sendable {
     static func failure(_ error: Error) -> EffectFailure {
         guard let e = error as? AtomsError else { return EffectFailure(kind: .local, reason: "\(error)") }
         let server = e.serverErrors.joined(separator: "; ")
-        var f = EffectFailure(kind: kind(e), status: e.status, reason: server, hint: e.hint)
+        var f = EffectFailure(kind: kind(e), status: e.status, reason: server, hint: e.hint, requestId: e.requestId)
         switch e.kind {
         case .network: f.reason = "no answer from the server (network error)"
         case .timeout: f.reason = "the server did not answer in time"

@@ -97,7 +97,8 @@ public enum TUIApp {
                     runner.connect(Lifecycle(client: makeClient(baseURL: sim.baseURL, key: demoKey, logFile: options.logFile)))
                     return sim
                 }
-                let client = makeClient(baseURL: options.baseURL, key: options.apiKey ?? "", logFile: options.logFile)
+                let client = makeClient(baseURL: options.baseURL, key: options.apiKey ?? "", logFile: options.logFile,
+                                        requestsPerSecond: options.requestsPerSecond)
                 // Decide the generation before any load runs (the first message the loop sees is this one).
                 let detector = APIGenerationDetector(stateDirectory: AppPaths().state)
                 let generation = (try? await detector.detect(client, mode: options.apiMode)) ?? .v1
@@ -204,10 +205,11 @@ public enum TUIApp {
 
     static let demoKey = "demo-key"
 
-    static func makeClient(baseURL: URL, key: String, logFile: String?) -> AtomsClient {
+    static func makeClient(baseURL: URL, key: String, logFile: String?, requestsPerSecond: Double? = nil) -> AtomsClient {
         var logger = Logger(label: "atoms.client")
         logger.logLevel = logFile == nil ? .critical : .debug
-        return AtomsClient(configuration: ClientConfiguration(baseURL: baseURL, apiKey: key), logger: logger)
+        return AtomsClient(configuration: ClientConfiguration(baseURL: baseURL, apiKey: key, requestsPerSecond: requestsPerSecond),
+                           logger: logger)
     }
 
     /// Starts the demo simulator in-process on loopback, on a database in the user's data directory.

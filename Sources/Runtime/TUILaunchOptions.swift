@@ -17,6 +17,8 @@ public struct TUILaunchOptions: Sendable {
     public var demoScanSeconds: Double = 6
     /// Benchmarks: exit right after the first complete frame with data.
     public var exitAfterFirstFrame = false
+    /// The account's request rate, when known (profile `requestsPerSecond` or `ATOMS_REQUESTS_PER_SECOND`).
+    public var requestsPerSecond: Double?
     /// Debug log file, if any.
     public var logFile: String?
     /// Overrides the demo database location (tests).

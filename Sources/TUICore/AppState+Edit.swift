@@ -54,7 +54,7 @@ extension AppState {
                 status = StatusMessage("\(target.label) saved · \(rev) · verified", isError: false)
             } else {
                 let kept = path.map { " — your edit is kept in \($0)" } ?? ""
-                status = StatusMessage("\(target.label) saved · \(rev) · NOT verified: \(notPersisted.joined(separator: ", ")) did not persist\(kept)", isError: true)
+                status = StatusMessage("\(target.label) saved · \(rev) · NOT verified: \(notPersisted.joined(separator: ", ")) not visible yet — the platform can take a few seconds (R rechecks)\(kept)", isError: true)
             }
             guard agentId == selectedAgentId else { return [] }
             if focus == .drafts || (focus == .detail && detailOwner == .drafts) { wantConfigForSelection() }

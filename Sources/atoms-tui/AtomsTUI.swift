@@ -65,6 +65,7 @@ struct AtomsTUI: AsyncParsableCommand {
         // The demo follows --demo-api; `--api v1` without a key also means the v1 demo.
         options.demoBranchModel = demoBranchModel || (demoApi == .v2 && connection.apiMode != .v1)
         options.logFile = connection.logFile
+        options.requestsPerSecond = conn.requestsPerSecond
         if resetDemo && conn.apiKey != nil {
             throw ValidationError("--reset-demo resets the built-in demo, which runs only without an API key (SMALLEST_API_KEY or --api-key is set); nothing was reset")
         }

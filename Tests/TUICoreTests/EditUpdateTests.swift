@@ -52,7 +52,7 @@ final class EditUpdateTests: XCTestCase {
         _ = update(&s, .edit(agentId: a0, draftId: d1, .ready(fields: ["firstMessage"])))
         _ = update(&s, .edit(agentId: a0, draftId: d1, .saved(revision: 5, notPersisted: ["firstMessage"], recoveryPath: "/st/recovery/x.yaml")))
         XCTAssertEqual(s.status?.isError, true)
-        XCTAssertEqual(s.status?.text, "draft \"fix greeting\" saved · rev 5 · NOT verified: firstMessage did not persist — your edit is kept in /st/recovery/x.yaml")
+        XCTAssertEqual(s.status?.text, "draft \"fix greeting\" saved · rev 5 · NOT verified: firstMessage not visible yet — the platform can take a few seconds (R rechecks) — your edit is kept in /st/recovery/x.yaml")
 
         F.press([.char("e")], &s)
         _ = update(&s, .edit(agentId: a0, draftId: d1, .begun))
