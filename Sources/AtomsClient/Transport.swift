@@ -58,10 +58,10 @@ public enum TransportFailure: Error, Sendable {
 /// The live transport: URLSession from FoundationNetworking.
 public final class URLSessionTransport: HTTPTransport {
     let session: URLSession
-    /// Writes that must never be resent: fresh connections only (see `HTTPRequest.reuseConnection`).
-    let writeSession: URLSession
+    /// The configuration of the session each write gets (see `HTTPRequest.reuseConnection`).
+    let writeConfiguration: URLSessionConfiguration
     /// One router per session: task identifiers are only unique within a session.
-    let router = CollectorRouter(), writeRouter = CollectorRouter()
+    let router = CollectorRouter()
     /// Largest response body accepted (bytes); larger answers fail cleanly.
     public let maxBodyBytes: Int
 
@@ -72,7 +72,7 @@ public final class URLSessionTransport: HTTPTransport {
         cfg.urlCache = nil
         cfg.requestCachePolicy = .reloadIgnoringLocalCacheData
         self.session = URLSession(configuration: cfg, delegate: router, delegateQueue: nil)
-        self.writeSession = URLSession(configuration: cfg, delegate: writeRouter, delegateQueue: nil)
+        self.writeConfiguration = cfg
         self.maxBodyBytes = maxBodyBytes
     }
 
@@ -87,7 +87,17 @@ public final class URLSessionTransport: HTTPTransport {
             // The body is collected by a delegate that gives up as soon as it passes the cap (or the
             // declared Content-Length does), so a huge answer costs at most `maxBodyBytes` of memory.
             let collector = CappedBodyCollector(cap: maxBodyBytes)
-            let (taskSession, taskRouter) = request.reuseConnection ? (session, router) : (writeSession, writeRouter)
+            // A write gets a session (and so a connection pool and libcurl multi handle) of its own,
+            // invalidated after its answer: on a shared write session an answer was sometimes never
+            // delivered (seen as intermittent write time-outs), and a write must never be resent.
+            let (taskSession, taskRouter): (URLSession, CollectorRouter)
+            if request.reuseConnection {
+                (taskSession, taskRouter) = (session, router)
+            } else {
+                let own = CollectorRouter()
+                (taskSession, taskRouter) = (URLSession(configuration: writeConfiguration, delegate: own, delegateQueue: nil), own)
+            }
+            defer { if !request.reuseConnection { taskSession.finishTasksAndInvalidate() } }
             let task = taskSession.dataTask(with: req)
             taskRouter.register(collector, for: task.taskIdentifier)
             defer { taskRouter.remove(task.taskIdentifier) }

@@ -407,8 +407,10 @@ extension AppState {
             configs = configs.filter { if case .branchDraft(let b, _) = $0.key.source { return b != branchId }; return true }
             return reloadBranches(agentId)
 
-        default:
-            return []
+        case .started, .agentsLoaded, .versionsLoaded, .draftsLoaded, .configLoaded, .diffLoaded, .failed, .connectFailed,
+             .draftForked, .draftRenamed, .draftDiscarded, .pinChanged, .activated, .edit, .published, .checkProgress,
+             .checkWatchFailed, .versionMetaChanged, .keyPressed, .resized, .tick:
+            return []  // not v2 messages: the root `update` handles them
         }
     }
 

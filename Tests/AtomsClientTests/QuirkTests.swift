@@ -13,7 +13,7 @@ final class QuirkTests: XCTestCase {
             _ = try await h.client.createDraft(agentId, CreateDraftRequest())
             XCTFail("expected 400")
         } catch let e as AtomsError {
-            XCTAssertEqual(e.status, 400)
+            XCTAssertEqual(e.status, 400, "\(e)")
             XCTAssertEqual(e.serverErrors, ["Either sourceVersionId or sourceDraftId is required"])
             XCTAssertTrue(e.description.contains("Either sourceVersionId or sourceDraftId is required"))
         }

@@ -13,18 +13,7 @@ final class FidelityHTTPTests: XCTestCase {
 
     func call(_ sim: EmbeddedSimulator, _ method: String, _ path: String, key: String? = "test-key",
               body: String? = nil) async throws -> Answer {
-        var req = URLRequest(url: URL(string: sim.baseURL.absoluteString + path)!)
-        req.httpMethod = method
-        if let key { req.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            req.httpBody = Data(body.utf8)
-            req.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: req)
-        let http = try XCTUnwrap(response as? HTTPURLResponse)
-        var headers: [String: String] = [:]
-        for (k, v) in http.allHeaderFields { headers["\(k)"] = "\(v)" }
-        return Answer(status: http.statusCode, headers: headers, body: data)
+        try await HTTPTests.call(sim, method, path, key: key, body: body)
     }
 
     /// Asserts a status (a plain function, so the answer may be awaited in its argument).

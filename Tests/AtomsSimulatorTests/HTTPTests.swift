@@ -20,6 +20,12 @@ final class HTTPTests: XCTestCase {
 
     func call(_ sim: EmbeddedSimulator, _ method: String, _ path: String, key: String? = "test-key",
               body: String? = nil) async throws -> Answer {
+        try await Self.call(sim, method, path, key: key, body: body)
+    }
+
+    /// One request to the simulator, answered with status, headers and body (shared by the HTTP suites).
+    static func call(_ sim: EmbeddedSimulator, _ method: String, _ path: String, key: String? = "test-key",
+                     body: String? = nil) async throws -> Answer {
         var req = URLRequest(url: URL(string: sim.baseURL.absoluteString + path)!)
         req.httpMethod = method
         if let key { req.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }

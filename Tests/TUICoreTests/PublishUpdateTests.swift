@@ -75,7 +75,7 @@ final class PublishUpdateTests: XCTestCase {
         XCTAssertEqual(s.publish?.phase, .confirmActivate)
         XCTAssertEqual(s.versions[a0]?.items.first?.securityCheck?.status, .passed)
         let text = render(s, s.size).text
-        XCTAssertTrue(text.contains("Activate v6 'fix greeting' of \"Support Bot\"? It will serve live traffic. [y/N]"), text)
+        XCTAssertTrue(text.contains("Activate v6 \"fix greeting\" of \"Support Bot\"? It will serve live traffic. [y/N]"), text)
         XCTAssertEqual(F.press([.char("y")], &s), [.activate(agentId: a0, versionId: v6)])
         XCTAssertEqual(s.publish?.phase, .activating)
         XCTAssertEqual(s.writeInFlight, "activating v6")
