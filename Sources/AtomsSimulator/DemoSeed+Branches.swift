@@ -41,7 +41,13 @@ extension SimulatorStore {
     func seedBranchDemo() throws {
         let span: TimeInterval = 3 * 86_400
         seedingOffset.withLock { $0 = -span }
-        defer { seedingOffset.withLock { $0 = 0 } }
+        // The history was written before any maintenance window of this run: a freeze starts after it.
+        let frozen = options.freeze
+        if frozen { try updateOptions { $0.freeze = false } }
+        defer {
+            seedingOffset.withLock { $0 = 0 }
+            if frozen { try? updateOptions { $0.freeze = true } }
+        }
         func advance(_ seconds: TimeInterval) { seedingOffset.withLock { $0 = min(0, $0 + seconds) } }
         let agents = try listAgents({ var q = AgentListQuery(); q.offset = 100; return q }()).agents
         for plan in Self.branchPlans {

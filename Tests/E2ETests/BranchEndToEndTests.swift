@@ -58,7 +58,8 @@ final class BranchEndToEndTests: XCTestCase {
         }
         XCTAssertTrue(screen.contains("r3 \"e2e v2\" of \"🚀 Launch Line\" on branch \"main\" is live (verified)"), screen)
         XCTAssertGreaterThanOrEqual(Set(bars.map { $0.filter { $0 == "█" }.count }).count, 2, "the bar moved: \(bars)")
-        try t.waitFor("the Active marker on r3") { s in s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r3 ") } }
+        // The agent's live revision is r3 (History may now follow another branch's Drafts row).
+        try t.waitFor("r3 live in the Agents pane") { s in s.split(separator: "\n").contains { $0.contains("🚀 Launch Line") && $0.contains(" r3") } }
         t.send("q")
         try t.waitFor(text: "EXIT:0")
 

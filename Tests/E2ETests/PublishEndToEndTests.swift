@@ -74,7 +74,7 @@ final class PublishEndToEndTests: XCTestCase {
             }
             usleep(25_000)
         }
-        XCTAssertTrue(screen.contains("Activate v3 'e2e-publish' of \"🚀 Launch Line\"? It will serve live traffic. [y/N]"), screen)
+        XCTAssertTrue(screen.contains("Activate v3 \"e2e-publish\" of \"🚀 Launch Line\"? It will serve live traffic. [y/N]"), screen)
         let fills = Set(bars.map { $0.filter { $0 == "█" }.count })
         XCTAssertGreaterThanOrEqual(fills.count, 2, "the bar moved: \(bars)")
         XCTAssertTrue(bars.allSatisfy { $0.contains("░") }, "never a full bar before the pass: \(bars)")

@@ -57,7 +57,8 @@ final class TUIEndToEndTests: XCTestCase {
         try t.waitFor("the name input") { $0.lowercased().contains("name") }
         t.type("e2e-fork")
         t.send("Enter")
-        try t.waitFor(text: "e2e-fork")
+        // The name dialog waits for the server's answer; then the new draft is a row of the Drafts pane.
+        try t.waitFor("the forked draft's row") { $0.contains("Forked draft \"e2e-fork\"") }
         t.send("q")
         try t.waitFor(text: "EXIT:0")
     }
