@@ -27,7 +27,7 @@ shot() {
   local data="$WORK/$name" sock="$WORK/$name.sock"
   mkdir -p "$data"
   tmux -S "$sock" -f /dev/null new-session -d -s shot -x "$cols" -y "$rows" \
-       -e XDG_DATA_HOME="$data" -e XDG_STATE_HOME="$data/state" -e SMALLEST_API_KEY= -e LANG=C.UTF-8 "$BIN"
+       -e XDG_DATA_HOME="$data" -e XDG_STATE_HOME="$data/state" -e SMALLEST_API_KEY= -e LANG=C.UTF-8 "$BIN" ${ARGS:-}
   tmux -S "$sock" set -g status off
   xterm -fa 'DejaVu Sans Mono' -fs 11 -bg '#1e1e2e' -fg '#d8d8e0' -geometry "$geometry" -title "atoms-$name" \
         -xrm 'XTerm*cursorBlink: false' -xrm 'XTerm*forceBoxChars: true' -xrm 'XTerm*termName: xterm-256color' \
@@ -49,7 +49,12 @@ shot() {
   echo "wrote screenshots/$name.png"
 }
 
-shot main 140x40 j j j j j Tab
-shot diff 140x40 j j j j j Tab j j d sleep:1
+# The v2 demo (the default): Zoë's main history (r12 above the head, marked ↑), the publish review of the
+# feature branch with its list change element by element, the live security-check bar, help, a restore.
+shot main 140x40 / type:Zoë Enter Tab sleep:0.5
+shot review 140x40 / type:Zoë Enter Tab Tab Down p sleep:1
+ARGS="--demo-scan-seconds 30" shot progress 140x40 / type:Zoë Enter Tab Tab Down p sleep:1 type:holiday\ greeting Enter sleep:6
 shot help 140x40 ?
-shot confirm 140x40 j j j j j Tab j j a
+shot confirm 140x40 / type:Zoë Enter Tab j j j a
+# The v1 demo: a version diffed against the active one.
+ARGS="--demo-api v1" shot diff 140x40 j j j j j Tab j j d sleep:1
