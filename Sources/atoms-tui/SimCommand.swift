@@ -19,7 +19,7 @@ struct SimCommand: AsyncParsableCommand {
         @Option(help: "Require this Bearer key (default: any non-empty key).") var key: String?
         @Option(help: "Added latency per response, in milliseconds.") var latency = 0
         @Option(name: .customLong("fault-rate"), help: "Fraction (0–1) of requests answered with a fault.") var faultRate: Double = 0
-        @Option(help: "Fault mix by kind, e.g. 500=0.04,503=0.03,429=0.04,slow=0.04,drop=0.025,lost=0.025,slow-max-ms=5000,only=publish, or soak (that mix, ~20 %). Replaces --fault-rate; deterministic from --seed. drop: closed before applying; lost: applied, then closed without an answer.") var faults: String?
+        @Option(help: "Fault mix by kind, comma-separated, e.g. 500=0.04,503=0.03,429=0.04 — kinds 500, 503, 429, slow, drop, lost, plus slow-max-ms=5000 and only=publish — or soak (the ~20 % mix of 500=0.04, 503=0.03, 429=0.04, slow=0.04, drop=0.025, lost=0.025). Replaces --fault-rate; deterministic from --seed. drop: closed before applying; lost: applied, then closed without an answer.") var faults: String?
         @Flag(help: "Answer writes with 423 config_freeze_active.") var freeze = false
         @Option(name: .customLong("rate-limit"), help: "Requests per second before 429 + Retry-After.") var rateLimit: Int?
         @Option(name: .customLong("branch-model"), help: "on: serve v2 (branches + revisions; existing v1 data migrates to each agent's main branch); v1 writes and lists answer 409 versioning_v2_migration_required.") var branchModel: String = "off"
@@ -35,7 +35,7 @@ struct SimCommand: AsyncParsableCommand {
             if let faults { do { _ = try FaultMix.parse(faults) } catch { throw ValidationError("--faults: \(error)") } }
             guard scanSeconds >= 0 else { throw ValidationError("--scan-seconds must not be negative") }
             for p in denyPattern where (try? NSRegularExpression(pattern: p)) == nil {
-                throw ValidationError("--deny-pattern '\(p)' is not a valid regular expression")
+                throw ValidationError("--deny-pattern \"\(p)\" is not a valid regular expression")
             }
         }
 

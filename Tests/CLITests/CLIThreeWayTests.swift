@@ -121,7 +121,7 @@ final class CLIThreeWayTests: XCTestCase {
         ok(try cli(["drafts", "fork", a, "--name", "fresh"], url), "fork fresh")
         let nothing = try cli(["drafts", "rebase", a, "fresh"], url)
         ok(nothing, "rebase fresh")
-        XCTAssertTrue(nothing.stdout.contains("nothing to rebase"), nothing.stdout)
+        XCTAssertTrue(nothing.stdout.contains("Nothing to rebase"), nothing.stdout)
     }
 
     func testV2ThreeWayBranchDraftAndMakeLiveGuards() throws {

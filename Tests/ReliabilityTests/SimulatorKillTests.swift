@@ -111,7 +111,7 @@ final class SimulatorKillTests: XCTestCase {
                 XCTAssertTrue(stderr.contains("atoms-tui: "), stderr)
                 XCTAssertFalse(stderr.contains("activated v"), "nothing may claim activation: \(stderr)")
             }
-            if code == 4 { XCTAssertTrue(stderr.contains("could not follow the security check"), stderr) }
+            if code == 4 { XCTAssertTrue(stderr.contains("Could not follow the security check"), stderr) }
             outcomes.append("kill at \(delay) s → exit \(code): \(stderr.split(separator: "\n").last ?? "")")
             try withStore { store in
                 try assertConsistent(store)
@@ -119,7 +119,7 @@ final class SimulatorKillTests: XCTestCase {
                 XCTAssertLessThanOrEqual(versions.count, 2, "one publish makes at most one version")
                 if code != 0, let active = try store.agent(id: agent).activeVersionId, active != versions.last?.id {
                     // Activated only if its check had passed (assertConsistent) — the answer was lost.
-                    XCTAssertTrue(stderr.contains("security check passed"), "activated without the CLI seeing the check pass")
+                    XCTAssertTrue(stderr.contains("Security check passed"), "activated without the CLI seeing the check pass")
                 }
             }
         }
