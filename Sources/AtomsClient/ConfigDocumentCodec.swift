@@ -77,7 +77,7 @@ public enum ConfigDocumentCodec {
                     throw AtomsError(kind: .invalidInput, serverErrors: ["line \((k.mark?.line ?? 0)), column \((k.mark?.column ?? 0)): keys must be plain strings"])
                 }
                 if o[ks.string] != nil {
-                    throw AtomsError(kind: .invalidInput, serverErrors: ["line \(k.mark?.line ?? 0), column \(k.mark?.column ?? 0): duplicate key '\(ks.string)'"])
+                    throw AtomsError(kind: .invalidInput, serverErrors: ["line \(k.mark?.line ?? 0), column \(k.mark?.column ?? 0): duplicate key \"\(ks.string)\""])
                 }
                 o[ks.string] = try jsonValue(v)
             }

@@ -63,11 +63,11 @@ public struct RebaseOutcome: Sendable {
         var lines: [String] = []
         if p.alreadyCurrent { return ["nothing to rebase: the draft is already based on \(p.review.live.name)"] }
         if let newName = p.newDraftName {
-            lines.append("rebased '\(p.oldDraftName ?? "")' onto \(p.review.live.name) as '\(newName)' (\(p.newDraftId ?? ""))")
+            lines.append("rebased \"\(p.oldDraftName ?? "")\" onto \(p.review.live.name) as \"\(newName)\" (\(p.newDraftId ?? ""))")
             if oldDraftDiscarded {
-                lines.append("old draft '\(p.oldDraftName ?? "")' (\(p.oldDraftId ?? "")) discarded after the new one verified")
+                lines.append("old draft \"\(p.oldDraftName ?? "")\" (\(p.oldDraftId ?? "")) discarded after the new one verified")
             } else {
-                lines.append("old draft '\(p.oldDraftName ?? "")' (\(p.oldDraftId ?? "")) kept")
+                lines.append("old draft \"\(p.oldDraftName ?? "")\" (\(p.oldDraftId ?? "")) kept")
             }
         } else {
             lines.append("rewrote the branch draft on \(p.review.live.name) (was based on \(p.review.base.name))")
@@ -293,7 +293,7 @@ public struct DraftRebase: Sendable {
         var o = outcome
         if let n = plan.newDraftId {
             try? await flow.lifecycle.client.discardDraft(plan.agentId, n)
-            o.cancelled = "\(why); the new draft was discarded and '\(plan.oldDraftName ?? "")' is unchanged"
+            o.cancelled = "\(why); the new draft was discarded and \"\(plan.oldDraftName ?? "")\" is unchanged"
         } else {
             o.cancelled = "\(why); the branch draft was re-opened on \(plan.review.live.name) and keeps your values for the conflicting fields"
         }

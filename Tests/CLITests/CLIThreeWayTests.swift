@@ -104,7 +104,7 @@ final class CLIThreeWayTests: XCTestCase {
         let editor = "sed -i 's/^interruptionBackoffTimer: 2$/interruptionBackoffTimer: 4/'"
         let rebase = try cli(["drafts", "rebase", a, "old"], url, env: ["VISUAL": editor, "EDITOR": editor])
         ok(rebase, "rebase")
-        XCTAssertTrue(rebase.stdout.contains("rebased 'old' onto v2 (active) as 'old (rebased on v2)'"), rebase.stdout)
+        XCTAssertTrue(rebase.stdout.contains("rebased \"old\" onto v2 (active) as \"old (rebased on v2)\""), rebase.stdout)
         XCTAssertTrue(rebase.stdout.contains("discarded after the new one verified"), rebase.stdout)
         XCTAssertTrue(rebase.stdout.contains("conflict interruptionBackoffTimer: edited"), rebase.stdout)
         XCTAssertTrue(rebase.stdout.contains("verified by reading back"), rebase.stdout)
