@@ -185,7 +185,7 @@ struct DraftsRebaseCommand: AsyncParsableCommand {
             CLIOutput.json(obj)
             return
         }
-        let lines = o.summary.filter { !$0.hasPrefix("not completed: ") }.map { Sanitizer.sanitize($0, maxCharacters: 2000) }
+        let lines = o.summary.filter { !$0.hasPrefix("not completed: ") }.map { CLIText.sentence(Sanitizer.sanitize($0, maxCharacters: 2000)) }
         CLIOutput.stdout(lines.joined(separator: "\n") + "\n")
     }
 }
