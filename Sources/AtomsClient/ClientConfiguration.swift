@@ -51,7 +51,7 @@ public struct ClientConfiguration: Sendable {
     /// Refuses plain `http://` to a non-loopback host unless `insecure` is set: the key would travel in clear.
     public static func checkBaseURL(_ url: URL, insecure: Bool) throws {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
-            throw AtomsError(kind: .invalidInput, serverErrors: ["base URL '\(url.absoluteString)' is not an http(s) URL"])
+            throw AtomsError(kind: .invalidInput, serverErrors: ["base URL \"\(url.absoluteString)\" is not an http(s) URL"])
         }
         if scheme == "http" && !insecure {
             let host = url.host ?? ""

@@ -12,6 +12,10 @@ public enum DocumentFormat: String, Sendable, CaseIterable {
 
 /// Reads and writes config documents (request field names) as YAML or JSON, losslessly.
 public enum ConfigDocumentCodec {
+    /// JSON: a reserved top-level key holding the editor's header (JSON has no comments). `parse`
+    /// removes it, so a file written by the editor can be used as is (`drafts patch --file x.json`).
+    public static let jsonHeaderKey = "// atoms-tui"
+
     /// Renders a document.
     public static func render(_ doc: ConfigDocument, format: DocumentFormat) -> String {
         switch format {
@@ -23,8 +27,9 @@ public enum ConfigDocumentCodec {
         }
     }
 
-    /// Parses text into a document. Errors name the line and column. `#` comment lines are
-    /// allowed in both formats (the editor's header), and stripped from JSON before parsing.
+    /// Parses text into a document. Errors name the line and column. JSON: the reserved header key is
+    /// removed, and whole-line `#` comments (the header of files written by older versions) are blanked
+    /// before parsing, so line numbers still count lines of `text`.
     public static func parse(_ text: String, format: DocumentFormat) throws -> ConfigDocument {
         let value: JSONValue
         switch format {
@@ -46,9 +51,10 @@ public enum ConfigDocumentCodec {
                 throw AtomsError(kind: .invalidInput, serverErrors: [describeJSON(error, text: stripped)])
             }
         }
-        guard case .object(let o) = value else {
+        guard case .object(var o) = value else {
             throw AtomsError(kind: .invalidInput, serverErrors: ["line 1, column 1: the document must be a mapping of config fields, not a \(value.typeName)"])
         }
+        if format == .json { o[jsonHeaderKey] = nil }
         return o
     }
 
@@ -71,7 +77,7 @@ public enum ConfigDocumentCodec {
                     throw AtomsError(kind: .invalidInput, serverErrors: ["line \((k.mark?.line ?? 0)), column \((k.mark?.column ?? 0)): keys must be plain strings"])
                 }
                 if o[ks.string] != nil {
-                    throw AtomsError(kind: .invalidInput, serverErrors: ["line \(k.mark?.line ?? 0), column \(k.mark?.column ?? 0): duplicate key '\(ks.string)'"])
+                    throw AtomsError(kind: .invalidInput, serverErrors: ["line \(k.mark?.line ?? 0), column \(k.mark?.column ?? 0): duplicate key \"\(ks.string)\""])
                 }
                 o[ks.string] = try jsonValue(v)
             }
@@ -96,9 +102,25 @@ public enum ConfigDocumentCodec {
         if case DecodingError.dataCorrupted(let ctx) = error {
             detail = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? ctx.debugDescription
         }
-        // Foundation reports "… around line L, column C." — keep that part when present.
+        // Some Foundations report "… around line L, column C." — keep that part when present.
         if let r = detail.range(of: "line [0-9]+, column [0-9]+", options: .regularExpression) {
             return "\(detail[r]): JSON syntax error"
+        }
+        // Others report only "… around character N." (a UTF-8 offset, from JSONSerialization): turn it into
+        // the line and column the person sees.
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+        } catch {
+            let said = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+            if let r = said.range(of: "character [0-9]+", options: .regularExpression),
+               let offset = Int(said[r].dropFirst("character ".count)) {
+                let bytes = Array(text.utf8.prefix(offset))
+                let line = bytes.filter { $0 == 0x0A }.count + 1
+                let lineStart = (bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+                let column = String(decoding: bytes[lineStart...], as: UTF8.self).count + 1
+                let what = said.replacingOccurrences(of: #" around character [0-9]+\.?"#, with: "", options: .regularExpression)
+                return "line \(line), column \(column): JSON syntax error\(what.isEmpty ? "" : " (\(what))")"
+            }
         }
         return "JSON syntax error: \(detail.isEmpty ? "the text is not valid JSON" : detail)"
     }

@@ -51,7 +51,7 @@ public enum ConfigValidator {
         if let v = doc["pronunciationDicts"] {
             if let a = v.arrayValue {
                 for (i, e) in a.enumerated() where e["word"]?.stringValue == nil || e["pronunciation"]?.stringValue == nil {
-                    add("pronunciationDicts[\(i)]", "needs string fields 'word' and 'pronunciation'")
+                    add("pronunciationDicts[\(i)]", "needs string fields \"word\" and \"pronunciation\"")
                 }
             } else { add("pronunciationDicts", "must be a list, got \(v.typeName)") }
         }
@@ -97,11 +97,11 @@ public enum ConfigValidator {
             } else { add("language.supported", "must be a list, got \(s.typeName)") }
         }
         if let d = lang["default"]?.stringValue, lang["supported"] != nil, !supported.contains(d) {
-            add("language.default", "'\(d)' must be one of language.supported (\(supported.joined(separator: ", ")))")
+            add("language.default", "\"\(d)\" must be one of language.supported (\(supported.joined(separator: ", ")))")
         }
-        if supported.contains("ta") && supported.count > 1 { add("language.supported", "'ta' cannot be combined with other languages") }
+        if supported.contains("ta") && supported.count > 1 { add("language.supported", "\"ta\" cannot be combined with other languages") }
         guard let sw = lang["switching"] else {
-            add("language.switching", "required when 'language' is given (even {isEnabled: false})")
+            add("language.switching", "required when \"language\" is given (even {isEnabled: false})")
             return
         }
         guard let o = sw.objectValue else { add("language.switching", "must be a mapping"); return }
@@ -136,6 +136,6 @@ public enum ConfigValidator {
 
     static func checkEnum(_ v: JSONValue, _ p: String, _ allowed: Set<String>, _ add: (String, String) -> Void) {
         guard let s = v.stringValue else { add(p, "must be a string, got \(v.typeName)"); return }
-        if !allowed.contains(s) { add(p, "'\(s)' is not one of \(allowed.sorted().map { $0.isEmpty ? "''" : $0 }.joined(separator: ", "))") }
+        if !allowed.contains(s) { add(p, "\"\(s)\" is not one of \(allowed.sorted().map { $0.isEmpty ? "\"\"" : $0 }.joined(separator: ", "))") }
     }
 }

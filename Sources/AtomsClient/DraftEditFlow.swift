@@ -22,6 +22,11 @@ public struct DraftEditSession: Sendable {
     /// v2: the branch whose draft is edited (saved with `PUT …/draft` and `expectedRevision`);
     /// `draftId` is then `branch-<branchId>` (the key of recovery files).
     public var branchId: String?
+    /// Information kept in the header across validation rounds (resumed from a file, a conflict being
+    /// settled): listed under NOTES, never under ERRORS.
+    public var notes: [String] = []
+    /// Replaces "Save unchanged or empty to cancel." in the header (the rebase's conflict editor).
+    public var saveHint: String?
 }
 
 /// How an editor round ended.
@@ -65,8 +70,9 @@ public struct DraftEditFlow: Sendable {
                                                                document: doc, format: format))
         if resume, let saved = recovery.load(agentId: agentId, draftId: draftId) {
             session.format = saved.format
+            session.notes = ["Resumed from \(saved.url.path) (an earlier edit that was not saved)."]
             session.text = EditDocument.rewriteHeader(saved.text, agentName: agentName, draftName: draftName, revision: revision,
-                                                      errors: ["resumed from \(saved.url.path) (an earlier edit that was not saved)"])
+                                                      notes: session.notes, format: saved.format)
             session.recoveredFrom = saved.url
             session.carriesChanges = true
         }
@@ -87,8 +93,9 @@ public struct DraftEditFlow: Sendable {
         session.branchId = branchId
         if resume, let saved = recovery.load(agentId: agentId, draftId: key) {
             session.format = saved.format
+            session.notes = ["Resumed from \(saved.url.path) (an earlier edit that was not saved)."]
             session.text = EditDocument.rewriteHeader(saved.text, agentName: agentName, draftName: title, revision: revision,
-                                                      errors: ["resumed from \(saved.url.path) (an earlier edit that was not saved)"])
+                                                      notes: session.notes, format: saved.format)
             session.recoveredFrom = saved.url
             session.carriesChanges = true
         }
@@ -138,7 +145,8 @@ public struct DraftEditFlow: Sendable {
                 return .cancelled(why)
             case .invalid(let problems):
                 session.text = EditDocument.rewriteHeader(after, agentName: session.agentName, draftName: session.draftName,
-                                                          revision: session.baseRevision, errors: problems)
+                                                          revision: session.baseRevision, errors: problems, notes: session.notes,
+                                                          saveHint: session.saveHint, format: session.format)
                 continue
             case .patch(let patch, let edited):
                 return .ready(patch: patch, edited: edited)
@@ -212,19 +220,31 @@ public struct DraftEditFlow: Sendable {
         return .failed(message: message, recoveryFile: url)
     }
 
-    /// After a conflict: edit again on top of the latest, keeping the person's text, with both values
-    /// of each conflicting field in the header.
+    /// After a conflict: edit again on top of the latest. The reopened text is the latest draft with the
+    /// person's changes (their text against what the edit began from) applied on top: fields only someone
+    /// else changed hold THEIR value, each conflicting field holds YOURS, and the NOTES list both values of
+    /// each conflicting field. Saving it unchanged sends your values for the fields you changed.
     public func rebase(_ session: DraftEditSession, latest: ConfigDocument, latestRevision: Int?, fields: [String],
                        mine: ConfigDocument) -> DraftEditSession {
         var s = session
         s.original = latest
         s.baseRevision = latestRevision
-        var notes = ["someone else changed \(fields.joined(separator: ", ")) since you started (now revision \(latestRevision.map(String.init) ?? "?"))"]
-        for f in fields {
-            notes.append("\(f) — theirs: \(short(latest[f])) · yours: \(short(mine[f]))")
+        var merged = latest
+        let body = EditDocument.stripHeader(session.text, format: session.format)
+        if let edited = try? ConfigDocumentCodec.parse(body, format: session.format), !edited.isEmpty {
+            for (k, v) in EditRules.minimalPatch(original: session.original, edited: edited) { merged[k] = v }
         }
-        notes.append("saving again sends your values for the fields you changed")
-        s.text = EditDocument.rewriteHeader(session.text, agentName: s.agentName, draftName: s.draftName, revision: latestRevision, errors: notes)
+        for (k, v) in mine { merged[k] = v }
+        let rev = latestRevision.map(String.init) ?? "?"
+        var notes = ["Someone else saved this draft since you started (now revision \(rev)). This file is their latest",
+                     "version with your changes on top; the fields you both changed hold YOUR value:"]
+        for f in fields {
+            notes.append("CONFLICT \(f) — in this file (yours): \(short(mine[f] ?? merged[f])) · theirs: \(short(latest[f]))")
+        }
+        notes.append("Saving sends your value for each field you changed; to keep theirs, put their value back first.")
+        s.notes = notes
+        s.text = EditDocument.make(agentName: s.agentName, draftName: s.draftName, revision: latestRevision, document: merged,
+                                   format: s.format, notes: notes, saveHint: s.saveHint)
         s.carriesChanges = true
         return s
     }

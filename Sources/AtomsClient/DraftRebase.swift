@@ -63,11 +63,11 @@ public struct RebaseOutcome: Sendable {
         var lines: [String] = []
         if p.alreadyCurrent { return ["nothing to rebase: the draft is already based on \(p.review.live.name)"] }
         if let newName = p.newDraftName {
-            lines.append("rebased '\(p.oldDraftName ?? "")' onto \(p.review.live.name) as '\(newName)' (\(p.newDraftId ?? ""))")
+            lines.append("rebased \"\(p.oldDraftName ?? "")\" onto \(p.review.live.name) as \"\(newName)\" (\(p.newDraftId ?? ""))")
             if oldDraftDiscarded {
-                lines.append("old draft '\(p.oldDraftName ?? "")' (\(p.oldDraftId ?? "")) discarded after the new one verified")
+                lines.append("old draft \"\(p.oldDraftName ?? "")\" (\(p.oldDraftId ?? "")) discarded after the new one verified")
             } else {
-                lines.append("old draft '\(p.oldDraftName ?? "")' (\(p.oldDraftId ?? "")) kept")
+                lines.append("old draft \"\(p.oldDraftName ?? "")\" (\(p.oldDraftId ?? "")) kept")
             }
         } else {
             lines.append("rewrote the branch draft on \(p.review.live.name) (was based on \(p.review.base.name))")
@@ -293,7 +293,7 @@ public struct DraftRebase: Sendable {
         var o = outcome
         if let n = plan.newDraftId {
             try? await flow.lifecycle.client.discardDraft(plan.agentId, n)
-            o.cancelled = "\(why); the new draft was discarded and '\(plan.oldDraftName ?? "")' is unchanged"
+            o.cancelled = "\(why); the new draft was discarded and \"\(plan.oldDraftName ?? "")\" is unchanged"
         } else {
             o.cancelled = "\(why); the branch draft was re-opened on \(plan.review.live.name) and keeps your values for the conflicting fields"
         }
@@ -320,49 +320,59 @@ public struct DraftRebase: Sendable {
 
     // MARK: The conflict document
 
-    /// An edit session on the rebased draft whose text marks every conflicting field: a header block
-    /// listing theirs (live) and yours (draft) for each, and (YAML) a comment line above each
-    /// conflicting top-level field, which survives validation rounds. The document holds yours.
+    /// An edit session on the rebased draft whose text marks every conflicting field: the header's NOTES
+    /// list theirs (live) and yours (draft) for each, and (YAML) a comment line above each conflicting
+    /// top-level field survives validation rounds. The document holds yours.
     func conflictSession(review: ThreeWayReview, agentId: String, agentName: String, draftId: String, draftName: String,
                          branchId: String?, document: ConfigDocument, revision: Int?, format: DocumentFormat) -> DraftEditSession {
         var session = DraftEditSession(agentId: agentId, draftId: draftId, agentName: agentName, draftName: draftName, format: format,
                                        original: document, baseRevision: revision, text: "")
         session.branchId = branchId
+        session.notes = Self.conflictNotes(review: review)
+        session.saveHint = Self.conflictSaveHint
         session.text = Self.conflictText(review: review, agentName: agentName, draftName: draftName, revision: revision,
                                          document: document, format: format)
         return session
     }
 
+    static let conflictSaveHint = "Save unchanged to keep yours; save empty to cancel the rebase."
+
+    static func one(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+    }
+
+    /// The header's NOTES of the conflict editor.
+    static func conflictNotes(review: ThreeWayReview) -> [String] {
+        var notes = ["REBASE onto \(one(review.live.name)) from \(one(review.base.name)): these fields were changed both in the draft",
+                     "and on the live side. The document holds YOUR value; change it to theirs or combine them, then save."]
+        for c in review.conflicts {
+            let by = c.introducedBy.isEmpty ? "" : ", \(c.introducedBy.map(\.name).joined(separator: ", "))"
+            notes.append("CONFLICT \(one(c.path))")
+            notes.append("  theirs (live\(one(by))): \(one(ThreeWayReview.short(c.live, limit: 200)))")
+            notes.append("  yours (draft): \(one(ThreeWayReview.short(c.draft, limit: 200)))")
+        }
+        return notes
+    }
+
     /// The text of the conflict editor (see `conflictSession`).
     public static func conflictText(review: ThreeWayReview, agentName: String, draftName: String, revision: Int?,
                                     document: ConfigDocument, format: DocumentFormat) -> String {
-        func one(_ s: String) -> String {
-            String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
-        }
-        var h = EditDocument.header(agentName: agentName, draftName: draftName, revision: revision)
-            .replacingOccurrences(of: "Save unchanged or empty to cancel.", with: "Save unchanged to keep yours; save empty to cancel the rebase.")
-        h += "# REBASE onto \(one(review.live.name)) from \(one(review.base.name)): these fields were changed both in the draft\n"
-        h += "# and on the live side. The document holds YOUR value; change it to theirs or combine them, then save.\n"
-        for c in review.conflicts {
-            let by = c.introducedBy.isEmpty ? "" : ", \(c.introducedBy.map(\.name).joined(separator: ", "))"
-            h += "#   CONFLICT \(one(c.path))\n"
-            h += "#     theirs (live\(one(by))): \(one(ThreeWayReview.short(c.live, limit: 200)))\n"
-            h += "#     yours (draft): \(one(ThreeWayReview.short(c.draft, limit: 200)))\n"
-        }
-        h += "#\n\n"
-        var body = ConfigDocumentCodec.render(document, format: format)
-        if format == .yaml {
-            var lines = body.components(separatedBy: "\n")
-            let byField = Dictionary(grouping: review.conflicts, by: \.field)
-            for (field, changes) in byField {
-                guard let i = lines.firstIndex(where: { $0.hasPrefix("\(field):") || $0.hasPrefix("\"\(field)\":") }) else { continue }
-                let marks = changes.map { c in
-                    "# CONFLICT \(one(c.path)) — theirs (live): \(one(ThreeWayReview.short(c.live, limit: 80))) · yours (draft): \(one(ThreeWayReview.short(c.draft, limit: 80)))"
-                }
-                lines.insert(contentsOf: marks, at: i)
+        let text = EditDocument.make(agentName: agentName, draftName: draftName, revision: revision, document: document,
+                                     format: format, notes: conflictNotes(review: review), saveHint: conflictSaveHint)
+        guard format == .yaml else { return text }
+        // YAML: a blank line after the header, then a comment above each conflicting field (kept when the
+        // header is rewritten: the blank line ends the header).
+        var lines = text.components(separatedBy: "\n")
+        let headerEnd = lines.prefix { $0.hasPrefix("#") }.count
+        lines.insert("", at: headerEnd)
+        let byField = Dictionary(grouping: review.conflicts, by: \.field)
+        for (field, changes) in byField {
+            guard let i = lines[(headerEnd + 1)...].firstIndex(where: { $0.hasPrefix("\(field):") || $0.hasPrefix("\"\(field)\":") }) else { continue }
+            let marks = changes.map { c in
+                "# CONFLICT \(one(c.path)) — theirs (live): \(one(ThreeWayReview.short(c.live, limit: 80))) · yours (draft): \(one(ThreeWayReview.short(c.draft, limit: 80)))"
             }
-            body = lines.joined(separator: "\n")
+            lines.insert(contentsOf: marks, at: i)
         }
-        return h + body
+        return lines.joined(separator: "\n")
     }
 }

@@ -61,8 +61,8 @@ public struct ExternalEditor: Sendable {
         onChild?(nil)
         let signaled = (status & 0x7f) != 0
         let code = signaled ? 128 + (status & 0x7f) : (status >> 8) & 0xff
-        if code == 127 { return .failedToStart("the editor '\(command)' was not found (set $VISUAL or $EDITOR)") }
-        if code == 126 { return .failedToStart("the editor '\(command)' could not be executed") }
+        if code == 127 { return .failedToStart("the editor \"\(command)\" was not found (set $VISUAL or $EDITOR)") }
+        if code == 126 { return .failedToStart("the editor \"\(command)\" could not be executed") }
         return code == 0 ? .saved : .exited(code)
     }
 }

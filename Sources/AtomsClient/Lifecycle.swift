@@ -163,7 +163,7 @@ public struct Lifecycle: Sendable {
         if let check = v.securityCheck {
             if check.status.isFailure {
                 throw AtomsError(kind: .securityCheckFailed, serverErrors: [
-                    "\(v.displayNumber) failed its security check\(check.reason.map { ": \($0)" } ?? "")",
+                    "\(v.displayNumber) failed its security check: \(CheckReason.text(check.reason))",
                 ], hint: "it can never be activated; fork a draft from it, fix it and publish again")
             }
             if !check.status.isPassed {

@@ -92,7 +92,7 @@ public enum ConnectionResolver {
             profile = file.profiles[name]
             if profile == nil && profileFlag != nil {
                 let known = file.profiles.keys.sorted().joined(separator: ", ")
-                throw AtomsError(kind: .invalidInput, serverErrors: ["no profile '\(name)' in \(paths.config.path)/config.yaml"],
+                throw AtomsError(kind: .invalidInput, serverErrors: ["no profile \"\(name)\" in \(paths.config.path)/config.yaml"],
                                  hint: known.isEmpty ? "the file has no profiles" : "known profiles: \(known)")
             }
         }
@@ -103,7 +103,7 @@ public enum ConnectionResolver {
         else if let k = profile?.apiKey, !k.isEmpty { key = k; source = "profile \(profileName ?? "")" }
         let urlText = baseURLFlag ?? environment["ATOMS_BASE_URL"] ?? profile?.baseURL ?? ClientConfiguration.defaultBaseURL.absoluteString
         guard let url = URL(string: urlText) else {
-            throw AtomsError(kind: .invalidInput, serverErrors: ["base URL '\(urlText)' is not a URL"])
+            throw AtomsError(kind: .invalidInput, serverErrors: ["base URL \"\(urlText)\" is not a URL"])
         }
         try ClientConfiguration.checkBaseURL(url, insecure: insecure)
         var rate = profile?.requestsPerSecond

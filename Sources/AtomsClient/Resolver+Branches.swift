@@ -2,18 +2,18 @@ import Foundation
 import AtomsModels
 
 extension Resolver {
-    /// A branch by 24-hex id, by (case-insensitive) name, or `live` / `default`.
+    /// A branch by 24-hex id, by name (case- and accent-insensitive; "did you mean …" otherwise), or `live` / `default`.
     public func branch(agentId: String, _ ref: String) async throws -> BranchSummary {
+        try Self.checkNotEmpty("branch", ref)
         let branches = try await client.listBranches(agentId)
         let lower = ref.lowercased()
         if lower == "live", let b = branches.first(where: \.isLive) { return b }
         if lower == "default", let b = branches.first(where: { $0.branch.isDefault }) { return b }
         if let b = branches.first(where: { $0.id == ref }) { return b }
-        let named = branches.filter { $0.branch.name.caseInsensitiveCompare(ref) == .orderedSame }
-        if named.count == 1 { return named[0] }
-        if named.count > 1 { throw Self.ambiguous("branch", ref, named.map { "\($0.branch.name) (\($0.id))" }) }
-        if ObjectID.isValid(ref) { return try await client.getBranch(agentId, ref) }
-        throw Self.notFound("branch", ref, "list branches with `atoms-tui branches list AGENT`")
+        let named = NameMatching.matches(ref, in: branches, name: \.branch.name)
+        if named.isEmpty, ObjectID.isValid(ref) { return try await client.getBranch(agentId, ref) }
+        return try Self.pick("branch", ref, branches, name: \.branch.name, id: \.id,
+                             hint: "list branches with `atoms-tui branches list AGENT`")
     }
 
     /// A revision on a branch by id, `rN` / `N`, or `head`.
@@ -21,14 +21,14 @@ extension Resolver {
         let lower = ref.lowercased()
         if lower == "head" {
             guard let head = branch.branch.headRevisionId else {
-                throw AtomsError(kind: .invalidInput, serverErrors: ["branch '\(branch.branch.name)' has no committed revision"])
+                throw AtomsError(kind: .invalidInput, serverErrors: ["branch \"\(branch.branch.name)\" has no committed revision"])
             }
             return try await client.getVersion(agentId, head).version
         }
         if ObjectID.isValid(ref) { return try await client.getRevision(agentId, branch.id, ref).revision }
         let digits = lower.hasPrefix("r") || lower.hasPrefix("v") ? String(lower.dropFirst()) : lower
         guard let number = Int(digits) else {
-            throw AtomsError(kind: .invalidInput, serverErrors: ["'\(ref)' is not a revision id, a number like r3, or 'head'"])
+            throw AtomsError(kind: .invalidInput, serverErrors: ["\"\(ref)\" is not a revision id, a number like r3, or \"head\""])
         }
         var skip = 0
         while true {
@@ -47,7 +47,7 @@ extension Resolver {
         let b = try await branch(agentId: agentId, parts[0])
         if parts.count == 1 {
             guard let head = b.branch.headRevisionId else {
-                throw AtomsError(kind: .invalidInput, serverErrors: ["branch '\(b.branch.name)' has no committed revision"])
+                throw AtomsError(kind: .invalidInput, serverErrors: ["branch \"\(b.branch.name)\" has no committed revision"])
             }
             return .revision(head)
         }

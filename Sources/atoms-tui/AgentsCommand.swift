@@ -17,8 +17,14 @@ struct AgentsCommand: AsyncParsableCommand {
         @Option(help: "Filter by name (server-side search).") var search: String?
         @Flag(help: "Only archived agents.") var archived = false
         @Option(help: "Page number (1-based).") var page = 1
-        @Option(help: "Page size (max 100).") var limit = 50
+        @Option(help: "Page size (1–100).") var limit = 50
         @Flag(help: "Fetch every page.") var all = false
+
+        func validate() throws {
+            if !(1...100).contains(limit) { throw ValidationError("--limit takes 1 to 100; nothing was sent") }
+            if page < 1 { throw ValidationError("--page starts at 1; nothing was sent") }
+            if let search, search.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--search is empty; nothing was sent") }
+        }
 
         func run() async throws {
             let client = try connection.makeClient()
@@ -35,8 +41,10 @@ struct AgentsCommand: AsyncParsableCommand {
                 return
             }
             let now = Date()
+            // `v12` (`r4` on a v2 account) instead of the version id; the id when it cannot be read.
+            let labels = await VersionLabels(client: client).activeVersions(of: agents)
             CLIOutput.table(["ID", "NAME", "TYPE", "ACTIVE VERSION", "UPDATED"], agents.map { a in
-                [a.id, a.name, a.workflowType ?? "", a.activeVersionId ?? "-", RelativeAge.format(iso: a.updatedAt ?? a.createdAt, now: now)]
+                [a.id, a.name, a.workflowType ?? "", labels[a.id] ?? a.activeVersionId ?? "-", RelativeAge.format(iso: a.updatedAt ?? a.createdAt, now: now)]
             })
             if !all && last.hasMore == true { CLIOutput.stderr("(more: --page \(page + 1), or --all; \(last.count) agents in total)") }
         }
@@ -76,16 +84,21 @@ struct AgentsCommand: AsyncParsableCommand {
         @Argument(help: "The agent's name.") var name: String
         @Option(help: "A YAML or JSON file with CreateAgentRequest fields.") var file: String?
 
+        func validate() throws {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { throw ValidationError("The agent name is empty; nothing was sent") }
+        }
+
         func run() async throws {
             var body: ConfigDocument = [:]
             if let file { body = try DocumentFile.read(file) }
             body["name"] = .string(name)
             if let lang = body["language"]?.objectValue, lang["switching"] == nil {
-                throw CLIFailure(code: CLIFailure.usage, message: "language needs a 'switching' object (even {isEnabled: false}); the API answers 400 'Invalid Input: Required' without it")
+                throw CLIFailure(code: CLIFailure.usage, message: "language needs a \"switching\" object (even {isEnabled: false}); the API answers 400 \"Invalid Input: Required\" without it")
             }
             let client = try connection.makeClient()
             let id = try await client.createAgent(body)
-            if output.json { CLIOutput.json(["id": id]) } else { CLIOutput.stdout("created agent \(id)\n") }
+            if output.json { CLIOutput.json(["id": id]) } else { CLIOutput.stdout("Created agent \(id)\n") }
         }
     }
 
@@ -107,7 +120,7 @@ struct AgentsCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try connection.makeClient()
             guard ObjectID.isValid(agent) else {
-                throw CLIFailure(code: CLIFailure.usage, message: "give the archived agent's id (see `agents list --archived`)")
+                throw CLIFailure(code: CLIFailure.usage, message: "Give the archived agent's id (see `agents list --archived`)")
             }
             CLIOutput.stdout(try await client.unarchiveAgent(agent).message + "\n")
         }
@@ -128,7 +141,7 @@ enum DocumentFile {
     static func read(_ path: String) throws -> ConfigDocument {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw CLIFailure(code: CLIFailure.usage, message: "cannot read \(path): \(error.localizedDescription)")
+            throw CLIFailure(code: CLIFailure.usage, message: "Cannot read \(path): \(error.localizedDescription)")
         }
         do {
             return try ConfigDocumentCodec.parse(text, format: DocumentFormat.guess(path: path))

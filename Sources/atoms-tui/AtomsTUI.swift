@@ -12,16 +12,21 @@ struct AtomsTUI: AsyncParsableCommand {
         discussion: """
         With no subcommand, opens the TUI. Without an API key it runs the built-in demo simulator.
 
-        Connection: --api-key, else SMALLEST_API_KEY, else the profile's apiKey in
-        $XDG_CONFIG_HOME/atoms-tui/config.yaml (--profile NAME). Base URL: --base-url, else
+        Connection: --api-key, else SMALLEST_API_KEY, else the profile's apiKey in \
+        $XDG_CONFIG_HOME/atoms-tui/config.yaml (--profile NAME). Base URL: --base-url, else \
         ATOMS_BASE_URL, else the profile's baseURL, else https://api.smallest.ai/atoms/v1.
 
-        API generations: v1 (drafts + versions) and v2 (branches + revisions) are detected per account
-        (--api auto, remembered in $XDG_STATE_HOME/atoms-tui); force one with --api v1|v2. A v1 command on
+        API generations: v1 (drafts + versions) and v2 (branches + revisions) are detected per account \
+        (--api auto, remembered in $XDG_STATE_HOME/atoms-tui); force one with --api v1|v2. A v1 command on \
         a v2 account exits 2 and names the v2 command that does the same thing.
 
-        Exit codes: 0 done · 1 API or network error · 2 usage error, or a publish / make-live refused because it would
-        revert live changes (pass --allow-revert) · 3 security check failed · 4 timed out.
+        Names: agents, drafts and branches can be named instead of given by id; names match ignoring case and \
+        accents, a name two of them share is refused as ambiguous, and an unknown name gets the closest ones \
+        ("did you mean …").
+
+        Exit codes: 0 done · 1 API or network error · 2 usage error (nothing sent), or a publish / make-live \
+        refused because it would revert live changes (pass --allow-revert) · 3 security check failed · \
+        4 timed out · 5 the editor failed to start or exited non-zero (nothing sent).
 
         atoms-tui --version prints the version, the API generations it speaks and the date of the spec it was built against.
         """,
@@ -93,7 +98,7 @@ enum Main {
                 try command.run()
             }
         } catch let failure as CLIFailure {
-            if !failure.message.isEmpty { CLIOutput.stderr("atoms-tui: \(failure.message)") }
+            if !failure.message.isEmpty { CLIOutput.stderr("atoms-tui: \(CLIText.sentence(failure.message))") }
             exit(failure.code)
         } catch let error as AtomsError where error.isMigrationRequired {
             // A v1 command on a v2 account: remember the account's generation, name the v2 command.
@@ -101,10 +106,10 @@ enum Main {
                 options.detector.remember(.v2, for: client)
             }
             let failure = V2Equivalent.failure(for: Array(CommandLine.arguments.dropFirst()))
-            CLIOutput.stderr("atoms-tui: \(failure.message)")
+            CLIOutput.stderr("atoms-tui: \(CLIText.sentence(failure.message))")
             exit(failure.code)
         } catch let error as AtomsError {
-            CLIOutput.stderr("atoms-tui: \(error.description)")
+            CLIOutput.stderr("atoms-tui: \(CLIText.sentence(error.description))")
             exit(CLIFailure.code(for: error))
         } catch let code as ExitCode {
             exit(code.rawValue)
@@ -130,6 +135,8 @@ struct CLIFailure: Error {
     static let usage: Int32 = 2
     static let checkFailed: Int32 = 3
     static let timedOut: Int32 = 4
+    /// The editor could not start or exited non-zero (`drafts edit`, `drafts rebase --conflicts edit`): nothing was sent.
+    static let editorFailed: Int32 = 5
 
     static func code(for error: AtomsError) -> Int32 {
         switch error.kind {

@@ -7,8 +7,8 @@ import TUICore
 /// The v1 DRAFT argument and the v2 `--branch` option are alternatives.
 enum BranchDraftOption {
     static func validate(draft: String?, branch: String?) throws {
-        if draft == nil && branch == nil { throw ValidationError("give a DRAFT (v1) or --branch BRANCH (v2)") }
-        if draft != nil && branch != nil { throw ValidationError("give a DRAFT (v1) or --branch BRANCH (v2), not both") }
+        if draft == nil && branch == nil { throw ValidationError("Give a DRAFT (v1) or --branch BRANCH (v2)") }
+        if draft != nil && branch != nil { throw ValidationError("Give a DRAFT (v1) or --branch BRANCH (v2), not both") }
     }
 }
 
@@ -25,7 +25,7 @@ enum BranchDraftShow {
             CLIOutput.json(["draft": try JSONValue.encoding(detail), "config": .object(doc)])
             return
         }
-        var head = "draft of '\(Sanitizer.sanitize(b.branch.name))'  rev \(detail.latest.draftRevision ?? 0)  (\(detail.editCount) edits)"
+        var head = "Draft of \(CLIText.quoted(b.branch.name))  rev \(detail.latest.draftRevision ?? 0)  (\(detail.editCount) edits)"
         if let c = detail.latest.securityCheck { head += "  security check: \(c.status.rawValue)\(c.reason.map { " — \(Sanitizer.sanitize($0))" } ?? "")" }
         CLIOutput.stdout(head + "\n")
         for h in detail.editHistory.prefix(5) {
@@ -74,7 +74,7 @@ struct BranchDraftPut: AsyncParsableCommand {
             CLIOutput.json(["revision": outcome.revision.map { JSONValue.number(Double($0)) } ?? .null, "verified": .bool(outcome.verified),
                             "notPersisted": .array(outcome.notPersisted.map(JSONValue.string))] as [String: JSONValue])
         } else {
-            CLIOutput.stdout("saved to the draft of '\(Sanitizer.sanitize(b.branch.name))' · rev \(outcome.revision ?? 0) · \(outcome.verified ? "verified" : "NOT verified") (\(outcome.sentFields.joined(separator: ", ")))\n")
+            CLIOutput.stdout("Saved to the draft of \(CLIText.quoted(b.branch.name)) · rev \(outcome.revision ?? 0) · \(outcome.verified ? "verified" : "NOT verified") (\(outcome.sentFields.joined(separator: ", ")))\n")
         }
         if !outcome.verified { throw CLIFailure(code: CLIFailure.apiError, message: "fields \(Visibility.notVisibleYet): \(outcome.notPersisted.joined(separator: ", "))") }
     }
@@ -117,25 +117,25 @@ struct BranchDraftPublish: AsyncParsableCommand {
         }
         let paths = AppPaths()
         let history = CheckDurationHistory(stateDirectory: paths.state, accountKey: APIGenerationDetector.accountKey(client))
-        let where_ = "'\(Sanitizer.sanitize(b.branch.name))'\(b.isLive ? " (live)" : "")"
+        let where_ = "\(CLIText.quoted(b.branch.name))\(b.isLive ? " (live)" : "")"
         guard wait else {
             let result = try await bl.publish(agentId: a.id, branchId: b.id, label: label)
             if output.json { CLIOutput.json(result); return }
             switch result.state {
             case .committed:
-                CLIOutput.stdout("committed \(result.revision?.revisionLabel ?? "") on \(where_)\(b.isLive ? " · serving traffic" : "")\n")
+                CLIOutput.stdout("Committed \(result.revision?.revisionLabel ?? "") on \(where_)\(b.isLive ? " · serving traffic" : "")\n")
             default:
-                CLIOutput.stdout("publishing on \(where_): security scan running; it commits by itself when the scan passes (use --wait to follow it)\n")
+                CLIOutput.stdout("Publishing on \(where_): security scan running; it commits by itself when the scan passes (use --wait to follow it)\n")
             }
             return
         }
         let (result, progress) = try await bl.publishAndWatch(agentId: a.id, branchId: b.id, label: label,
                                                               expected: history.expected(), timeout: timeout)
-        if result.state == .scanning { CLIOutput.stderr("security scan running on \(where_)…") }
+        if result.state == .scanning { CLIOutput.stderr("Security scan running on \(where_)…") }
         let final = try await WaitPrinter.wait(progress, timeout: timeout, what: "the publish on \(where_)")
         if final.elapsed > 0.5 { history.record(final.elapsed) }
         let revision = try requireValue(final.version, "the publish finished without a revision")
         if output.json { CLIOutput.json(revision); return }
-        CLIOutput.stdout("committed \(revision.revisionLabel) on \(where_)\(b.isLive ? " · serving traffic" : " · make it live with `atoms-tui branches live \(a.id) \(b.id)`")\n")
+        CLIOutput.stdout("Committed \(revision.revisionLabel) on \(where_)\(b.isLive ? " · serving traffic" : " · make it live with `atoms-tui branches live \(a.id) \(b.id)`")\n")
     }
 }

@@ -35,8 +35,10 @@ struct BranchesCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "Agent id or name.") var agent: String
-        @Argument(help: "Name of the new branch (1–100 characters; 'main' is reserved).") var name: String
+        @Argument(help: "Name of the new branch (1–100 characters; \"main\" is reserved).") var name: String
         @Option(help: "Source branch (id, name, live).") var from: String = "live"
+
+        func validate() throws { try BranchNameRule.check(name) }
 
         func run() async throws {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
@@ -45,7 +47,7 @@ struct BranchesCommand: AsyncParsableCommand {
                 return try await client.createBranch(a.id, name: name, from: source.id)
             }
             if output.json { CLIOutput.json(b); return }
-            CLIOutput.stdout("created branch '\(Sanitizer.sanitize(b.name))' (\(b.id)) at \(b.headRevisionId ?? "-")\n")
+            CLIOutput.stdout("Created branch \(CLIText.quoted(b.name)) (\(b.id)) at \(b.headRevisionId ?? "-")\n")
         }
     }
 
@@ -54,14 +56,16 @@ struct BranchesCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Agent id or name.") var agent: String
         @Argument(help: "Branch id or name.") var branch: String
-        @Argument(help: "New name.") var name: String
+        @Argument(help: "New name (1–100 characters; not \"main\").") var name: String
+
+        func validate() throws { try BranchNameRule.check(name) }
 
         func run() async throws {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
             let b = try await V2Call.run(connection, client) {
                 try await client.renameBranch(a.id, try await resolver.branch(agentId: a.id, branch).id, to: name)
             }
-            CLIOutput.stdout("renamed to '\(Sanitizer.sanitize(b.name))'\n")
+            CLIOutput.stdout("Renamed to \(CLIText.quoted(b.name))\n")
         }
     }
 
@@ -75,7 +79,7 @@ struct BranchesCommand: AsyncParsableCommand {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
             let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
             _ = try await client.archiveBranch(a.id, b.id)
-            CLIOutput.stdout("archived '\(Sanitizer.sanitize(b.branch.name))'\n")
+            CLIOutput.stdout("Archived \(CLIText.quoted(b.branch.name))\n")
         }
     }
 
@@ -99,13 +103,13 @@ struct BranchesCommand: AsyncParsableCommand {
             if !target.isLive, let review = try await RevertGuard.review(allowRevert: allowRevert, {
                 try await ThreeWayReviewer(client: client).reviewMakeLive(agentId: a.id, branchId: target.id)
             }) {
-                try RevertGuard.check(review, allowRevert: allowRevert, hint: "Bring those changes onto '\(target.branch.name)' first (edit and publish them there)")
+                try RevertGuard.check(review, allowRevert: allowRevert, hint: "Bring those changes onto \"\(target.branch.name)\" first (edit and publish them there)")
             }
             let outcome = try await V2Call.run(connection, client) {
                 try await BranchLifecycle(client: client).makeLive(agentId: a.id, branchId: target.id)
             }
             let head = outcome.branch.headRevisionNumber.map { "r\($0)" } ?? outcome.agent.activeVersionId ?? "?"
-            CLIOutput.stdout("branch '\(Sanitizer.sanitize(outcome.branch.branch.name))' of \(Sanitizer.sanitize(a.name)) is live: \(head) serves traffic · verified\n")
+            CLIOutput.stdout("Branch \(CLIText.quoted(outcome.branch.branch.name)) of \(CLIText.quoted(a.name)) is live: \(head) serves traffic · verified\n")
         }
     }
 }
@@ -121,9 +125,20 @@ enum V2Call {
             || e.status == 404 && e.serverErrors.first?.contains("Branch model is not enabled") == true {
             if connection.apiMode != .v2, (try? await APIGenerationDetector.probe(client)) == .v1 {
                 connection.detector.remember(.v1, for: client)
-                throw CLIFailure(code: CLIFailure.usage, message: "this account uses the Atoms v1 model (drafts + versions); branches and revisions are not available. Use `atoms-tui drafts …`, `versions …` and `publish …`")
+                throw CLIFailure(code: CLIFailure.usage, message: "This account uses the Atoms v1 model (drafts + versions); branches and revisions are not available. Use `atoms-tui drafts …`, `versions …` and `publish …`")
             }
             throw e
         }
+    }
+}
+
+/// Branch names judged before anything is sent: not empty, at most 100 characters, and not "main"
+/// (the default branch's reserved name), compared ignoring case and accents.
+enum BranchNameRule {
+    static func check(_ name: String) throws {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { throw ValidationError("The branch name is empty; nothing was sent") }
+        if name.count > 100 { throw ValidationError("The branch name has \(name.count) characters; the limit is 100. Nothing was sent") }
+        if NameMatching.fold(trimmed) == "main" { throw ValidationError("\"main\" is reserved for the default branch; nothing was sent") }
     }
 }

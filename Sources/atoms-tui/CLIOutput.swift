@@ -51,3 +51,15 @@ enum CLIOutput {
 
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 }
+
+/// The CLI's wording rules: names in straight double quotes, sentences that start with a capital.
+enum CLIText {
+    /// `s` with its first letter upper-cased (a leading path, flag or quote is left alone).
+    static func sentence(_ s: String) -> String {
+        guard let first = s.first, first.isLowercase else { return s }
+        return first.uppercased() + s.dropFirst()
+    }
+
+    /// A server-supplied name for a message: sanitized, in straight double quotes.
+    static func quoted(_ name: String) -> String { "\"\(Sanitizer.sanitize(name))\"" }
+}

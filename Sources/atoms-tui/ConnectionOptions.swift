@@ -75,7 +75,7 @@ struct FileLogHandler: LogHandler {
         let url = URL(fileURLWithPath: path)
         if !FileManager.default.fileExists(atPath: path) { try? AppPaths.writePrivate(Data(), to: url) }
         guard let handle = try? FileHandle(forWritingTo: url) else {
-            CLIOutput.stderr("atoms-tui: cannot open log file \(path); logging disabled")
+            CLIOutput.stderr("atoms-tui: Cannot open log file \(path); logging disabled")
             return
         }
         handle.seekToEndOfFile()

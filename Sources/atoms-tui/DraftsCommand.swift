@@ -23,8 +23,18 @@ struct DraftsCommand: AsyncParsableCommand {
             let drafts = try await client.listDrafts(a.id)
             if output.json { CLIOutput.json(drafts); return }
             let now = Date()
+            // The source as `v3` (one read of the version list); a source draft by its name.
+            let numbers = drafts.contains { $0.sourceVersionId != nil }
+                ? ((try? await VersionLabels(client: client).versionNumbers(agentId: a.id)) ?? [:]) : [:]
+            let draftNames = Dictionary(drafts.compactMap { d in d.draftId.map { ($0, d.draftName ?? $0) } }, uniquingKeysWith: { a, _ in a })
+            func source(_ d: AgentVersion) -> String {
+                guard let id = d.sourceVersionId else { return "-" }
+                if let n = numbers[id] { return n }
+                if let name = draftNames[id] { return "draft \"\(name)\"" }
+                return String(id.suffix(6))
+            }
             CLIOutput.table(["NAME", "REV", "SOURCE", "LAST EDITOR", "AGE", "DRAFT ID"], drafts.map { d in
-                [d.draftName ?? "", d.draftRevision.map { "r\($0)" } ?? "", d.sourceVersionId.map { String($0.suffix(6)) } ?? "-",
+                [d.draftName ?? "", d.draftRevision.map { "r\($0)" } ?? "", source(d),
                  d.lastEditorName ?? "", RelativeAge.format(iso: d.updatedAt ?? d.createdAt, now: now), d.draftId ?? d.id]
             })
         }
@@ -70,10 +80,11 @@ struct DraftsCommand: AsyncParsableCommand {
         @Argument(help: "Agent id or name.") var agent: String
         @Option(name: .customLong("from-version"), help: "Source version (id, vN, active, latest).") var fromVersion: String?
         @Option(name: .customLong("from-draft"), help: "Source draft (id or name).") var fromDraft: String?
-        @Option(help: "Name of the new draft (1–100 characters).") var name: String?
+        @Option(help: "Name of the new draft (1–100 characters; unique among the agent's drafts, ignoring case and accents).") var name: String?
 
         func validate() throws {
-            if fromVersion != nil && fromDraft != nil { throw ValidationError("give --from-version or --from-draft, not both") }
+            if fromVersion != nil && fromDraft != nil { throw ValidationError("Give --from-version or --from-draft, not both") }
+            if let name { try DraftNameRule.check(name) }
         }
 
         func run() async throws {
@@ -85,9 +96,11 @@ struct DraftsCommand: AsyncParsableCommand {
             } else {
                 source = .version(try await resolver.version(agentId: a.id, fromVersion ?? "active").id)
             }
+            // Two drafts with one name could not both be named on the command line: refused before sending.
+            if let name { try await resolver.checkDraftNameFree(agentId: a.id, name) }
             let d = try await Lifecycle(client: client).fork(agentId: a.id, from: source, name: name)
             if output.json { CLIOutput.json(d); return }
-            CLIOutput.stdout("forked draft '\(Sanitizer.sanitize(d.draftName ?? ""))' (\(d.draftId ?? d.id))\n")
+            CLIOutput.stdout("Forked draft \(CLIText.quoted(d.draftName ?? "")) (\(d.draftId ?? d.id))\n")
         }
     }
 
@@ -96,13 +109,20 @@ struct DraftsCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Agent id or name.") var agent: String
         @Argument(help: "Draft id or name.") var draft: String
-        @Argument(help: "New name (1–100 characters).") var name: String
+        @Argument(help: "New name (1–100 characters; unique among the agent's drafts, ignoring case and accents).") var name: String
+
+        func validate() throws { try DraftNameRule.check(name) }
 
         func run() async throws {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let d = try await resolver.draft(agentId: a.id, draft)
+            if d.draftName == name {
+                CLIOutput.stdout("Already named \(CLIText.quoted(name)); nothing was sent\n")
+                return
+            }
+            try await resolver.checkDraftNameFree(agentId: a.id, name, except: d.draftId ?? d.id)
             let r = try await client.renameDraft(a.id, d.draftId ?? d.id, to: name)
-            CLIOutput.stdout("renamed to '\(Sanitizer.sanitize(r.draftName))'\n")
+            CLIOutput.stdout("Renamed to \(CLIText.quoted(r.draftName))\n")
         }
     }
 
@@ -120,14 +140,14 @@ struct DraftsCommand: AsyncParsableCommand {
                 let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
                 let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
                 _ = try await client.discardBranchDraft(a.id, b.id)
-                CLIOutput.stdout("discarded the draft of '\(Sanitizer.sanitize(b.branch.name))'; its head stays \(b.headRevisionNumber.map { "r\($0)" } ?? "-")\n")
+                CLIOutput.stdout("Discarded the draft of \(CLIText.quoted(b.branch.name)); its head stays \(b.headRevisionNumber.map { "r\($0)" } ?? "-")\n")
                 return
             }
             let draft = self.draft ?? ""
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let d = try await resolver.draft(agentId: a.id, draft)
             try await client.discardDraft(a.id, d.draftId ?? d.id)
-            CLIOutput.stdout("discarded '\(Sanitizer.sanitize(d.draftName ?? ""))'\n")
+            CLIOutput.stdout("Discarded \(CLIText.quoted(d.draftName ?? ""))\n")
         }
     }
 
@@ -179,7 +199,7 @@ struct DraftsCommand: AsyncParsableCommand {
             }
             let result = try await Lifecycle(client: client).diff(agentId: a.id, from: .version(base.id), to: .draft(d.draftId ?? d.id))
             if output.json { CLIOutput.json(result.diff); return }
-            DiffPrinter.print(result.diff, title: "\(base.displayNumber) → draft '\(Sanitizer.sanitize(d.draftName ?? ""))'")
+            DiffPrinter.print(result.diff, title: "\(base.displayNumber) → draft \(CLIText.quoted(d.draftName ?? ""))")
         }
     }
 
@@ -205,11 +225,11 @@ struct DraftsCommand: AsyncParsableCommand {
                 CLIOutput.json(["revision": outcome.revision.map { JSONValue.number(Double($0)) } ?? .null, "verified": .bool(outcome.verified),
                                 "notPersisted": .array(outcome.notPersisted.map(JSONValue.string))] as [String: JSONValue])
             } else if outcome.verified {
-                CLIOutput.stdout("saved · rev \(outcome.revision ?? 0) · verified (\(outcome.sentFields.joined(separator: ", ")))\n")
+                CLIOutput.stdout("Saved · rev \(outcome.revision ?? 0) · verified (\(outcome.sentFields.joined(separator: ", ")))\n")
             } else {
-                CLIOutput.stdout("saved · rev \(outcome.revision ?? 0) · NOT verified: \(outcome.notPersisted.joined(separator: ", ")) \(Visibility.notVisibleYet)\n")
+                CLIOutput.stdout("Saved · rev \(outcome.revision ?? 0) · NOT verified: \(outcome.notPersisted.joined(separator: ", ")) \(Visibility.notVisibleYet)\n")
             }
-            if !outcome.verified { throw CLIFailure(code: CLIFailure.apiError, message: "fields \(Visibility.notVisibleYet): \(outcome.notPersisted.joined(separator: ", "))") }
+            if !outcome.verified { throw CLIFailure(code: CLIFailure.apiError, message: "Fields \(Visibility.notVisibleYet): \(outcome.notPersisted.joined(separator: ", "))") }
         }
     }
 }
@@ -218,5 +238,14 @@ extension JSONValue {
     /// Any Encodable as a JSONValue.
     static func encoding<T: Encodable>(_ value: T) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+}
+
+/// Draft names judged before anything is sent.
+enum DraftNameRule {
+    static func check(_ name: String) throws {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { throw ValidationError("The draft name is empty; nothing was sent") }
+        if name.count > 100 { throw ValidationError("The draft name has \(name.count) characters; the limit is 100. Nothing was sent") }
     }
 }

@@ -9,12 +9,18 @@ import TUICore
 struct DraftsEditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
-        abstract: "Edit a draft's config in $VISUAL/$EDITOR (validated, minimal patch, conflict-checked, verified).")
+        abstract: "Edit a draft's config in $VISUAL/$EDITOR (validated, minimal patch, conflict-checked, verified).",
+        discussion: """
+        The file opens with a header: YAML as # comment lines, JSON as a reserved first key "// atoms-tui" (JSON has no \
+        comments; the key is removed before validation and never sent). Syntax errors name lines of the file as it \
+        reopens. Exit codes: 0 saved or cancelled · 1 API error · 2 usage · 5 the editor failed to start or exited non-zero \
+        (nothing was sent).
+        """)
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Agent id or name.") var agent: String
     @Argument(help: "Draft id or name (v1).") var draft: String?
     @Option(help: "v2: edit this branch's draft (opened from the head when none is open); saved with expectedRevision.") var branch: String?
-    @Option(help: "Document format: yaml or json (default: config file's editFormat, else yaml).") var format: String?
+    @Option(help: "Document format: yaml or json. Without it: editFormat in config.yaml, else yaml.") var format: String?
     @Flag(name: .customLong("no-resume"), help: "Ignore a recovery file from an earlier failed save.") var noResume = false
 
     func validate() throws { try BranchDraftOption.validate(draft: draft, branch: branch) }
@@ -35,14 +41,14 @@ struct DraftsEditCommand: AsyncParsableCommand {
             let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
             handle = DraftEditFlow.recoveryKey(branchId: b.id)
             if let saved = flow.hasRecovery(agentId: a.id, draftId: handle), !noResume {
-                CLIOutput.stderr("resuming from \(saved.path) (an earlier edit of this draft that was not saved; --no-resume to start fresh)")
+                CLIOutput.stderr("Resuming from \(saved.path) (an earlier edit of this draft that was not saved; --no-resume to start fresh).")
             }
             session = try await flow.begin(agentId: a.id, branchId: b.id, agentName: a.name, branchName: b.branch.name, format: fmt, resume: !noResume)
         } else {
             let d = try await resolver.draft(agentId: a.id, draft ?? "")
             handle = d.draftId ?? d.id
             if let saved = flow.hasRecovery(agentId: a.id, draftId: handle), !noResume {
-                CLIOutput.stderr("resuming from \(saved.path) (an earlier edit of this draft that was not saved; --no-resume to start fresh)")
+                CLIOutput.stderr("Resuming from \(saved.path) (an earlier edit of this draft that was not saved; --no-resume to start fresh).")
             }
             session = try await flow.begin(agentId: a.id, draftId: handle, agentName: a.name, draftName: d.draftName ?? handle,
                                            format: fmt, resume: !noResume)
@@ -60,31 +66,31 @@ struct DraftsEditCommand: AsyncParsableCommand {
                 return editor.edit(file)
             }) {
             case .cancelled(let why):
-                CLIOutput.stderr(why)
+                CLIOutput.stderr(CLIText.sentence(why))
                 return
             case .editorFailed(let why):
-                throw CLIFailure(code: CLIFailure.apiError, message: why)
+                throw CLIFailure(code: CLIFailure.editorFailed, message: CLIText.sentence(why))
             case .ready(let patch, _):
-                CLIOutput.stderr("sending \(patch.keys.sorted().joined(separator: ", "))…")
+                CLIOutput.stderr("Sending \(patch.keys.sorted().joined(separator: ", "))…")
                 var overwrite = false
                 while true {
                     switch await flow.save(session, patch: patch, overwrite: overwrite) {
                     case .saved(let outcome):
                         if outcome.verified {
-                            CLIOutput.stdout("saved · rev \(outcome.revision ?? 0) · verified\n")
+                            CLIOutput.stdout("Saved · rev \(outcome.revision ?? 0) · verified\n")
                             return
                         }
                         throw CLIFailure(code: CLIFailure.apiError,
-                                         message: "saved · rev \(outcome.revision ?? 0) · NOT verified: \(outcome.notPersisted.joined(separator: ", ")) \(Visibility.notVisibleYet); your text is kept in the recovery file")
+                                         message: "Saved · rev \(outcome.revision ?? 0) · NOT verified: \(outcome.notPersisted.joined(separator: ", ")) \(Visibility.notVisibleYet); your text is kept in the recovery file")
                     case .failed(let message, let file):
                         throw CLIFailure(code: CLIFailure.apiError,
                                          message: "\(message); nothing was lost: your edit is in \(file?.path ?? "(could not write a recovery file)") and the next edit of this draft offers it")
                     case .conflict(let fields, let theirs, let mine, let latest, let rev):
-                        CLIOutput.stderr("someone else changed \(fields.joined(separator: ", ")) since you started (now rev \(rev.map(String.init) ?? "?")):")
+                        CLIOutput.stderr("Someone else changed \(fields.joined(separator: ", ")) since you started (now revision \(rev.map(String.init) ?? "?")):")
                         for f in fields {
                             CLIOutput.stderr("  \(f)\n    theirs: \(Sanitizer.sanitize(theirs[f].map { $0.stringValue ?? $0.description } ?? "(none)", maxCharacters: 200))\n    yours:  \(Sanitizer.sanitize(mine[f].map { $0.stringValue ?? $0.description } ?? "(none)", maxCharacters: 200))")
                         }
-                        switch Prompt.choose("[e]dit again on top of theirs, [o]verwrite, [c]ancel? ", options: ["e", "o", "c"]) {
+                        switch Prompt.choose("[e]dit again (their latest with your changes on top; the fields above hold yours), [o]verwrite with yours, [c]ancel? ", options: ["e", "o", "c"]) {
                         case "o":
                             overwrite = true
                             continue
@@ -92,7 +98,7 @@ struct DraftsEditCommand: AsyncParsableCommand {
                             session = flow.rebase(session, latest: latest, latestRevision: rev, fields: fields, mine: mine)
                         default:
                             let url = try? flow.recovery.save(session.text, agentId: a.id, draftId: handle, format: session.format)
-                            CLIOutput.stderr("cancelled; nothing sent. Your text is kept in \(url?.path ?? "?")")
+                            CLIOutput.stderr("Cancelled; nothing sent. Your text is kept in \(url?.path ?? "?").")
                             return
                         }
                     }

@@ -45,7 +45,7 @@ struct PublishCommand: AsyncParsableCommand {
             try RevertGuard.check(review, allowRevert: allowRevert, hint: "Rebase onto what is live with `atoms-tui drafts rebase \(a.id) \(d.draftId ?? d.id)`")
         }
         let version = try await lifecycle.publish(agentId: a.id, draftId: d.draftId ?? d.id, label: label, description: description)
-        CLIOutput.stderr("published \(version.displayNumber) '\(Sanitizer.sanitize(version.label ?? ""))' (inactive; security check \(version.securityCheck?.status.rawValue ?? "none"))")
+        CLIOutput.stderr("Published \(version.displayNumber) \(CLIText.quoted(version.label ?? "")) (inactive; security check \(version.securityCheck?.status.rawValue ?? "none"))")
         guard wait || activate else {
             if output.json { CLIOutput.json(version) } else { CLIOutput.stdout("\(version.displayNumber) \(version.id)\n") }
             return
@@ -68,11 +68,11 @@ struct PublishCommand: AsyncParsableCommand {
         switch result.phase {
         case .passed:
             if result.elapsed > 0.5 { history.record(result.elapsed) }
-            CLIOutput.stderr("security check passed after \(String(format: "%.1f", result.elapsed)) s (\(result.requests) polls)")
+            CLIOutput.stderr("Security check passed after \(String(format: "%.1f", result.elapsed)) s (\(result.requests) polls)")
         case .failed:
             if result.elapsed > 0.5 { history.record(result.elapsed) }
             throw CLIFailure(code: CLIFailure.checkFailed,
-                             message: "\(version.displayNumber) failed its security check: \(Sanitizer.sanitize(result.reason ?? "no reason given")); it stays inactive. Fork a fix-draft with `atoms-tui drafts fork \(a.id) --from-version \(version.id)`")
+                             message: "\(version.displayNumber) failed its security check: \(Sanitizer.sanitize(CheckReason.text(result.reason))); it stays inactive. Fork a fix-draft with `atoms-tui drafts fork \(a.id) --from-version \(version.id)`")
         case .timedOut:
             if let unreachable = result.transientError ?? lastPollFailure {
                 throw CLIFailure(code: CLIFailure.timedOut,
@@ -85,7 +85,7 @@ struct PublishCommand: AsyncParsableCommand {
         }
         if activate {
             let outcome = try await lifecycle.activate(agentId: a.id, versionId: version.id)
-            CLIOutput.stderr("activated \(version.displayNumber) of \(Sanitizer.sanitize(a.name)) · verified")
+            CLIOutput.stderr("Activated \(version.displayNumber) of \(CLIText.quoted(a.name)) · verified")
             if output.json { CLIOutput.json(outcome.version) } else { CLIOutput.stdout("\(version.displayNumber) \(version.id) active\n") }
         } else {
             if output.json { CLIOutput.json(result.version ?? version) } else { CLIOutput.stdout("\(version.displayNumber) \(version.id) passed\n") }
@@ -116,7 +116,7 @@ final class ProgressLine: @unchecked Sendable {
             let text = String(format: "\r\u{1B}[2K[%@] %.1fs / ~%.0fs  %@%@", bar, p.elapsed, p.expected, p.status.rawValue, note)
             FileHandle.standardError.write(Data(text.utf8))
         } else {
-            let line = "security check: \(p.status.rawValue)" + (p.transientError.map { " (retrying: \($0))" } ?? "")
+            let line = "Security check: \(p.status.rawValue)" + (p.transientError.map { " (retrying: \($0))" } ?? "")
             if line != lastStatus || p.phase != .checking {
                 CLIOutput.stderr(line + String(format: " at %.1fs", p.elapsed))
                 lastStatus = line
@@ -132,7 +132,8 @@ final class ProgressLine: @unchecked Sendable {
 /// `atoms-tui rollback AGENT VERSION`
 struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rollback", abstract: "Activate an older version again (checks and verification as for activate).")
+        commandName: "rollback", abstract: "Activate an older version again (checks and verification as for activate).",
+        discussion: "Says \"rolled back\" only when the version is older than the active one; the active version itself is reported as already active (exit 0, nothing sent).")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Agent id or name.") var agent: String
     @Argument(help: "Version id or vN.") var version: String
@@ -140,8 +141,6 @@ struct RollbackCommand: AsyncParsableCommand {
     func run() async throws {
         let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
         let v = try await resolver.version(agentId: a.id, version)
-        let outcome = try await Lifecycle(client: client).rollback(agentId: a.id, to: v.id)
-        let from = outcome.previousActiveVersionId.map { " (was \($0))" } ?? ""
-        CLIOutput.stdout("rolled back \(Sanitizer.sanitize(a.name)) to \(v.displayNumber)\(from) · verified\n")
+        try await Activation.run(client, agent: a, target: v, json: false)
     }
 }

@@ -26,9 +26,11 @@ struct RevisionsCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "Agent id or name.") var agent: String
-        @Option(help: "Branch id or name (default: the live branch).") var branch: String = "live"
+        @Option(help: "Branch id or name; live means the live branch.") var branch: String = "live"
         @Option(help: "Rows per page (1–100).") var limit = 20
         @Option(help: "Rows to skip.") var skip = 0
+
+        func validate() throws { try PageRule.check(limit: limit, skip: skip) }
 
         func run() async throws {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
@@ -49,7 +51,7 @@ struct RevisionsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
         @Argument(help: "Agent id or name.") var agent: String
         @Argument(help: "Revision id, rN or head.") var revision: String
-        @Option(help: "Branch id or name (default: the live branch).") var branch: String = "live"
+        @Option(help: "Branch id or name; live means the live branch.") var branch: String = "live"
 
         func run() async throws {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
@@ -76,7 +78,7 @@ struct RevisionsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
         @Argument(help: "Agent id or name.") var agent: String
         @Argument(help: "Revision id, rN or head.") var revision: String = "head"
-        @Option(help: "Branch id or name (default: the live branch).") var branch: String = "live"
+        @Option(help: "Branch id or name; live means the live branch.") var branch: String = "live"
 
         func run() async throws {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
@@ -100,7 +102,7 @@ struct RevisionsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
         @Argument(help: "Agent id or name.") var agent: String
         @Argument(help: "Revision id or rN.") var revision: String
-        @Option(help: "Branch id or name (default: the live branch).") var branch: String = "live"
+        @Option(help: "Branch id or name; live means the live branch.") var branch: String = "live"
         @Option(help: "Give up waiting after this many seconds (when the server defers the commit).") var timeout: Double = 120
 
         func run() async throws {
@@ -115,7 +117,7 @@ struct RevisionsCommand: AsyncParsableCommand {
             let head = try requireValue(final.version, "the restore finished without a revision")
             if output.json { CLIOutput.json(head); return }
             let live = b.isLive ? " · live" : ""
-            CLIOutput.stdout("restored \(r.revisionLabel) as \(head.revisionLabel) on '\(Sanitizer.sanitize(b.branch.name))'\(live)\n")
+            CLIOutput.stdout("Restored \(r.revisionLabel) as \(head.revisionLabel) on \(CLIText.quoted(b.branch.name))\(live)\n")
         }
     }
 }
@@ -141,7 +143,7 @@ enum WaitPrinter {
         case .passed: return result
         case .failed:
             throw CLIFailure(code: CLIFailure.checkFailed,
-                             message: "\(what) failed its security check: \(Sanitizer.sanitize(result.reason ?? "no reason given")); nothing was committed and the draft stays open — edit it and publish again")
+                             message: "\(what) failed its security check: \(Sanitizer.sanitize(CheckReason.text(result.reason))); nothing was committed and the draft stays open — edit it and publish again")
         case .timedOut:
             throw CLIFailure(code: CLIFailure.timedOut,
                              message: "\(what) was still scanning after \(Int(timeout)) s; it commits by itself when the scan passes (check with `atoms-tui revisions list`)")

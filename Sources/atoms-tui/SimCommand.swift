@@ -22,7 +22,7 @@ struct SimCommand: AsyncParsableCommand {
         @Option(help: "Require this Bearer key (default: any non-empty key).") var key: String?
         @Option(help: "Added latency per response, in milliseconds.") var latency = 0
         @Option(name: .customLong("fault-rate"), help: "Fraction (0–1) of requests answered with a fault.") var faultRate: Double = 0
-        @Option(help: "Fault mix by kind, e.g. 500=0.04,503=0.03,429=0.04,slow=0.04,drop=0.025,lost=0.025,slow-max-ms=5000,only=publish, or soak (that mix, ~20 %). Replaces --fault-rate; deterministic from --seed. drop: closed before applying; lost: applied, then closed without an answer.") var faults: String?
+        @Option(help: "Fault mix by kind, comma-separated, e.g. 500=0.04,503=0.03,429=0.04 — kinds 500, 503, 429, slow, drop, lost, plus slow-max-ms=5000 and only=publish — or soak (the ~20 % mix of 500=0.04, 503=0.03, 429=0.04, slow=0.04, drop=0.025, lost=0.025). Replaces --fault-rate; deterministic from --seed. drop: closed before applying; lost: applied, then closed without an answer.") var faults: String?
         @Flag(help: "Answer writes with 423 config_freeze_active.") var freeze = false
         @Option(name: .customLong("rate-limit"), help: "Requests per second before 429 + Retry-After.") var rateLimit: Int?
         @Option(name: .customLong("read-lag"), help: "Seconds after a write during which reads of that agent (and GET /agent) may still answer what they answered before it (the platform's 1–3 s read-after-write lag). Off (0) by default.") var readLag: Double = 0
@@ -50,7 +50,7 @@ struct SimCommand: AsyncParsableCommand {
             if let plan, SimulatorPlan(rawValue: plan) == nil { throw ValidationError("--plan takes free or pro") }
             if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1") }
             for p in denyPattern where (try? NSRegularExpression(pattern: p)) == nil {
-                throw ValidationError("--deny-pattern '\(p)' is not a valid regular expression")
+                throw ValidationError("--deny-pattern \"\(p)\" is not a valid regular expression")
             }
         }
 

@@ -102,7 +102,8 @@ struct DraftsRebaseCommand: AsyncParsableCommand {
         back); the old draft is kept until the new one verified, then discarded (--keep-old keeps it). v2 (--branch): \
         rewrites the branch's draft on the branch's head with expectedRevision. Fields changed on both sides open in \
         $VISUAL/$EDITOR with both values marked (--conflicts edit, the default), or take --conflicts yours|theirs. \
-        Exit codes: 0 done · 1 API error or not verified · 2 usage or cancelled.
+        Exit codes: 0 done · 1 API error or not verified · 2 usage or cancelled · 5 the editor failed to start or exited \
+        non-zero (v1: the new draft was discarded).
         """)
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
@@ -136,13 +137,13 @@ struct DraftsRebaseCommand: AsyncParsableCommand {
         }
         if plan.alreadyCurrent {
             if output.json { CLIOutput.json(["rebased": .bool(false), "reason": .string("already on \(plan.review.live.name)")] as [String: JSONValue]); return }
-            CLIOutput.stdout("nothing to rebase: the draft is already based on \(Sanitizer.sanitize(plan.review.live.name))\n")
+            CLIOutput.stdout("Nothing to rebase: the draft is already based on \(Sanitizer.sanitize(plan.review.live.name))\n")
             return
         }
-        if let n = plan.newDraftName { CLIOutput.stderr("forked '\(n)' from \(plan.review.live.name); re-applied the draft's own changes") }
+        if let n = plan.newDraftName { CLIOutput.stderr("Forked \(CLIText.quoted(n)) from \(plan.review.live.name); re-applied the draft's own changes.") }
         var edit: EditRoundResult?
         if plan.edit != nil {
-            CLIOutput.stderr("\(plan.review.conflicts.count) field(s) changed on both sides: opening the editor")
+            CLIOutput.stderr("\(plan.review.conflicts.count) field(s) changed on both sides: opening the editor.")
             let editor = ExternalEditor()
             ExitRecovery.exitOnTerminationSignals()
             let recovery = flow.recovery
@@ -157,7 +158,8 @@ struct DraftsRebaseCommand: AsyncParsableCommand {
         let outcome = await rebase.finish(plan, edit: edit, discardOld: !keepOld)
         report(outcome)
         if let why = outcome.cancelled {
-            let code: Int32 = why.contains("cancelled") ? CLIFailure.usage : CLIFailure.apiError
+            var code: Int32 = why.contains("cancelled") ? CLIFailure.usage : CLIFailure.apiError
+            if case .editorFailed? = edit { code = CLIFailure.editorFailed }
             throw CLIFailure(code: code, message: why + (outcome.recoveryFile.map { "; your edit is in \($0.path)" } ?? ""))
         }
         if !outcome.verified {
@@ -183,7 +185,7 @@ struct DraftsRebaseCommand: AsyncParsableCommand {
             CLIOutput.json(obj)
             return
         }
-        let lines = o.summary.filter { !$0.hasPrefix("not completed: ") }.map { Sanitizer.sanitize($0, maxCharacters: 2000) }
+        let lines = o.summary.filter { !$0.hasPrefix("not completed: ") }.map { CLIText.sentence(Sanitizer.sanitize($0, maxCharacters: 2000)) }
         CLIOutput.stdout(lines.joined(separator: "\n") + "\n")
     }
 }

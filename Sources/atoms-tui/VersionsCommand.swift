@@ -26,6 +26,8 @@ struct VersionsCommand: AsyncParsableCommand {
         @Option(help: "Rows to skip.") var skip = 0
         @Flag(help: "Only pinned versions.") var pinned = false
 
+        func validate() throws { try PageRule.check(limit: limit, skip: skip) }
+
         func run() async throws {
             let client = try connection.makeClient(for: .v1)
             let a = try await Resolver(client: client).agent(agent)
@@ -87,9 +89,7 @@ struct VersionsCommand: AsyncParsableCommand {
         func run() async throws {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
             let v = try await resolver.version(agentId: a.id, version)
-            let outcome = try await Lifecycle(client: client).activate(agentId: a.id, versionId: v.id)
-            if output.json { CLIOutput.json(outcome.version); return }
-            CLIOutput.stdout("activated \(v.displayNumber) of \(Sanitizer.sanitize(a.name)) · verified (activeVersionId \(outcome.agent.activeVersionId ?? "?"))\n")
+            try await Activation.run(client, agent: a, target: v, json: output.json)
         }
     }
 
@@ -117,7 +117,7 @@ struct VersionsCommand: AsyncParsableCommand {
         @Option(help: "New label (≤ 200 characters).") var label: String?
         @Option(help: "New description (≤ 2000 characters).") var description: String?
         func validate() throws {
-            if label == nil && description == nil { throw ValidationError("give --label and/or --description") }
+            if label == nil && description == nil { throw ValidationError("Give --label and/or --description") }
             try Lifecycle.validatePublish(label: label, description: description)
         }
         func run() async throws {
@@ -129,7 +129,7 @@ struct VersionsCommand: AsyncParsableCommand {
         let (client, resolver, a) = try await connection.agentContext(agent, for: .v1)
         let v = try await resolver.version(agentId: a.id, version)
         let updated = try await client.updateVersionMeta(a.id, v.id, body)
-        CLIOutput.stdout("\(verb) \(updated.displayNumber) of \(Sanitizer.sanitize(a.name))\n")
+        CLIOutput.stdout("\(CLIText.sentence(verb)) \(updated.displayNumber) of \(CLIText.quoted(a.name))\n")
     }
 }
 
@@ -139,7 +139,7 @@ enum DiffPrinter {
         let color = CLIOutput.isTerminal(1) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         var out = "\(title)\n"
-        if diff.diffs.isEmpty { out += "no differences\n" }
+        if diff.diffs.isEmpty { out += "No differences\n" }
         for section in diff.diffs {
             out += "\n[\(section.section)]\n"
             for change in section.changes {
@@ -160,5 +160,45 @@ enum DiffPrinter {
             }
         }
         CLIOutput.stdout(out)
+    }
+}
+
+/// `versions activate` and `rollback`: activating the active version sends nothing ("already active");
+/// "rolled back" is said only when the target is older than the version that was active.
+enum Activation {
+    static func run(_ client: AtomsClient, agent a: Agent, target v: AgentVersion, json: Bool) async throws {
+        let agent = try await client.getAgent(a.id)
+        let activeId = agent.activeVersionId ?? agent.versionId
+        if activeId == v.id {
+            if json { CLIOutput.json(v); return }
+            CLIOutput.stdout("\(v.displayNumber) of \(CLIText.quoted(a.name)) is already active; nothing was sent\n")
+            return
+        }
+        var previous: AgentVersion?
+        if let activeId { previous = try? await client.getVersion(a.id, activeId).version }
+        let outcome = try await Lifecycle(client: client).activate(agentId: a.id, versionId: v.id)
+        if json { CLIOutput.json(outcome.version); return }
+        let was = previous.map { " (was \($0.displayNumber))" } ?? ""
+        if isRollback(target: v, previous: previous) {
+            CLIOutput.stdout("Rolled back \(CLIText.quoted(a.name)) to \(v.displayNumber)\(was) · verified\n")
+        } else {
+            CLIOutput.stdout("Activated \(v.displayNumber) of \(CLIText.quoted(a.name))\(was) · verified\n")
+        }
+    }
+
+    /// True when `target` is older than the version that was active.
+    static func isRollback(target: AgentVersion, previous: AgentVersion?) -> Bool {
+        guard let p = previous else { return false }
+        if let t = target.versionNumber ?? target.revisionNumber, let n = p.versionNumber ?? p.revisionNumber { return t < n }
+        if let t = target.publishedAt ?? target.createdAt, let n = p.publishedAt ?? p.createdAt { return t < n }
+        return false
+    }
+}
+
+/// Paging options judged before anything is sent.
+enum PageRule {
+    static func check(limit: Int, skip: Int) throws {
+        if !(1...100).contains(limit) { throw ValidationError("--limit takes 1 to 100; nothing was sent") }
+        if skip < 0 { throw ValidationError("--skip must not be negative; nothing was sent") }
     }
 }

@@ -163,9 +163,9 @@ final class EditFlowTests: XCTestCase {
         XCTAssertEqual(fields, ["firstMessage"])
         XCTAssertEqual(theirs["firstMessage"], "Teammate's greeting")
         XCTAssertEqual(mine["firstMessage"], "My greeting")
-        // Edit again on top of the latest: the header names both values; the text is kept.
+        // Edit again on top of the latest: the header names both values; the file holds yours.
         let rebased = f.rebase(session, latest: latest, latestRevision: rev, fields: fields, mine: mine)
-        XCTAssertTrue(rebased.text.contains("theirs: Teammate's greeting · yours: My greeting"), rebased.text)
+        XCTAssertTrue(rebased.text.contains("in this file (yours): My greeting · theirs: Teammate's greeting"), rebased.text)
         // Overwrite wins.
         guard case .saved(let o) = await f.save(session, patch: ["firstMessage": "My greeting"], overwrite: true) else { return XCTFail() }
         XCTAssertTrue(o.verified)

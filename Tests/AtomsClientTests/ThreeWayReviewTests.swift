@@ -175,9 +175,12 @@ final class ThreeWayReviewTests: XCTestCase {
         for format in DocumentFormat.allCases {
             let text = DraftRebase.conflictText(review: review, agentName: "A", draftName: "d", revision: 2,
                                                 document: review.draft.document, format: format)
-            XCTAssertTrue(text.contains("CONFLICT synthesizer.voiceConfig.voiceId"), text)
-            XCTAssertTrue(text.contains("theirs (live, v3): \"meera\""), text)
-            XCTAssertTrue(text.contains("yours (draft): \"arjun\""), text)
+            // The header (YAML comments, JSON's reserved key) lists both values.
+            let header = EditDocument.headerLines(in: text, format: format).joined(separator: "\n")
+            XCTAssertTrue(header.contains("CONFLICT synthesizer.voiceConfig.voiceId"), text)
+            XCTAssertTrue(header.contains("theirs (live, v3): \"meera\""), text)
+            XCTAssertTrue(header.contains("yours (draft): \"arjun\""), text)
+            XCTAssertFalse(header.contains("ERRORS"), text)
             guard case .cancelled(let why) = EditRules.evaluate(text: text, original: review.draft.document, format: format) else {
                 return XCTFail("the conflict document must parse back to the draft (\(format))")
             }

@@ -104,10 +104,10 @@ final class CLIThreeWayTests: XCTestCase {
         let editor = "sed -i 's/^interruptionBackoffTimer: 2$/interruptionBackoffTimer: 4/'"
         let rebase = try cli(["drafts", "rebase", a, "old"], url, env: ["VISUAL": editor, "EDITOR": editor])
         ok(rebase, "rebase")
-        XCTAssertTrue(rebase.stdout.contains("rebased 'old' onto v2 (active) as 'old (rebased on v2)'"), rebase.stdout)
+        XCTAssertTrue(rebase.stdout.contains("Rebased \"old\" onto v2 (active) as \"old (rebased on v2)\""), rebase.stdout)
         XCTAssertTrue(rebase.stdout.contains("discarded after the new one verified"), rebase.stdout)
         XCTAssertTrue(rebase.stdout.contains("conflict interruptionBackoffTimer: edited"), rebase.stdout)
-        XCTAssertTrue(rebase.stdout.contains("verified by reading back"), rebase.stdout)
+        XCTAssertTrue(rebase.stdout.contains("Verified by reading back"), rebase.stdout)
         let after = try cli(["drafts", "diff", a, "old (rebased on v2)", "--three-way"], url)
         ok(after, "diff after rebase")
         XCTAssertFalse(after.stdout.contains("WOULD UNDO"), after.stdout)
@@ -121,7 +121,7 @@ final class CLIThreeWayTests: XCTestCase {
         ok(try cli(["drafts", "fork", a, "--name", "fresh"], url), "fork fresh")
         let nothing = try cli(["drafts", "rebase", a, "fresh"], url)
         ok(nothing, "rebase fresh")
-        XCTAssertTrue(nothing.stdout.contains("nothing to rebase"), nothing.stdout)
+        XCTAssertTrue(nothing.stdout.contains("Nothing to rebase"), nothing.stdout)
     }
 
     func testV2ThreeWayBranchDraftAndMakeLiveGuards() throws {
@@ -154,7 +154,7 @@ final class CLIThreeWayTests: XCTestCase {
         XCTAssertTrue(blocked.stderr.contains("allowInterruptions"), blocked.stderr)
         let rebase = try cli(["drafts", "rebase", a, "--branch", "main"], url)
         ok(rebase, "rebase --branch")
-        XCTAssertTrue(rebase.stdout.contains("rewrote the branch draft on main r3"), rebase.stdout)
+        XCTAssertTrue(rebase.stdout.contains("Rewrote the branch draft on main r3"), rebase.stdout)
         XCTAssertTrue(rebase.stdout.contains("live values kept (no longer reverted): allowInterruptions"), rebase.stdout)
         ok(try cli(["drafts", "publish", a, "--branch", "main", "--wait", "--timeout", "30"], url), "publish after rebase")
         let show = try cli(["revisions", "show", a, "r4", "--branch", "main", "--json"], url)

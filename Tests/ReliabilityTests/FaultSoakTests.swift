@@ -209,7 +209,7 @@ final class FaultSoakTests: XCTestCase {
             if config?["firstMessage"]?.stringValue != marker { rec.problems.append("the active version lacks the edit") }
         } else if let active = agent?.activeVersionId, active != initialActive {
             // Allowed only when activation was sent and its answer lost after the check passed (checked globally).
-            if !(publish?.stderr.contains("security check passed") ?? false) { rec.problems.append("publish failed before its check passed but \(active) is active") }
+            if !(publish?.stderr.contains("Security check passed") ?? false) { rec.problems.append("publish failed before its check passed but \(active) is active") }
         }
         return rec
     }

@@ -166,12 +166,12 @@ final class SecretsTests: XCTestCase {
     func testPlainHTTPToANonLoopbackHostNeedsInsecure() throws {
         let refused = try cli(["agents", "list", "--api-key", canary, "--base-url", "http://api.example.invalid/atoms/v1"])
         XCTAssertEqual(refused.code, 2, refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("refusing to send the API key over plain http") && refused.stderr.contains("--insecure"), refused.stderr)
+        XCTAssertTrue(refused.stderr.lowercased().contains("refusing to send the api key over plain http") && refused.stderr.contains("--insecure"), refused.stderr)
         // With --insecure it is allowed (it then fails to resolve: a network error, not a refusal).
         let allowed = try cli(["agents", "list", "--api-key", canary, "--insecure", "--request-timeout", "3",
                                "--base-url", "http://api.example.invalid/atoms/v1"])
         XCTAssertNotEqual(allowed.code, 2, allowed.stderr)
-        XCTAssertFalse(allowed.stderr.contains("refusing"), allowed.stderr)
+        XCTAssertFalse(allowed.stderr.lowercased().contains("refusing"), allowed.stderr)
         // Loopback is fine without it.
         XCTAssertEqual(try cli(["agents", "list", "--api-key", canary, "--base-url", baseURL]).code, 0)
         for o in outputs { XCTAssertFalse(o.contains(canary)) }
