@@ -33,7 +33,7 @@ extension AppState {
         case .versionMeta(let p)?: drawVersionMeta(&screen, p)
         case .editConflict(let target, let conflict)?:
             drawMessage(&screen, title: "Conflict — \(target.label)", lines: conflictLines(target, conflict),
-                        footer: "e edit again on top of theirs · o overwrite with yours · c/Esc cancel (your text is kept)")
+                        footer: "e edit again (theirs + your changes) · o overwrite with yours · c/Esc cancel (your text is kept)")
         case nil: break
         }
         return screen

@@ -94,7 +94,7 @@ final class EditUpdateTests: XCTestCase {
         XCTAssertEqual(s.overlay, .editConflict(target, conflict))
         let text = render(s, s.size).text
         XCTAssertTrue(text.contains("theirs: Hi from them") && text.contains("yours:  Hello from me"), text)
-        XCTAssertTrue(text.contains("e edit again on top of theirs · o overwrite with yours · c/Esc cancel"), text)
+        XCTAssertTrue(text.contains("e edit again (theirs + your changes)"), text)
         XCTAssertEqual(F.press([.char("z")], &s), [], "other keys do nothing")
         XCTAssertNotNil(s.overlay)
         XCTAssertEqual(F.press([.char("e")], &s), [.editDraft(agentId: a0, draftId: d1, rebase: true)])
