@@ -136,7 +136,7 @@ final class RedesignEndToEndTests: XCTestCase {
         try t.waitFor("r9 selected") { $0.contains("Config of r9") }
         t.send("a")
         let restore = try t.waitFor("the restore question") { $0.contains("Restore revision") }
-        XCTAssertTrue(restore.contains("as its new head r14?"), restore)
+        XCTAssertTrue(restore.contains("r14 is a copy of r9"), restore)
         t.send("y")
         try t.waitFor("r14 the new head", timeout: 20) { s in s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r14 ") } }
         let restored = t.capture()
