@@ -131,10 +131,11 @@ public struct AgentConfigFile: Sendable, Equatable {
         var pendingDash = false
         for u in name.lowercased().unicodeScalars {
             if ("a"..."z").contains(u) || ("0"..."9").contains(u) {
-                if pendingDash && !out.isEmpty { out += "-" }
+                let dash = pendingDash && !out.isEmpty
+                if out.count + (dash ? 2 : 1) > 60 { break }
+                if dash { out += "-" }
                 pendingDash = false
                 out.unicodeScalars.append(u)
-                if out.count >= 60 { break }
             } else {
                 pendingDash = true
             }
