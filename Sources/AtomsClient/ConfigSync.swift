@@ -283,6 +283,31 @@ public struct ConfigSync: Sendable {
             return entry
         }
         do {
+            // The common case in one request: the file is as pulled and the platform still serves its base.
+            if let baseId = h.baseId, let hash = h.baseHash, AgentConfigFile.contentHash(file.document) == hash {
+                let current: (id: String?, branch: BranchSummary?)
+                switch generation {
+                case .v1:
+                    let agent = try await client.getAgent(agentId)
+                    current = (agent.activeVersionId ?? agent.versionId, nil)
+                case .v2:
+                    if let b = h.branchId, ObjectID.isValid(b) {
+                        let summary = try await client.getBranch(agentId, b)
+                        current = (summary.branch.headRevisionId, summary)
+                    } else {
+                        current = (nil, nil)
+                    }
+                }
+                if current.id == baseId {
+                    let prefix = current.branch.map { "\($0.branch.name) " } ?? ""
+                    let point = ConfigPoint(id: baseId, number: h.baseNumber, name: prefix + (h.baseLabel ?? String(baseId.suffix(6))), document: file.document)
+                    entry.base = point
+                    entry.live = point
+                    entry.branchName = current.branch?.branch.name ?? entry.branchName
+                    entry.status = .unchanged
+                    return entry
+                }
+            }
             let live = try await liveSide(agentId: agentId, branchRef: generation == .v2 ? (h.branchId ?? h.branchName) : nil)
             entry.live = live.point
             entry.branchId = live.branchId ?? entry.branchId
