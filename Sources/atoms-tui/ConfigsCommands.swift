@@ -248,7 +248,7 @@ struct PushCommand: AsyncParsableCommand {
         if flags.makeLive && generation == .v1 { throw CLIFailure(code: CLIFailure.usage, message: "--make-live is for v2 accounts; this account is v1: use --activate") }
         let sync = ConfigSync(client: client, generation: generation)
         let entries = try await ConfigPlanning.plan(sync: sync, dir: dir, files: files, all: false, parallel: parallel)
-        let summary = ConfigPlanPrinter.print(entries, json: json && flags.dryRun)
+        let summary = ConfigPlanPrinter.print(entries, json: json && flags.dryRun, toStderr: json && !flags.dryRun)
         if flags.dryRun {
             if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
             return
@@ -326,7 +326,7 @@ struct PromoteCommand: AsyncParsableCommand {
         CLIOutput.stderr("promote '\(Sanitizer.sanitize(from.name))' (\(snapshot.header.baseLabel ?? "?")) from profile \(fromProfile) to '\(Sanitizer.sanitize(name))' in profile \(toProfile)")
         var entry = await targetSync.plan(AgentConfigFile(header: header, document: snapshot.document), path: nil)
         entry.file = nil
-        let summary = ConfigPlanPrinter.print([entry], json: json && flags.dryRun)
+        let summary = ConfigPlanPrinter.print([entry], json: json && flags.dryRun, toStderr: json && !flags.dryRun)
         if flags.dryRun {
             if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
             return

@@ -168,15 +168,16 @@ enum ConfigPlanPrinter {
         return s
     }
 
-    static func print(_ entries: [ConfigPlanEntry], json: Bool) -> Summary {
+    /// Prints the plan as text (on stderr when `toStderr`: stdout then carries another command's JSON) or JSON.
+    static func print(_ entries: [ConfigPlanEntry], json: Bool, toStderr: Bool = false) -> Summary {
         let summary = summary(entries)
         if json {
             struct Out: Encodable { var entries: [ConfigPlanEntry]; var summary: Summary }
             CLIOutput.json(Out(entries: entries, summary: summary))
             return summary
         }
-        for e in entries { CLIOutput.stdout(lines(e).joined(separator: "\n") + "\n") }
-        CLIOutput.stdout(summary.line + "\n")
+        let text = entries.map { lines($0).joined(separator: "\n") + "\n" }.joined() + summary.line + "\n"
+        if toStderr { FileHandle.standardError.write(Data(text.utf8)) } else { CLIOutput.stdout(text) }
         return summary
     }
 }

@@ -228,8 +228,12 @@ final class CLIConfigsTests: XCTestCase {
         XCTAssertEqual(refused.code, 2, refused.stdout + refused.stderr)
         XCTAssertTrue(refused.stdout.contains("open draft with unpublished edits") && refused.stdout.contains("--include-open-draft"), refused.stdout)
         XCTAssertFalse(try cli(["agents", "get", agent], url).stdout.contains("Second words"))
-        let included = try cli(["push", "--dir", dir, "--include-open-draft"], url)
+        let included = try cli(["push", "--dir", dir, "--include-open-draft", "--json"], url)
         XCTAssertEqual(included.code, 0, included.stdout + included.stderr)
+        let outcomes = (try JSONSerialization.jsonObject(with: Data(included.stdout.utf8)) as? [String: Any])?["outcomes"] as? [[String: Any]]
+        XCTAssertEqual(outcomes?.first?["result"] as? String, "applied", included.stdout)
+        XCTAssertEqual(outcomes?.first?["live"] as? Bool, true)
+        XCTAssertTrue(included.stderr.contains("CONFLICT") == false && included.stderr.contains("local"), "the plan goes to stderr with --json: \(included.stderr)")
         let live = try cli(["agents", "get", agent, "--json"], url).stdout
         XCTAssertTrue(live.contains("Second words") && live.contains("\"speed\" : 0.8") && live.contains("\"waitForUserToSpeakFirst\" : true"), live)
         // --activate is v1's; v2 uses --make-live.
