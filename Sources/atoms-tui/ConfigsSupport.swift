@@ -129,6 +129,10 @@ enum ConfigPlanPrinter {
         if let err = e.error { out.append("    \(s(err, 2000))") }
         for c in e.comparison.changes {
             let path = s(c.path)
+            if e.status != .new, let text = textDiff(c) {
+                out += text
+                continue
+            }
             switch c.kind {
             case .yours:
                 if e.status == .new { out.append("    + \(path): \(value(c.draft))") }
@@ -139,6 +143,36 @@ enum ConfigPlanPrinter {
             }
         }
         for n in e.notes { out.append("    note: \(s(n, 400))") }
+        return out
+    }
+
+    /// Multi-line text (prompts) as a line diff: `-`/`+` lines under the field (at most 40 per side shown).
+    static func textDiff(_ c: ThreeWayChange) -> [String]? {
+        func text(_ v: JSONValue?) -> String? { v?.stringValue }
+        guard let old = text(c.base), c.kind != .both || text(c.live) != nil else { return nil }
+        let sides: [(label: String, new: String?)]
+        switch c.kind {
+        case .yours: sides = [("local", text(c.draft))]
+        case .theirs: sides = [("drift", text(c.live))]
+        case .both: sides = [("both", text(c.live))]
+        case .conflict: sides = [("CONFLICT local", text(c.draft)), ("CONFLICT live", text(c.live))]
+        }
+        guard sides.allSatisfy({ $0.new != nil }), old.contains("\n") || sides.contains(where: { $0.new!.contains("\n") }) else { return nil }
+        var out: [String] = []
+        for side in sides {
+            let note = side.label == "drift" ? " (changed on the platform; kept)" : ""
+            out.append("    \(side.label.padding(toLength: 9, withPad: " ", startingAt: 0)) \(c.section)  \(s(c.path)) (text)\(note):")
+            let lines = LineDiff.diff(old.components(separatedBy: "\n"), side.new!.components(separatedBy: "\n"))
+            let changed = lines.compactMap { l -> String? in
+                switch l {
+                case .same: return nil
+                case .removed(let t): return "        - " + s(t, 300)
+                case .added(let t): return "        + " + s(t, 300)
+                }
+            }
+            out += changed.prefix(80)
+            if changed.count > 80 { out.append("        … \(changed.count - 80) more changed lines") }
+        }
         return out
     }
 

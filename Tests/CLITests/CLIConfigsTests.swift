@@ -76,12 +76,15 @@ final class CLIConfigsTests: XCTestCase {
         try read(name).components(separatedBy: "\n").first { $0.hasPrefix("# \(key): ") }.map { String($0.dropFirst(key.count + 4)) }
     }
 
+    /// No file the commands wrote (the config files, the state directory) holds a key.
     func assertNoKey(in directory: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         XCTAssertFalse(names.isEmpty, file: file, line: line)
-        for n in names {
-            let text = (try? String(contentsOfFile: directory + "/" + n, encoding: .utf8)) ?? ""
-            XCTAssertFalse(text.contains(key) || text.contains("stage-key-") || text.contains("prod-key-"), "\(n) holds an API key", file: file, line: line)
+        var paths = names.map { directory + "/" + $0 }
+        if let e = FileManager.default.enumerator(atPath: work + "/state") { paths += e.compactMap { $0 as? String }.map { work + "/state/" + $0 } }
+        for p in paths {
+            let text = (try? String(contentsOfFile: p, encoding: .utf8)) ?? ""
+            XCTAssertFalse(text.contains(key) || text.contains("stage-key-") || text.contains("prod-key-"), "\(p) holds an API key", file: file, line: line)
         }
     }
 
@@ -137,17 +140,20 @@ final class CLIConfigsTests: XCTestCase {
         XCTAssertTrue(after.stdout.contains("3 unchanged"), after.stdout)
 
         // Drift: changed on the platform after the pull → shown as drift (exit 0), and push keeps it.
-        try changeRemotelyV1("Alpha Desk", "synthesizer:\n  speed: 0.9\n", url)
+        try changeRemotelyV1("Alpha Desk", "synthesizer:\n  speed: 0.9\nsinglePromptConfig:\n  prompt: |-\n    Line one\n    Line two\n", url)
         let drift = try cli(["plan", "--dir", dir, "alpha-desk.atoms.yaml"], url)
         XCTAssertEqual(drift.code, 0, drift.stdout)
         XCTAssertTrue(drift.stdout.contains("drift") && drift.stdout.contains("synthesizer.speed: 1.2 → 0.9"), drift.stdout)
+        XCTAssertTrue(drift.stdout.contains("singlePromptConfig.prompt (text) (changed on the platform; kept):")
+                      && drift.stdout.contains("        + Line two"), "multi-line text is shown as a line diff: \(drift.stdout)")
         try setTopLevel("alpha-desk.atoms.yaml", "allowInterruptions", "placeholder")
         var text = try read("alpha-desk.atoms.yaml").replacingOccurrences(of: "allowInterruptions: \"placeholder\"", with: "allowInterruptions: false")
         try text.write(toFile: dir + "/alpha-desk.atoms.yaml", atomically: true, encoding: .utf8)
         let mixed = try cli(["push", "--dir", dir, "--activate", "--yes"], url)
         XCTAssertEqual(mixed.code, 0, mixed.stdout + mixed.stderr)
         let live = try cli(["agents", "get", "Alpha Desk", "--json"], url).stdout
-        XCTAssertTrue(live.contains("\"speed\" : 0.9") && live.contains("\"allowInterruptions\" : false"), "the drift was kept: \(live)")
+        XCTAssertTrue(live.contains("\"speed\" : 0.9") && live.contains("\"allowInterruptions\" : false") && live.contains("Line two"),
+                      "the drift was kept: \(live)")
         XCTAssertTrue(try read("alpha-desk.atoms.yaml").contains("speed: 0.9"), "the file took the kept drift")
         XCTAssertEqual(try cli(["plan", "--dir", dir], url).code, 0)
 
