@@ -353,12 +353,18 @@ public struct ConfigSync: Sendable {
             if !baseAhead, !c.theirs.isEmpty {
                 entry.notes.append("the platform changed since \(base.name); push keeps those changes (pull to bring them into the file)")
             }
+        } catch let e as AtomsError where e.isMigrationRequired {
+            entry.status = .error
+            entry.error = Self.migrated
         } catch {
             entry.status = .error
             entry.error = Self.describe(error)
         }
         return entry
     }
+
+    /// The error of a v1 read on an account that moved to v2 (the caller remembers v2 for the account).
+    public static let migrated = "this account now uses the Atoms v2 branch model (branches + revisions): run the command again, then pull the files again"
 
     /// The plan row of an agent that has no file (`plan --all`).
     public static func missing(_ agent: Agent, api: APIGeneration) -> ConfigPlanEntry {

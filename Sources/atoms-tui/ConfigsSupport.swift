@@ -239,6 +239,10 @@ enum ConfigPlanning {
             }
             return await sync.plan(file, path: path)
         }
+        if generation == .v1, entries.contains(where: { $0.error == ConfigSync.migrated }) {
+            // Remembered as v1, answered as v2: remember v2 so the next run uses the v2 routes.
+            APIGenerationDetector(stateDirectory: AppPaths().state).remember(.v2, for: sync.client)
+        }
         if all {
             let known = Set(entries.compactMap(\.agentId))
             for a in try await sync.allAgents() where !known.contains(a.id) {

@@ -123,6 +123,11 @@ final class CLIConfigsTests: XCTestCase {
         let entries = obj?["entries"] as? [[String: Any]] ?? []
         XCTAssertEqual(entries.filter { $0["status"] as? String == "changes" }.count, 1, json.stdout)
         XCTAssertEqual((obj?["summary"] as? [String: Any])?["exitCode"] as? Int, 2)
+        let editedText = try read("alpha-desk.atoms.yaml")
+        let overwrite = try cli(["pull", "Alpha Desk", "--dir", dir], url)
+        XCTAssertEqual(overwrite.code, 1, "a file with local edits is not overwritten")
+        XCTAssertTrue(overwrite.stdout.contains("skipped") && overwrite.stdout.contains("local edits"), overwrite.stdout)
+        XCTAssertEqual(try read("alpha-desk.atoms.yaml"), editedText)
         let dry = try cli(["push", "--dir", dir, "--dry-run"], url)
         XCTAssertEqual(dry.code, 2)
         XCTAssertEqual(try cli(["versions", "list", "Alpha Desk", "--json"], url).stdout.components(separatedBy: "\"versionNumber\"").count - 1, 1,
