@@ -247,6 +247,21 @@ final class CLIConfigsTests: XCTestCase {
         XCTAssertTrue(included.stderr.contains("CONFLICT") == false && included.stderr.contains("local"), "the plan goes to stderr with --json: \(included.stderr)")
         let live = try cli(["agents", "get", agent, "--json"], url).stdout
         XCTAssertTrue(live.contains("Second words") && live.contains("\"speed\" : 0.8") && live.contains("\"waitForUserToSpeakFirst\" : true"), live)
+        // Another branch, in its own directory: committed there, live only with --make-live.
+        XCTAssertEqual(try cli(["branches", "create", agent, "spanish"], url).code, 0)
+        let other = work + "/spanish"
+        XCTAssertEqual(try cli(["pull", agent, "--dir", other, "--branch", "spanish"], url).code, 0)
+        let text = try String(contentsOfFile: other + "/branch-desk.atoms.yaml", encoding: .utf8)
+        XCTAssertTrue(text.contains("# branch: \"spanish\""), text)
+        let lines = text.components(separatedBy: "\n").map { $0.hasPrefix("firstMessage:") ? "firstMessage: Hola" : $0 }
+        try lines.joined(separator: "\n").write(toFile: other + "/branch-desk.atoms.yaml", atomically: true, encoding: .utf8)
+        let notLive = try cli(["push", "--dir", other, "--make-live"], url)
+        XCTAssertEqual(notLive.code, 2, "--make-live needs --yes off a terminal")
+        let madeLive = try cli(["push", "--dir", other, "--make-live", "--yes"], url)
+        XCTAssertEqual(madeLive.code, 0, madeLive.stdout + madeLive.stderr)
+        XCTAssertTrue(madeLive.stdout.contains("applied: Branch Desk — committed spanish r") && madeLive.stdout.contains(" · live"), madeLive.stdout)
+        XCTAssertTrue(try cli(["branches", "list", agent], url).stdout.contains("spanish         ●"))
+        XCTAssertTrue(try cli(["agents", "get", agent], url).stdout.contains("Hola"))
         // --activate is v1's; v2 uses --make-live.
         let wrong = try cli(["push", "--dir", dir, "--activate", "--yes"], url)
         XCTAssertEqual(wrong.code, 2)
