@@ -28,11 +28,15 @@ struct AtomsTUI: AsyncParsableCommand {
         refused because it would revert live changes (pass --allow-revert) · 3 security check failed · \
         4 timed out · 5 the editor failed to start or exited non-zero (nothing sent).
 
+        Configs in git: `pull` writes agents' configs to files, `plan` compares them three ways (exit 0 no changes ·
+        2 changes · 1 error), `push` applies them, `promote` copies one agent between profiles.
+
         atoms-tui --version prints the version, the API generations it speaks and the date of the spec it was built against.
         """,
         subcommands: [AgentsCommand.self, VersionsCommand.self, DraftsCommand.self, PublishCommand.self,
                       RollbackCommand.self, BranchesCommand.self, RevisionsCommand.self, DiffCommand.self,
-                      APICommand.self, SimCommand.self]
+                      APICommand.self, PullCommand.self, PlanCommand.self, PushCommand.self,
+                      PromoteCommand.self, SimCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions
