@@ -78,6 +78,7 @@ final class RedesignEndToEndTests: XCTestCase {
         t.type("Zoë")
         t.send("Enter")
         t.send("Tab")
+
         let history = try t.waitFor("Zoë's main history") { s in
             s.contains("History · main ● live") && s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r11 ") }
         }
@@ -89,12 +90,14 @@ final class RedesignEndToEndTests: XCTestCase {
         try t.waitFor("the branch drafts") { $0.contains("feature/holida") }
         t.send("Down")
         t.send("p")
+
         let review = try t.waitFor("the review of the feature branch") { $0.contains("Label (required") && $0.contains("language.supported") }
         XCTAssertTrue(review.contains("as r1."), review)
         XCTAssertTrue(review.contains("+ - hi"), "the added list element is shown: \(review)")
         XCTAssertFalse(review.contains("− []"), review)
         t.type("holiday greeting")
         t.send("Enter")
+
         let committed = try t.waitFor("r1 committed on the feature branch", timeout: 20) { s in
             s.contains("r1 \"holiday greeting\" is the head of branch \"feature/holiday-menu\"")
         }
@@ -117,15 +120,18 @@ final class RedesignEndToEndTests: XCTestCase {
         }
         XCTAssertTrue(screen.contains("the draft of branch \"main\""), screen)
         t.send("p")
+
         let mainReview = try t.waitFor("main's review") { $0.contains("Label (required") }
         XCTAssertTrue(mainReview.contains("as r13."), mainReview)
         t.type("e2e r13")
         t.send("Enter")
+
         let question = try t.waitFor("the production question") { $0.contains("[y/N]") }
         XCTAssertTrue(question.contains("r13 serves live traffic"), question)
         t.send("y")
         try t.waitFor("r13 live", timeout: 20) { s in
-            s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r13 ") && $0.contains("e2e r13") }
+            // The publish panel has closed (the status line says so; it may be cut at "verifie…").
+            s.contains("is live (verifi") && s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r13 ") && $0.contains("e2e r13") }
         }
 
         // Restore r9: promised r14, made r14.
@@ -135,6 +141,7 @@ final class RedesignEndToEndTests: XCTestCase {
         for _ in 0..<4 { t.send("Down") }  // r13 r12 r11 r10 r9 → r9 (r1 of the feature branch is not in main's history)
         try t.waitFor("r9 selected") { $0.contains("Config of r9") }
         t.send("a")
+
         let restore = try t.waitFor("the restore question") { $0.contains("Restore revision") }
         XCTAssertTrue(restore.contains("r14 is a copy of r9"), restore)
         t.send("y")
