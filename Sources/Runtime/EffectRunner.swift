@@ -340,7 +340,9 @@ final class EffectRunner: @unchecked Sendable {
         case .updateVersionMeta(let agentId, let versionId, let label, let description):
             let v = try await client.updateVersionMeta(agentId, versionId, UpdateVersionMetaRequest(label: label, description: description))
             return .versionMetaChanged(agentId: agentId, version: v)
-        case .editDraft, .watchCheck, .cancel, .quit, .suspend, .repaint:
+        case .loadReview, .rebaseDraft, .finishRebase:
+            return try await performReview(effect, services)
+        case .editDraft, .rebaseConflicts, .watchCheck, .cancel, .quit, .suspend, .repaint:
             return nil
         }
     }
