@@ -254,6 +254,7 @@ final class ThreeWayReviewTests: XCTestCase {
         F.press([.tab, .tab], &s)
         let text = render(s, s.size).text
         XCTAssertTrue(text.contains("v2 ↓2"), text)
+        XCTAssertTrue(text.contains("its base is behind v4 by 2"), text)
         XCTAssertEqual(s.behindSummary(old), "behind v4 by 2")
         XCTAssertNil(s.behindSummary(F.drafts()[0]), "based on the active version: no mark")
     }
