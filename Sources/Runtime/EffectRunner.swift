@@ -79,6 +79,16 @@ final class EffectRunner: @unchecked Sendable {
             inbox.post(.failed(effect, EffectFailure(kind: .readOnly, reason: "read-only mode (started with --read-only)", hint: "nothing was sent")))
             return
         }
+        // A publish supersedes its review's three-way load: its reads would queue in front of the
+        // publish's own requests on the paced client.
+        switch effect {
+        case .publishDraft, .publishBranch:
+            lock.lock()
+            let review = tasks.removeValue(forKey: EffectKey.publishReview)
+            lock.unlock()
+            review?.task.cancel()
+        default: break
+        }
         lock.lock()
         guard let services else {
             pending.removeAll { $0.key == effect.key && !effect.isWrite }
@@ -340,7 +350,9 @@ final class EffectRunner: @unchecked Sendable {
         case .updateVersionMeta(let agentId, let versionId, let label, let description):
             let v = try await client.updateVersionMeta(agentId, versionId, UpdateVersionMetaRequest(label: label, description: description))
             return .versionMetaChanged(agentId: agentId, version: v)
-        case .editDraft, .watchCheck, .cancel, .quit, .suspend, .repaint:
+        case .loadReview, .rebaseDraft, .finishRebase:
+            return try await performReview(effect, services)
+        case .editDraft, .rebaseConflicts, .watchCheck, .cancel, .quit, .suspend, .repaint:
             return nil
         }
     }

@@ -15,6 +15,8 @@ struct RuntimeServices: Sendable {
     let editFlow: DraftEditFlow
     /// Edits in progress.
     let sessions: EditSessions
+    /// Rebases waiting for the editor or their last phase.
+    let rebases: RebaseRuns
     /// Recent security-check durations of this account (the progress bar's estimate).
     let history: CheckDurationHistory
     /// The editor document format (`editFormat` in config.yaml, else YAML).
@@ -27,6 +29,7 @@ struct RuntimeServices: Sendable {
         detector = APIGenerationDetector(stateDirectory: paths.state)
         editFlow = DraftEditFlow(lifecycle: lifecycle, recovery: RecoveryStore(stateDirectory: paths.state))
         sessions = EditSessions()
+        rebases = RebaseRuns()
         let config = lifecycle.client.configuration
         history = CheckDurationHistory(stateDirectory: paths.state,
                                        accountKey: CheckDurationHistory.accountFingerprint(baseURL: config.baseURL, apiKey: config.apiKey))

@@ -140,6 +140,14 @@ public enum TUIApp {
                     EditorHandOff.start(agentId: agentId, draftId: draftId, rebase: rebase, services: runner.connected) {
                         continuation.yield(.editorDone($0))
                     }
+                case .rebaseConflicts(let agentId, let subject):
+                    guard !editorOpen else { continue }
+                    editorOpen = true
+                    reader.pause()
+                    terminal.suspend()
+                    EditorHandOff.startRebase(agentId: agentId, subject: subject, services: runner.connected) {
+                        continuation.yield(.editorDone($0))
+                    }
                 default: runner.run(e)
                 }
             }

@@ -19,8 +19,10 @@ extension AppState {
             return []
         }
         flow.diff = .loading
+        flow.review = .loading
         publish = flow
-        return [.loadPublishDiff(agentId: agentId, from: .version(head), to: flow.reviewSource)]
+        return [.loadPublishDiff(agentId: agentId, from: .version(head), to: flow.reviewSource),
+                .loadReview(agentId: agentId, subject: .branchDraft(branchId: b.id))]
     }
 
     /// `r5`, or "the next revision" when the number cannot be known from what is loaded.

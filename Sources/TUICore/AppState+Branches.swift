@@ -218,7 +218,7 @@ extension AppState {
         lines.append("This changes what serves live calls.")
         overlay = .confirm(Confirmation(title: "Make branch live", lines: lines, effect: .makeBranchLive(agentId: agentId, branchId: b.id),
                                         progress: "making \(branchLabel(b)) live"))
-        return []
+        return [.loadReview(agentId: agentId, subject: .makeLive(branchId: b.id))]
     }
 
     private mutating func startRestore() -> [Effect] {

@@ -181,6 +181,9 @@ extension AppState {
             else if let s = d.sourceDraftId { parts.append("from " + sourceLabel(agentId: agentId, .draft(s))) }
         }
         var lines = [DetailLine(parts.joined(separator: " · "), style: .bold)]
+        if let behind = behindSummary(d) {
+            lines.append(DetailLine("⚠ its base is \(behind) — p shows what publishing would undo, 3 the three-way view", style: .warning))
+        }
         var meta: [String] = []
         if let e = d.lastEditorName { meta.append("last edited by " + Sanitizer.sanitize(e, maxCharacters: 60)) }
         if let at = d.updatedAt ?? d.createdAt { meta.append(RelativeAge.phrase(iso: at, now: now)) }

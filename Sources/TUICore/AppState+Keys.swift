@@ -14,6 +14,7 @@ extension AppState {
             case .resumeEdit(let target, let path): return resumeKey(key, target, path: path)
             case .editConflict(let target, let conflict): return conflictKey(key, target, conflict)
             case .versionMeta(let p): return versionMetaKey(key, p)
+            case .threeWay(let t): return threeWayKey(key, t)
             }
         }
         if publish != nil { return publishKey(key) }
@@ -58,6 +59,7 @@ extension AppState {
         case .suspend: return [.suspend]
         case .repaint: return [.repaint]
         case .diff: return startDiff()
+        case .threeWay: return startThreeWay()
         case .mark: return toggleMark()
         case .fork: return startFork()
         case .rename:

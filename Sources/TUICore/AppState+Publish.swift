@@ -20,8 +20,10 @@ extension AppState {
             return []
         }
         flow.diff = .loading
+        flow.review = .loading
         publish = flow
-        return [.loadPublishDiff(agentId: agentId, from: .version(base), to: .draft(draftId))]
+        return [.loadPublishDiff(agentId: agentId, from: .version(base), to: .draft(draftId)),
+                .loadReview(agentId: agentId, subject: .draft(draftId: draftId))]
     }
 
     /// Keys while the publish flow is on screen.
@@ -34,21 +36,20 @@ extension AppState {
             case .escape:
                 publish = nil
                 status = StatusMessage("Cancelled — nothing was published", isError: false)
-                return [.cancel(key: EffectKey.publishDiff)]
+                return [.cancel(key: EffectKey.publishDiff), .cancel(key: EffectKey.publishReview)]
             case .enter:
                 if let problem = flow.form.problem ?? whyWriteDisabled() {
                     flow.error = problem
                     publish = flow
                     return []
                 }
-                if flow.branchId != nil { return branchReviewEntered(flow) }
-                flow.phase = .publishing
-                flow.error = nil
-                publish = flow
-                writeInFlight = "publishing \(flow.draftTitle)"
-                let description = flow.form.description.string
-                return [.publishDraft(agentId: flow.agentId, draftId: flow.draftId, label: flow.form.trimmedLabel,
-                                      description: description.isEmpty ? nil : description)]
+                if !flow.revertConfirmed, flow.review?.value?.wouldUndoLiveChanges == true {
+                    flow.phase = .confirmRevert
+                    flow.error = nil
+                    publish = flow
+                    return []
+                }
+                return reviewEntered(flow)
             case .pageUp: flow.diffScroll = max(0, flow.diffScroll - 10)
             case .pageDown: flow.diffScroll = min(max(0, reviewLineCount(flow) - 1), flow.diffScroll + 10)
             case .up where flow.form.field == .label: flow.diffScroll = max(0, flow.diffScroll - 1)
@@ -58,6 +59,8 @@ extension AppState {
             }
             publish = flow
             return []
+        case .confirmRevert:
+            return confirmRevertKey(key, flow)
         case .publishing, .activating, .confirmPublish:
             return []
         case .checking:
@@ -102,7 +105,34 @@ extension AppState {
     }
 
     /// Lines in the review's diff area.
-    func reviewLineCount(_ flow: PublishFlow) -> Int { flow.diff?.value?.count ?? 1 }
+    func reviewLineCount(_ flow: PublishFlow) -> Int { reviewLines(flow).count }
+
+    /// The review's scrolled area: with a three-way review that would undo live changes, the draft's own
+    /// changes and the marked "would undo" section first, then the full diff against what is live.
+    func reviewLines(_ flow: PublishFlow) -> [DetailLine] {
+        var lines: [DetailLine]
+        switch flow.diff {
+        case .loading?: lines = [DetailLine("Loading the diff…", style: .dim)]
+        case .failed(let m)?: lines = [DetailLine("Could not load the diff: \(m)", style: .failed)]
+        case .loaded(let l)?: lines = l
+        case nil: lines = []
+        }
+        switch flow.review {
+        case .loaded(let r)? where r.wouldUndoLiveChanges:
+            // Wrapped to the dialog's text width (continuations indented) so no attribution is cut off.
+            let width = max(10, min(size.width - 2, 110) - 5)
+            let threeWay = AppState.threeWayLines(r).flatMap { l -> [DetailLine] in
+                let indent = String(l.text.prefix { $0 == " " })
+                let pieces = wordWrap(String(l.text.dropFirst(indent.count)), width: max(4, width - indent.count - 4))
+                return pieces.enumerated().map { DetailLine(indent + ($0.offset == 0 ? "" : "    ") + $0.element, style: l.style) }
+            }
+            lines = threeWay + [DetailLine("", style: .normal), DetailLine("Full diff against what is live:", style: .bold)] + lines
+        case .failed(let m)?:
+            lines.append(DetailLine("Could not check what publishing would undo: \(m)", style: .failed))
+        default: break
+        }
+        return lines
+    }
 
     // MARK: - Results
 

@@ -65,7 +65,9 @@ extension AppState {
         let diffBottom = max(diffTop, bottom - lower.count)  // exclusive
         if y < bottom {
             let header: String
-            if let base = flow.baseVersionId, flow.branchId != nil {
+            if flow.review?.value?.wouldUndoLiveChanges == true {
+                header = "Your changes first, then what publishing would undo (PgUp/PgDn scroll):"
+            } else if let base = flow.baseVersionId, flow.branchId != nil {
                 header = "Changes against the head \(versionLabel(agentId: flow.agentId, versionId: base)) of \(flow.branchTitle) (PgUp/PgDn scroll):"
             } else if let base = flow.baseVersionId {
                 header = "Changes against the active version \(versionLabel(agentId: flow.agentId, versionId: base)) (PgUp/PgDn scroll):"
@@ -74,13 +76,7 @@ extension AppState {
             }
             screen.put(header, x: x, y: y, maxWidth: w, style: .bold)
         }
-        let lines: [DetailLine]
-        switch flow.diff {
-        case .loading?: lines = [DetailLine("Loading the diff…", style: .dim)]
-        case .failed(let m)?: lines = [DetailLine("Could not load the diff: \(m)", style: .failed)]
-        case .loaded(let l)?: lines = l
-        case nil: lines = []
-        }
+        let lines = reviewLines(flow)
         var row = diffTop
         var i = max(0, min(flow.diffScroll, lines.count - 1))
         while row < diffBottom, i < lines.count {
@@ -116,6 +112,10 @@ extension AppState {
             case "error":
                 screen.put(flow.error ?? "", x: x, y: y, maxWidth: w, style: .failed)
             default:
+                if flow.review?.value?.wouldUndoLiveChanges == true {
+                    screen.put("Enter asks first (it would undo live changes; R there rebases) · PgUp/PgDn scroll · Esc cancel", x: x, y: y, maxWidth: w, style: .warning)
+                    break
+                }
                 screen.put(flow.branchId == nil ? "Enter publish · Tab field · ^N new line · PgUp/PgDn diff · Esc cancel"
                                                 : (flow.onLiveBranch ? "Enter review the production question · PgUp/PgDn diff · Esc cancel" : "Enter publish · PgUp/PgDn diff · Esc cancel"),
                            x: x, y: y, maxWidth: w, style: .dim)
@@ -173,6 +173,16 @@ extension AppState {
         switch flow.phase {
         case .review:
             return
+        case .confirmRevert:
+            title = "Publishing would undo live changes — \(flow.draftTitle)"
+            if let review = flow.review?.value {
+                let undo = AppState.threeWayLines(review).filter { $0.style == .warning || $0.style == .removed || $0.style == .failed }
+                body = undo.map { ($0.text, $0.style == .warning ? Style.overlayTitle : Style.warning) }
+                body.append(("", .overlay))
+                body.append(("R rebases first: a draft on \(Sanitizer.sanitize(review.live.name, maxCharacters: 80)) with only your changes (nothing live is undone); then publish that.", .overlay))
+                body.append(("! or y publishes anyway and undoes the fields above.", .warning))
+            }
+            footer = "R rebase (recommended) · ! or y publish anyway · Esc back to the review"
         case .confirmPublish:
             title = "Publish to production — \(flow.branchTitle)"
             let label = flow.form.trimmedLabel.isEmpty ? "" : " \"" + Sanitizer.sanitize(flow.form.trimmedLabel, maxCharacters: 60) + "\""

@@ -31,6 +31,7 @@ extension AppState {
                                 ("It is an earlier edit of this draft that could not be saved.", .overlay)],
                         footer: "y resume it · n or Enter start from the draft as it is now · Esc cancel")
         case .versionMeta(let p)?: drawVersionMeta(&screen, p)
+        case .threeWay(let t)?: drawThreeWay(&screen, t)
         case .editConflict(let target, let conflict)?:
             drawMessage(&screen, title: "Conflict — \(target.label)", lines: conflictLines(target, conflict),
                         footer: "e edit again (theirs + your changes) · o overwrite with yours · c/Esc cancel (your text is kept)")
@@ -240,8 +241,12 @@ extension AppState {
                 source = "⇠" + Sanitizer.sanitize(parent?.draftName ?? String(s.suffix(6)), maxCharacters: 40)
             }
             if source.hasPrefix("version …") { source = "…" + String(source.suffix(6)) }
+            // A base behind what is live: "v3 ↓2" (behind by 2), "v5 ↺" (live rolled back below it).
+            let behind = DraftBaseStatus.of(sourceVersionId: d.sourceVersionId, activeVersionId: activeVersionId,
+                                            versions: versions[agentId]?.items ?? [])
+            if let b = behind, b.isBehind { source += b.liveIsOlder ? " ↺" : " ↓\(b.behindBy)" }
             var cells: [(String, Style)] = [(DisplayWidth.pad(name, to: max(0, nameW - 1)) + (nameW > 1 ? " " : ""), .normal),
-                                            (DisplayWidth.pad(source, to: 8) + " ", .dim)]
+                                            (DisplayWidth.pad(source, to: 8) + " ", behind?.isBehind == true ? .warning : .dim)]
             if showRev { cells.append((DisplayWidth.pad(d.draftRevision.map { "r\($0)" } ?? "-", to: 5), .normal)) }
             if showEditor { cells.append((DisplayWidth.pad(Sanitizer.sanitize(d.lastEditorName ?? "-", maxCharacters: 40), to: 10) + " ", .dim)) }
             if showAge { cells.append((DisplayWidth.pad(RelativeAge.format(iso: d.updatedAt ?? d.createdAt, now: now), to: 5, alignRight: true), .dim)) }

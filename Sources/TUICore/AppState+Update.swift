@@ -161,6 +161,9 @@ extension AppState {
              .branchCreated, .branchRenamed, .branchArchived, .branchDraftDiscarded:
             return updateV2(msg)
 
+        case .reviewLoaded, .rebase:
+            return reviewMessage(msg)
+
         case .keyPressed(let key):
             return keyPressed(key)
 
@@ -300,6 +303,8 @@ extension AppState {
             let what = writeInFlight ?? "the action"
             writeInFlight = nil
             status = StatusMessage("Failed \(what): \(msg)", isError: true)
+        case .loadReview, .rebaseDraft, .rebaseConflicts, .finishRebase:
+            reviewFailed(effect, failure)
         case .cancel, .quit, .suspend, .repaint:
             break
         }

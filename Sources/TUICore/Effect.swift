@@ -78,6 +78,18 @@ public enum Effect: Hashable, Sendable {
     case archiveBranch(agentId: String, branchId: String)
     /// v2: `DELETE /agent/{id}/branches/{branchId}/draft` → `.branchDraftDiscarded`.
     case discardBranchDraft(agentId: String, branchId: String)
+    /// The three-way review of a draft / branch draft / make-live (`ThreeWayReviewer`): base, draft
+    /// and live, each changed field classified, reverted ones attributed → `.reviewLoaded`.
+    case loadReview(agentId: String, subject: ReviewTarget)
+    /// The first phase of a rebase (`DraftRebase.prepare`, conflicts left for the editor):
+    /// `.rebase(.needsEditor)` when conflicts are to be edited, else the whole rebase
+    /// → `.rebase(.finished)`.
+    case rebaseDraft(agentId: String, agentName: String, subject: ReviewTarget)
+    /// Runs INLINE on the loop like `.editDraft`: the editor on the rebase's conflicting fields
+    /// (`DraftRebase.editConflicts`) → `.rebase(.edited)`.
+    case rebaseConflicts(agentId: String, subject: ReviewTarget)
+    /// The last phase of a rebase after the editor (`DraftRebase.finish`) → `.rebase(.finished)`.
+    case finishRebase(agentId: String, subject: ReviewTarget)
     /// Cancel the running task with this key, if any. Answers nothing.
     case cancel(key: String)
     /// Leave the app: restore the terminal and exit 0.
@@ -105,6 +117,8 @@ public enum Effect: Hashable, Sendable {
         case .loadRevisions: return EffectKey.versions
         case .publishBranch(_, _, let branchId, _, _), .restoreRevision(_, _, let branchId, _, _): return EffectKey.branchPublish(branchId)
         case .cancelBranchPublish, .makeBranchLive, .createBranch, .renameBranch, .archiveBranch, .discardBranchDraft: return EffectKey.write
+        case .loadReview: return EffectKey.publishReview
+        case .rebaseDraft, .rebaseConflicts, .finishRebase: return EffectKey.edit
         case .cancel(let key): return key
         case .quit: return "quit"
         case .suspend: return "suspend"
@@ -142,6 +156,8 @@ public enum EffectKey {
     public static let edit = "edit"
     /// The publish review's diff.
     public static let publishDiff = "publish.diff"
+    /// The publish review's three-way review.
+    public static let publishReview = "publish.review"
     /// The publish call.
     public static let publish = "publish"
     /// v2: the selected agent's branches.

@@ -29,6 +29,9 @@ public enum Keymap {
         KeyBinding(keys: [.char("e")], label: "e", action: .edit, short: "edit",
                    help: "Edit the selected draft's config in $VISUAL/$EDITOR (validated; only changed fields are sent, then read back)", inLegend: true,
                    generation: .v1, whyDisabled: { $0.whyEditDisabled() }),
+        KeyBinding(keys: [.char("3")], label: "3", action: .threeWay, short: "three-way",
+                   help: "Three-way view of the selected draft: its own changes vs its base, and what publishing it would undo on the live side (R in it rebases)",
+                   whyDisabled: { $0.whyThreeWayDisabled() }),
         KeyBinding(keys: [.char("p")], label: "p", action: .publish, short: "publish",
                    help: "Publish the selected draft: review the diff, label it, watch the security check, then answer y to activate", inLegend: true,
                    generation: .v1, whyDisabled: { $0.whyPublishDisabled() }),
@@ -106,6 +109,12 @@ extension AppState {
             return selectedVersion != nil ? "published versions cannot be edited; press n to fork a draft from it" : "select a draft in the Drafts pane"
         }
         return nil
+    }
+
+    /// Why `3` cannot run now, or nil.
+    public func whyThreeWayDisabled() -> String? {
+        if isV2 { return selectedBranchDraft == nil ? "select a branch draft in the Drafts pane" : nil }
+        return selectedDraft == nil ? "select a draft in the Drafts pane" : nil
     }
 
     /// Why `p`/`P` cannot run now, or nil.

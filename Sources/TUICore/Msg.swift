@@ -62,6 +62,10 @@ public enum Msg: Sendable {
     case branchArchived(agentId: String, branchId: String)
     /// v2: a branch's open draft was discarded.
     case branchDraftDiscarded(agentId: String, branchId: String)
+    /// A three-way review arrived (`.loadReview`).
+    case reviewLoaded(agentId: String, subject: ReviewTarget, ThreeWayReview)
+    /// A step of a rebase (see `RebaseEvent`).
+    case rebase(agentId: String, subject: ReviewTarget, RebaseEvent)
     /// The person pressed a key.
     case keyPressed(Key)
     /// The terminal has a new size (also sent once at start).

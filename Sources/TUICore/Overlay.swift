@@ -12,4 +12,6 @@ public enum Overlay: Hashable, Sendable {
     case editConflict(EditTarget, EditConflict)
     /// `L`: a version's label and description.
     case versionMeta(VersionMetaPrompt)
+    /// `3`: a draft's three-way review (base, draft, live).
+    case threeWay(ThreeWayPanel)
 }

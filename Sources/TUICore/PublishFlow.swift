@@ -15,6 +15,9 @@ public struct PublishFlow: Sendable {
         case checking
         /// v2, live branch: "Publish to production? [y/N]" after the review, before anything is sent.
         case confirmPublish
+        /// Enter when the three-way review says publishing would undo live changes: R rebases
+        /// (the default, offered first), `!`/`y` publish anyway, Esc goes back to the review.
+        case confirmRevert
         /// The check passed: "Activate vN …? [y/N]" (v2 off the live branch: "Make branch live? [y/N]").
         case confirmActivate
         /// Activating and reading the agent back.
@@ -41,6 +44,10 @@ public struct PublishFlow: Sendable {
     public var baseVersionId: String?
     /// The diff of the draft against `baseVersionId`, once loaded.
     public var diff: LoadState<[DetailLine]>?
+    /// The three-way review (base, draft, live), asked for alongside the diff.
+    public var review: LoadState<ThreeWayReview>?
+    /// The person answered `!`/`y` to publish although it undoes live changes.
+    public var revertConfirmed = false
     /// True when the loaded diff is empty (the review warns).
     public var noDifferences = false
     /// First visible diff line.

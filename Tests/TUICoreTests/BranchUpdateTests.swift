@@ -57,7 +57,8 @@ final class BranchUpdateTests: XCTestCase {
         XCTAssertEqual(s.selectedBranchDraft?.id, B.mainId)
         let review = F.press([.char("p")], &s)
         XCTAssertEqual(review, [.loadPublishDiff(agentId: agent, from: .version(B.revisionId(0, 3)),
-                                                 to: .branchDraft(branchId: B.mainId, draftId: B.mainDraftId))])
+                                                 to: .branchDraft(branchId: B.mainId, draftId: B.mainDraftId)),
+                                .loadReview(agentId: agent, subject: .branchDraft(branchId: B.mainId))])
         XCTAssertEqual(F.press(F.typing("greet") + [.enter], &s), [], "Enter on the live branch sends nothing")
         XCTAssertEqual(s.publish?.phase, .confirmPublish)
         XCTAssertTrue(render(s, s.size).text.contains("r4 serves live traffic"))

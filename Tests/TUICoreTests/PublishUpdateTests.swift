@@ -26,7 +26,8 @@ final class PublishUpdateTests: XCTestCase {
     func reviewing(andActivate: Bool = false) -> AppState {
         var s = F.loadedState()
         F.press([.tab, .tab], &s)
-        XCTAssertEqual(F.press([.char(andActivate ? "P" : "p")], &s), [.loadPublishDiff(agentId: a0, from: .version(v4), to: .draft(d1))])
+        XCTAssertEqual(F.press([.char(andActivate ? "P" : "p")], &s), [.loadPublishDiff(agentId: a0, from: .version(v4), to: .draft(d1)),
+                                                                      .loadReview(agentId: a0, subject: .draft(draftId: d1))])
         XCTAssertEqual(Effect.loadPublishDiff(agentId: a0, from: .version(v4), to: .draft(d1)).key, "publish.diff")
         _ = update(&s, .diffLoaded(agentId: a0, from: .version(v4), to: .draft(d1), diff: F.diff))
         return s
@@ -104,7 +105,7 @@ final class PublishUpdateTests: XCTestCase {
         XCTAssertTrue(render(s, s.size).text.contains("a label is required"))
         F.press(F.typing(String(repeating: "x", count: 250)), &s)
         XCTAssertEqual(s.publish?.form.label.string.count, 200, "the label stops at 200 characters")
-        XCTAssertEqual(F.press([.escape], &s), [.cancel(key: "publish.diff")])
+        XCTAssertEqual(F.press([.escape], &s), [.cancel(key: "publish.diff"), .cancel(key: "publish.review")])
         XCTAssertNil(s.publish)
         XCTAssertEqual(s.status?.text, "Cancelled — nothing was published")
         XCTAssertEqual(s.drafts[a0]?.items.count, 2)

@@ -1,0 +1,116 @@
+import AtomsClient
+import AtomsModels
+import Foundation
+import Synchronization
+import Terminal
+import TUICore
+
+/// Rebases started from the TUI that wait for the editor or for their last phase: the client's
+/// `RebasePlan` (with its edit session) and the editor's result. TUICore refers to them by agent and
+/// `ReviewTarget` only.
+final class RebaseRuns: Sendable {
+    struct Entry: Sendable {
+        var plan: RebasePlan
+        var edit: EditRoundResult?
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    private static func key(_ agentId: String, _ subject: ReviewTarget) -> String { agentId + "/" + "\(subject)" }
+
+    func get(_ agentId: String, _ subject: ReviewTarget) -> Entry? { entries.withLock { $0[Self.key(agentId, subject)] } }
+    func set(_ e: Entry, _ agentId: String, _ subject: ReviewTarget) { entries.withLock { $0[Self.key(agentId, subject)] = e } }
+    func remove(_ agentId: String, _ subject: ReviewTarget) { _ = entries.withLock { $0.removeValue(forKey: Self.key(agentId, subject)) } }
+}
+
+extension EffectRunner {
+    /// The client's review subject for a TUICore target.
+    static func reviewSubject(_ t: ReviewTarget) -> ReviewSubject {
+        switch t {
+        case .draft(let d): return .draft(draftId: d)
+        case .branchDraft(let b): return .branchDraft(branchId: b)
+        case .makeLive(let b): return .makeLive(branchId: b)
+        }
+    }
+
+    /// `.loadReview`, `.rebaseDraft`, `.finishRebase`.
+    static func performReview(_ effect: Effect, _ services: RuntimeServices) async throws -> Msg? {
+        let rebase = DraftRebase(flow: services.editFlow)
+        switch effect {
+        case .loadReview(let agentId, let subject):
+            let review = try await ThreeWayReviewer(client: services.lifecycle.client).review(agentId: agentId, reviewSubject(subject))
+            return .reviewLoaded(agentId: agentId, subject: subject, review)
+        case .rebaseDraft(let agentId, let agentName, let subject):
+            let plan: RebasePlan
+            switch subject {
+            case .draft(let d):
+                plan = try await rebase.prepare(agentId: agentId, agentName: agentName, draftId: d, strategy: .edit, format: services.editFormat)
+            case .branchDraft(let b):
+                plan = try await rebase.prepare(agentId: agentId, agentName: agentName, branchId: b, strategy: .edit, format: services.editFormat)
+            case .makeLive:
+                throw AtomsError(kind: .invalidInput, serverErrors: ["a make-live has no draft to rebase"])
+            }
+            if plan.edit != nil {
+                services.rebases.set(RebaseRuns.Entry(plan: plan, edit: nil), agentId, subject)
+                return .rebase(agentId: agentId, subject: subject, .needsEditor(conflicts: plan.review.conflicts.count, newDraftName: plan.newDraftName))
+            }
+            let outcome = await rebase.finish(plan, edit: nil, discardOld: false)
+            return .rebase(agentId: agentId, subject: subject, .finished(try await result(outcome, services)))
+        case .finishRebase(let agentId, let subject):
+            guard let entry = services.rebases.get(agentId, subject) else {
+                throw AtomsError(kind: .invalidInput, serverErrors: ["the rebase is gone"])
+            }
+            services.rebases.remove(agentId, subject)
+            let outcome = await rebase.finish(entry.plan, edit: entry.edit, discardOld: false)
+            return .rebase(agentId: agentId, subject: subject, .finished(try await result(outcome, services)))
+        default:
+            return nil
+        }
+    }
+
+    /// The plain result of a rebase; v1 reads the drafts again so the list shows the new one. The old
+    /// draft is always kept (the TUI shows both names; x discards it).
+    static func result(_ o: RebaseOutcome, _ services: RuntimeServices) async throws -> RebaseResult {
+        let p = o.plan
+        var drafts: [AgentVersion]?
+        if p.branchId == nil { drafts = try? await services.lifecycle.client.listDrafts(p.agentId) }
+        return RebaseResult(oldDraftId: p.oldDraftId, oldDraftName: p.oldDraftName, newDraftId: p.newDraftId, newDraftName: p.newDraftName,
+                            branchId: p.branchId, onto: p.review.live.name, alreadyCurrent: p.alreadyCurrent,
+                            oldDraftDiscarded: o.oldDraftDiscarded, verified: o.verified,
+                            cancelled: o.cancelled.map { $0 + (o.recoveryFile.map { f in "; your edit is in \(f.path)" } ?? "") },
+                            carried: o.carried, keptLive: o.keptLive, drafts: drafts)
+    }
+}
+
+extension EditorHandOff {
+    /// `.rebaseConflicts`: the editor on a rebase's conflicting fields, on a thread of its own (the
+    /// terminal is handed over like for `.editDraft`) → `.rebase(.edited)`.
+    static func startRebase(agentId: String, subject: ReviewTarget, services: RuntimeServices?, done: @escaping @Sendable (Msg) -> Void) {
+        let thread = Thread {
+            done(runRebase(agentId: agentId, subject: subject, services: services))
+        }
+        thread.name = "atoms-tui.editor"
+        thread.start()
+    }
+
+    static func runRebase(agentId: String, subject: ReviewTarget, services: RuntimeServices?,
+                          editor: ExternalEditor = ExternalEditor()) -> Msg {
+        guard let services, var entry = services.rebases.get(agentId, subject), let session = entry.plan.edit else {
+            return .failed(.rebaseConflicts(agentId: agentId, subject: subject),
+                           EffectFailure(kind: .local, reason: "the rebase is gone", hint: "press R again"))
+        }
+        let flow = services.editFlow
+        let rebase = DraftRebase(flow: flow)
+        let format = session.format, draftId = session.draftId
+        entry.edit = rebase.editConflicts(&entry.plan) { file in
+            ExitRecovery.arm(ExitRecovery.Armed(file: file, before: (try? String(contentsOf: file, encoding: .utf8)) ?? "",
+                                                alwaysKeep: false, store: flow.recovery, agentId: agentId, draftId: draftId, format: format))
+            defer { ExitRecovery.disarm() }
+            let outcome = editor.edit(file, onChild: { Terminal.editorChild($0) })
+            if Terminal.pendingTerminationSignal != nil { ExitRecovery.saveNow() }
+            return outcome
+        }
+        services.rebases.set(entry, agentId, subject)
+        return .rebase(agentId: agentId, subject: subject, .edited)
+    }
+}
