@@ -53,7 +53,7 @@ shot() {
 # feature branch with its list change element by element, the live security-check bar, help, a restore.
 shot main 140x40 / type:Zoë Enter Tab sleep:0.5
 shot review 140x40 / type:Zoë Enter Tab Tab Down p sleep:1
-ARGS="--demo-scan-seconds 30" shot progress 140x40 / type:Zoë Enter Tab Tab Down p sleep:1 type:holiday\ greeting Enter sleep:6
+ARGS="--demo-scan-seconds 30" shot progress 140x40 / type:Zoë Enter Tab Tab Down p sleep:1 type:holiday\ greeting Enter sleep:2.5
 shot help 140x40 ?
 shot confirm 140x40 / type:Zoë Enter Tab j j j a
 # The v1 demo: a version diffed against the active one.
