@@ -302,11 +302,6 @@ public final class Terminal {
         }
     }
 
-    /// Repaints everything on the next `present` (Ctrl-L, or after being continued).
-    public func repaint() {
-        invalidate()
-    }
-
     /// True when a row holds a grapheme cluster of more than one code point.
     public static func hasClusters(_ screen: Screen, row y: Int) -> Bool {
         guard y >= 0, y < screen.height else { return false }

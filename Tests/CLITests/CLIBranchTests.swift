@@ -21,16 +21,11 @@ final class CLIBranchTests: XCTestCase {
     func serve(_ extra: [String]) throws -> String {
         let server = try ChildProcess.spawn(["sim", "serve", "--port", "0", "--key", "cli-key"] + extra)
         servers.append(server)
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let line = server.stdout.split(separator: "\n").first(where: { $0.contains("listening on") }),
-               let url = line.split(separator: " ").last {
-                return String(url)
-            }
-            usleep(20_000)
+        guard let url = server.listeningURL() else {
+            XCTFail("simulator did not start: \(server.stderr)")
+            return ""
         }
-        XCTFail("simulator did not start: \(server.stderr)")
-        return ""
+        return url
     }
 
     /// Runs the CLI; the state directory (the API generation cache) is shared across runs of a test.

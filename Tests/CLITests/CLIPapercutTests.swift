@@ -15,16 +15,8 @@ final class CLIPapercutTests: XCTestCase {
         stateHome = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-cli-pc-\(UUID().uuidString)").path
         let s = try ChildProcess.spawn(["sim", "serve", "--port", "0", "--scan-seconds", "0.2", "--key", "cli-key"])
         server = s
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let line = s.stdout.split(separator: "\n").first(where: { $0.contains("listening on") }),
-               let url = line.split(separator: " ").last {
-                baseURL = String(url)
-                return
-            }
-            usleep(20_000)
-        }
-        XCTFail("simulator did not start: \(s.stderr)")
+        guard let url = s.listeningURL() else { return XCTFail("simulator did not start: \(s.stderr)") }
+        baseURL = url
     }
 
     override func tearDown() {

@@ -9,16 +9,8 @@ final class CLITests: XCTestCase {
 
     override func setUpWithError() throws {
         server = try ChildProcess.spawn(["sim", "serve", "--port", "0", "--scan-seconds", "0.4", "--seed-demo", "--key", "cli-key"])
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let line = server.stdout.split(separator: "\n").first(where: { $0.contains("listening on") }),
-               let url = line.split(separator: " ").last {
-                baseURL = String(url)
-                return
-            }
-            usleep(20_000)
-        }
-        XCTFail("simulator did not start: \(server.stderr)")
+        guard let url = server.listeningURL() else { return XCTFail("simulator did not start: \(server.stderr)") }
+        baseURL = url
     }
 
     override func tearDown() {

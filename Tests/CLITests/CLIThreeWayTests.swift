@@ -19,16 +19,11 @@ final class CLIThreeWayTests: XCTestCase {
     func serve(_ extra: [String]) throws -> String {
         let server = try ChildProcess.spawn(["sim", "serve", "--port", "0", "--key", "cli-key", "--scan-seconds", "0.3"] + extra)
         servers.append(server)
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let line = server.stdout.split(separator: "\n").first(where: { $0.contains("listening on") }),
-               let url = line.split(separator: " ").last {
-                return String(url)
-            }
-            usleep(20_000)
+        guard let url = server.listeningURL() else {
+            XCTFail("simulator did not start: \(server.stderr)")
+            return ""
         }
-        XCTFail("simulator did not start: \(server.stderr)")
-        return ""
+        return url
     }
 
     func cli(_ args: [String], _ baseURL: String, env: [String: String] = [:]) throws -> CLIResult {

@@ -37,16 +37,7 @@ final class CLIVersionTests: XCTestCase {
     func testSubcommandVersionOptionStillWorks() throws {
         let server = try ChildProcess.spawn(["sim", "serve", "--port", "0", "--seed-demo", "--key", "v-key"])
         defer { server.terminate() }
-        var baseURL = ""
-        let deadline = Date().addingTimeInterval(30)
-        while baseURL.isEmpty && Date() < deadline {
-            if let line = server.stdout.split(separator: "\n").first(where: { $0.contains("listening on") }),
-               let url = line.split(separator: " ").last {
-                baseURL = String(url)
-            } else {
-                usleep(20_000)
-            }
-        }
+        let baseURL = server.listeningURL() ?? ""
         XCTAssertFalse(baseURL.isEmpty, "simulator did not start: \(server.stderr)")
         let env = ["SMALLEST_API_KEY": "v-key"]
         let list = try run(["agents", "list", "--json", "--base-url", baseURL], environment: env)

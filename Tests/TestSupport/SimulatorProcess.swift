@@ -14,14 +14,7 @@ public final class SimulatorProcess {
     /// Starts the simulator on `database` (with extra `sim serve` flags) and waits until it listens.
     public init(database: String, arguments: [String] = []) throws {
         process = try ChildProcess.spawn(["sim", "serve", "--port", "0", "--db", database] + arguments)
-        var url = ""
-        for _ in 0..<400 where url.isEmpty {
-            if let line = process.stdout.split(separator: "\n").first(where: { $0.contains("listening on") }) {
-                url = String(line.split(separator: " ").last!)
-            }
-            usleep(25_000)
-        }
-        guard !url.isEmpty else {
+        guard let url = process.listeningURL(timeout: 10) else {
             process.terminate()
             throw NSError(domain: "sim", code: 1, userInfo: [NSLocalizedDescriptionKey: "the simulator did not start: \(process.stderr)"])
         }
@@ -35,5 +28,21 @@ public final class SimulatorProcess {
         let p = try ChildProcess.spawn(args + ["--base-url", baseURL], environment: ["SMALLEST_API_KEY": "k"])
         let code = p.wait()
         return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+    }
+}
+
+extension ChildProcess {
+    /// The base URL a `sim serve` child prints (`… listening on URL`), waiting up to `timeout` seconds;
+    /// nil when it never printed one.
+    public func listeningURL(timeout: TimeInterval = 30) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = stdout.split(separator: "\n").first(where: { $0.contains("listening on") }),
+               let url = line.split(separator: " ").last {
+                return String(url)
+            }
+            usleep(20_000)
+        }
+        return nil
     }
 }
