@@ -172,15 +172,8 @@ public struct ThreeWayReviewer: Sendable {
         let live = ReviewPoint(id: headId, name: revisionName(headRow, names) + (summary.isLive ? " (live)" : " (head)"), document: headDoc)
         let draft = ReviewPoint(id: summary.branch.openDraftId, name: "draft of '\(bname)' r\(draftRevision)", document: draftDoc)
         var comparison = ThreeWayComparison.compare(base: baseDoc, draft: draftDoc, live: headDoc)
-        var history: [HistoryRef] = []
-        if baseId != headId {
-            let steps = try await revisionSteps(agentId: agentId, branchId: branchId, after: baseRow, upTo: headRow, names: names)
-            history = steps.map(\.ref)
-            if comparison.wouldUndoLiveChanges {
-                let stepDocs = try await documents(agentId, steps, known: [headId: headDoc])
-                comparison = Self.attribute(comparison, base: baseDoc, steps: stepDocs)
-            }
-        }
+        let history = try await branchHistory(agentId: agentId, branchId: branchId, base: (baseRow, baseDoc), head: (headRow, headDoc),
+                                              names: names, comparison: &comparison)
         return ThreeWayReview(subject: "branchDraft", agentId: agentId, base: base, draft: draft, live: live,
                               history: history, comparison: comparison, approximation: approximation)
     }
@@ -217,15 +210,8 @@ public struct ThreeWayReviewer: Sendable {
         let draft = ReviewPoint(id: headId, name: revisionName(headRow, names) + " (head of '\(Self.clean(summary.branch.name))')", document: headDoc)
         let live = ReviewPoint(id: liveHeadId, name: revisionName(liveRow, names) + " (live)", document: liveDoc)
         var comparison = ThreeWayComparison.compare(base: baseDoc, draft: headDoc, live: liveDoc)
-        var history: [HistoryRef] = []
-        if baseId != liveHeadId {
-            let steps = try await revisionSteps(agentId: agentId, branchId: liveBranch.id, after: baseRow, upTo: liveRow, names: names)
-            history = steps.map(\.ref)
-            if comparison.wouldUndoLiveChanges {
-                let stepDocs = try await documents(agentId, steps, known: [liveHeadId: liveDoc])
-                comparison = Self.attribute(comparison, base: baseDoc, steps: stepDocs)
-            }
-        }
+        let history = try await branchHistory(agentId: agentId, branchId: liveBranch.id, base: (baseRow, baseDoc), head: (liveRow, liveDoc),
+                                              names: names, comparison: &comparison)
         return ThreeWayReview(subject: "makeLive", agentId: agentId, base: base, draft: draft, live: live,
                               history: history, comparison: comparison, approximation: approximation)
     }
@@ -259,6 +245,20 @@ public struct ThreeWayReviewer: Sendable {
 
     /// The committed revisions of `branchId` after `after` up to `upTo`, oldest first. When `after` is not
     /// on the branch (the branch was forked after it), every committed revision up to `upTo`.
+    /// The branch's revisions from just after `base` up to `head` (nothing when they are the same), and —
+    /// when publishing would undo live changes — each reverted field attributed to the revision that made it.
+    func branchHistory(agentId: String, branchId: String, base: (row: AgentVersion, doc: ConfigDocument),
+                       head: (row: AgentVersion, doc: ConfigDocument), names: [String: String],
+                       comparison: inout ThreeWayComparison) async throws -> [HistoryRef] {
+        guard base.row.id != head.row.id else { return [] }
+        let steps = try await revisionSteps(agentId: agentId, branchId: branchId, after: base.row, upTo: head.row, names: names)
+        if comparison.wouldUndoLiveChanges {
+            let stepDocs = try await documents(agentId, steps, known: [head.row.id: head.doc])
+            comparison = Self.attribute(comparison, base: base.doc, steps: stepDocs)
+        }
+        return steps.map(\.ref)
+    }
+
     func revisionSteps(agentId: String, branchId: String, after: AgentVersion, upTo: AgentVersion,
                        names: [String: String]) async throws -> [ChainStep] {
         var all: [AgentVersion] = []
