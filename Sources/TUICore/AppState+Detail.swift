@@ -79,8 +79,14 @@ extension AppState {
         if diff == nil, let held = detailHeld, held.owner == detailOwner, let agentId = selectedAgentId, held.ref.agentId == agentId,
            let item = selectedItemSource() {
             let ref = ConfigRef(agentId: agentId, source: item.source)
-            if ref != held.ref, configs[ref]?.value == nil, configs[ref].map({ if case .failed = $0 { return false }; return true }) ?? true {
-                return (held.title + " · loading \(item.label)…", held.lines)
+            if ref != held.ref {
+                switch configs[ref] {
+                // The cursor has not rested yet (the load waits for `configDebounce`): the frame of a
+                // cursor move changes the list rows only, which keeps a move to a few hundred bytes.
+                case nil: return (held.title, held.lines)
+                case .loading?: return (held.title + " · loading \(item.label)…", held.lines)
+                case .loaded?, .failed?: break
+                }
             }
         }
         return freshDetailContent()

@@ -194,9 +194,17 @@ public final class Terminal {
         if previous == nil { stats.fullRedraws += 1 }
         let runs = screen.changes(from: previous)
         let win = tui_stdscr()
+        var set = (tui_A_NORMAL(), Int16(0))
         for run in runs {
-            let (attrs, pair) = attributes(run.style)
-            tui_wattr_set(win, attrs, pair)
+            var (attrs, pair) = attributes(run.style)
+            // Blanks look the same in any foreground colour, bold or dim: written in the attributes
+            // already set, they cost no SGR switch (a cursor move re-sends whole rows).
+            if Terminal.blankLooksPlain(attrs, pair), Terminal.blankLooksPlain(set.0, set.1),
+               run.text.utf8.allSatisfy({ $0 == 0x20 }) { (attrs, pair) = set }
+            if attrs != set.0 || pair != set.1 {
+                tui_wattr_set(win, attrs, pair)
+                set = (attrs, pair)
+            }
             // The bottom-right cell answers ERR (the cursor cannot advance) but is drawn; scrollok is off.
             mvwaddstr(win, Int32(run.y), Int32(run.x), run.text)
             stats.cellsWritten += run.cells
@@ -310,6 +318,12 @@ public final class Terminal {
             if !c.isContinuation, c.character.unicodeScalars.count > 1 { return true }
         }
         return false
+    }
+
+    /// True when a blank in these attributes looks like a blank in any other foreground-only
+    /// attributes: no reverse, no underline, no background colour (pairs 5–7 have one).
+    static func blankLooksPlain(_ attrs: attr_t, _ pair: Int16) -> Bool {
+        attrs & (tui_A_REVERSE() | tui_A_UNDERLINE()) == 0 && pair < 5
     }
 
     /// The curses attributes and colour pair of a style (attributes only when monochrome).

@@ -303,6 +303,31 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(F.press([.enter], &s), [.loadConfig(agentId: a0, source: .version(F.versionId(0, 3)))])
     }
 
+    func testTheDetailHoldsTheLastConfigWhileTheNextOneLoadsAndSaysSoOnlyOnceItLoads() {
+        var s = F.loadedState()
+        F.press([.tab, .down], &s)
+        _ = update(&s, .tick(F.now.addingTimeInterval(0.2)))
+        _ = update(&s, .configLoaded(agentId: a0, source: .version(F.versionId(0, 4)), config: F.config))
+        let shown = s.detailContent()
+        XCTAssertEqual(shown.title, "Config of v4")
+        // A move: while the cursor has not rested, the detail and its title stay as they were (the
+        // frame of the move redraws the list rows only).
+        F.press([.down], &s)
+        XCTAssertEqual(s.detailContent().title, "Config of v4")
+        XCTAssertEqual(s.detailContent().lines, shown.lines)
+        // Once the load starts, the title says what is on the way; the lines stay.
+        XCTAssertEqual(update(&s, .tick(F.now.addingTimeInterval(0.5))), [.loadConfig(agentId: a0, source: .version(F.versionId(0, 3)))])
+        XCTAssertEqual(s.detailContent().title, "Config of v4 · loading v3…")
+        XCTAssertEqual(s.detailContent().lines, shown.lines)
+        _ = update(&s, .configLoaded(agentId: a0, source: .version(F.versionId(0, 3)), config: F.config))
+        XCTAssertEqual(s.detailContent().title, "Config of v3")
+        // A failed load is said, not hidden behind the held config.
+        F.press([.down], &s)
+        _ = update(&s, .tick(F.now.addingTimeInterval(0.8)))
+        _ = update(&s, .failed(.loadConfig(agentId: a0, source: .version(F.versionId(0, 2))), EffectFailure(kind: .server, status: 500, reason: "Internal Server Error")))
+        XCTAssertEqual(s.detailContent().title, "Config of v2")
+    }
+
     func testLoadFailuresAppearOnTheStatusLineAndRefreshRetries() {
         var s = F.loadedState()
         F.press([.down], &s)
