@@ -216,8 +216,10 @@ extension AppState {
             lines.append("Will serve: \(branchLabel(b)) at \(headName).")
         }
         lines.append("This changes what serves live calls.")
-        overlay = .confirm(Confirmation(title: "Make branch live", lines: lines, effect: .makeBranchLive(agentId: agentId, branchId: b.id),
-                                        progress: "making \(branchLabel(b)) live"))
+        var c = Confirmation(title: "Make branch live", lines: lines, effect: .makeBranchLive(agentId: agentId, branchId: b.id),
+                             progress: "making \(branchLabel(b)) live")
+        c.reviewPending = true
+        overlay = .confirm(c)
         return [.loadReview(agentId: agentId, subject: .makeLive(branchId: b.id))]
     }
 

@@ -283,7 +283,13 @@ extension AppState {
         return []
     }
 
-    private mutating func confirmKey(_ key: Key, _ c: Confirmation) -> [Effect] {
+    mutating func confirmKey(_ key: Key, _ c: Confirmation) -> [Effect] {
+        if c.reviewPending, key == .char("y") || key == .char("Y") {
+            var held = c
+            held.confirmedEarly = true
+            overlay = .confirm(held)
+            return []
+        }
         overlay = nil
         guard key == .char("y") || key == .char("Y") else {
             status = StatusMessage("Cancelled — nothing was changed", isError: false)

@@ -43,6 +43,14 @@ extension AppState {
                     publish = flow
                     return []
                 }
+                if case .loading? = flow.review {
+                    // Publishing must not skip the reversion question because the review is slow:
+                    // Enter waits for it and acts once it is here (`reviewArrived`).
+                    flow.enterPending = true
+                    flow.error = nil
+                    publish = flow
+                    return []
+                }
                 if !flow.revertConfirmed, flow.review?.value?.wouldUndoLiveChanges == true {
                     flow.phase = .confirmRevert
                     flow.error = nil

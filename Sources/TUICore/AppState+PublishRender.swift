@@ -112,6 +112,10 @@ extension AppState {
             case "error":
                 screen.put(flow.error ?? "", x: x, y: y, maxWidth: w, style: .failed)
             default:
+                if flow.enterPending {
+                    screen.put("Enter pressed: waiting for the three-way review (it says whether this undoes live changes) · Esc cancel", x: x, y: y, maxWidth: w, style: .warning)
+                    break
+                }
                 if flow.review?.value?.wouldUndoLiveChanges == true {
                     screen.put("Enter asks first (it would undo live changes; R there rebases) · PgUp/PgDn scroll · Esc cancel", x: x, y: y, maxWidth: w, style: .warning)
                     break

@@ -373,7 +373,9 @@ extension AppState {
         for (i, l) in body.enumerated() where r.y + 1 + i < r.y + r.height - 2 {
             screen.put(l, x: r.x + 2, y: r.y + 1 + i, maxWidth: r.width - 4, style: i == 0 ? .overlayTitle : .overlay)
         }
-        let prompt = "Press y to confirm · n, Esc or Enter cancels  [y/N]"
+        let prompt = c.confirmedEarly ? "y pressed: checking what this would undo first… · n or Esc cancels"
+            : c.reviewPending ? "Checking what this would undo… · y confirms · n, Esc or Enter cancels  [y/N]"
+            : "Press y to confirm · n, Esc or Enter cancels  [y/N]"
         screen.put(prompt, x: r.x + 2, y: r.y + r.height - 2, maxWidth: r.width - 4, style: .warning)
     }
 

@@ -68,6 +68,11 @@ extension AppState {
         if var flow = publish, flow.agentId == agentId, AppState.reviewTarget(flow) == subject {
             flow.review = .loaded(review)
             publish = flow
+            if flow.enterPending, flow.phase == .review {
+                flow.enterPending = false
+                publish = flow
+                return publishKey(.enter)
+            }
         }
         if case .threeWay(var t)? = overlay, t.agentId == agentId, t.subject == subject {
             t.lines = AppState.threeWayLines(review)
@@ -75,9 +80,15 @@ extension AppState {
             overlay = .threeWay(t)
         }
         if case .makeLive(let branchId) = subject, case .confirm(var c)? = overlay,
-           c.effect == .makeBranchLive(agentId: agentId, branchId: branchId), review.wouldUndoLiveChanges {
-            c.lines += AppState.threeWayLines(review).filter { $0.style == .warning || $0.style == .removed || $0.style == .failed }.map(\.text)
+           c.effect == .makeBranchLive(agentId: agentId, branchId: branchId) {
+            c.reviewPending = false
+            if review.wouldUndoLiveChanges {
+                // A `y` pressed before this warning was on screen does not count.
+                c.confirmedEarly = false
+                c.lines += AppState.threeWayLines(review).filter { $0.style == .warning || $0.style == .removed || $0.style == .failed }.map(\.text)
+            }
             overlay = .confirm(c)
+            if c.confirmedEarly { return confirmKey(.char("y"), c) }
         }
         return []
     }
@@ -89,11 +100,23 @@ extension AppState {
         case .loadReview(let agentId, let subject):
             if var flow = publish, flow.agentId == agentId, AppState.reviewTarget(flow) == subject {
                 flow.review = .failed(msg)
+                if flow.enterPending {
+                    // Nothing is published on a review that could not be made: the person decides again.
+                    flow.enterPending = false
+                    flow.error = "The three-way review could not load (\(msg)); Enter publishes without it, Esc cancels"
+                }
                 publish = flow
             }
             if case .threeWay(var t)? = overlay, t.agentId == agentId, t.subject == subject {
                 t.failed = msg
                 overlay = .threeWay(t)
+            }
+            if case .makeLive(let branchId) = subject, case .confirm(var c)? = overlay,
+               c.effect == .makeBranchLive(agentId: agentId, branchId: branchId) {
+                c.reviewPending = false
+                c.confirmedEarly = false
+                c.lines.append("Could not check what this would undo (\(msg)); y makes it live without that check.")
+                overlay = .confirm(c)
             }
         default:
             writeInFlight = nil

@@ -8,6 +8,11 @@ public struct Confirmation: Hashable, Sendable {
     public var effect: Effect
     /// Status text while the effect runs.
     public var progress: String
+    /// A review that can add warnings to the question is still loading (make-live's three-way review):
+    /// `y` pressed meanwhile is held until it is here, and dropped when it adds a warning.
+    public var reviewPending = false
+    /// `y` was pressed while `reviewPending`.
+    public var confirmedEarly = false
 
     /// Builds a confirmation.
     public init(title: String, lines: [String], effect: Effect, progress: String) {

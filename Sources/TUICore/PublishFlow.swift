@@ -48,6 +48,9 @@ public struct PublishFlow: Sendable {
     public var review: LoadState<ThreeWayReview>?
     /// The person answered `!`/`y` to publish although it undoes live changes.
     public var revertConfirmed = false
+    /// Enter was pressed while the three-way review was still loading: it acts when the review is
+    /// here (and asks first when publishing would undo live changes).
+    public var enterPending = false
     /// True when the loaded diff is empty (the review warns).
     public var noDifferences = false
     /// First visible diff line.

@@ -59,6 +59,7 @@ final class BranchUpdateTests: XCTestCase {
         XCTAssertEqual(review, [.loadPublishDiff(agentId: agent, from: .version(B.revisionId(0, 3)),
                                                  to: .branchDraft(branchId: B.mainId, draftId: B.mainDraftId)),
                                 .loadReview(agentId: agent, subject: .branchDraft(branchId: B.mainId))])
+        F.deliverCleanReview(&s)
         XCTAssertEqual(F.press(F.typing("greet") + [.enter], &s), [], "Enter on the live branch sends nothing")
         XCTAssertEqual(s.publish?.phase, .confirmPublish)
         XCTAssertTrue(render(s, s.size).text.contains("r4 serves live traffic"))
@@ -89,7 +90,7 @@ final class BranchUpdateTests: XCTestCase {
         var s = B.loadedState()
         F.press([.tab, .tab, .down], &s)
         XCTAssertEqual(s.selectedBranchDraft?.id, B.featureId)
-        F.press([.char("p")] + F.typing("try") + [.enter], &s)
+        F.pressReviewed([.char("p")] + F.typing("try") + [.enter], &s)
         let watchId = s.publish?.watchId ?? -1
         XCTAssertEqual(s.publish?.phase, .publishing, "off the live branch Enter publishes")
         let row = B.scanning(branch: 1, n: 2)
@@ -104,7 +105,7 @@ final class BranchUpdateTests: XCTestCase {
         F.press([.tab, .tab, .tab, .char("]")], &s)
         XCTAssertEqual(s.currentBranch?.id, B.featureId)
         _ = update(&s, .revisionsLoaded(agentId: agent, branchId: B.featureId, skip: 0, list: B.revisions(branch: 1, count: 1)))
-        F.press([.char("m")], &s)
+        F.pressReviewed([.char("m")], &s)
         guard case .confirm(let c)? = s.overlay else { return XCTFail("no confirmation") }
         XCTAssertEqual(c.lines.first, "Make branch \"feature\" of \"Support Bot\" live?")
         XCTAssertTrue(c.lines.contains("Live now: branch \"main\" at r3 → will serve: branch \"feature\" at r1."), "\(c.lines)")
@@ -113,7 +114,7 @@ final class BranchUpdateTests: XCTestCase {
 
     func testCancelDuringTheScan() {
         var s = B.loadedState()
-        F.press([.tab, .tab, .down, .char("p")] + F.typing("x") + [.enter], &s)
+        F.pressReviewed([.tab, .tab, .down, .char("p")] + F.typing("x") + [.enter], &s)
         let watchId = s.publish?.watchId ?? -1
         _ = update(&s, .branchPublished(watchId: watchId, agentId: agent, branchId: B.featureId, state: "scanning",
                                         revision: B.scanning(branch: 1, n: 2), restored: false))
@@ -131,7 +132,7 @@ final class BranchUpdateTests: XCTestCase {
         XCTAssertFalse(render(s, s.size).text.contains("Security check failed"))
         // From the main screen too, while a scan runs in the background.
         var t = B.loadedState()
-        F.press([.tab, .tab, .char("p")] + F.typing("x") + [.enter, .char("y")], &t)
+        F.pressReviewed([.tab, .tab, .char("p")] + F.typing("x") + [.enter, .char("y")], &t)
         _ = update(&t, .branchPublished(watchId: t.publish!.watchId!, agentId: agent, branchId: B.mainId, state: "scanning", revision: B.scanning(), restored: false))
         F.press([.escape], &t)
         XCTAssertNil(t.publish)

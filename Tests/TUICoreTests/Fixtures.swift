@@ -115,6 +115,35 @@ enum Fixtures {
         keys.flatMap { update(&s, .keyPressed($0)) }
     }
 
+    /// Like `press`, and whenever a key opened a publish review, its three-way review arrives at once
+    /// and says publishing undoes nothing (tests of the review's other parts need not wait for it).
+    @discardableResult
+    static func pressReviewed(_ keys: [Key], _ s: inout AppState) -> [Effect] {
+        var effects: [Effect] = []
+        for k in keys {
+            effects += update(&s, .keyPressed(k))
+            deliverCleanReview(&s)
+        }
+        return effects
+    }
+
+    /// Delivers a three-way review without reversions to a publish review that waits for one.
+    static func deliverCleanReview(_ s: inout AppState) {
+        if case .confirm(let c)? = s.overlay, c.reviewPending, case .makeBranchLive(let agentId, let branchId) = c.effect {
+            let point = ReviewPoint(id: "head", name: "live", document: [:])
+            let review = ThreeWayReview(subject: "makeLive", agentId: agentId, base: point, draft: point, live: point, history: [],
+                                        comparison: ThreeWayComparison(changes: []))
+            _ = update(&s, .reviewLoaded(agentId: agentId, subject: .makeLive(branchId: branchId), review))
+            return
+        }
+        guard let flow = s.publish, case .loading? = flow.review else { return }
+        let point = ReviewPoint(id: flow.baseVersionId ?? "", name: "live", document: [:])
+        let review = ThreeWayReview(subject: "draft", agentId: flow.agentId, base: point,
+                                    draft: ReviewPoint(id: flow.draftId, name: "draft", document: [:]), live: point, history: [],
+                                    comparison: ThreeWayComparison(changes: []))
+        _ = update(&s, .reviewLoaded(agentId: flow.agentId, subject: AppState.reviewTarget(flow), review))
+    }
+
     /// Keys for typing a string.
     static func typing(_ text: String) -> [Key] { text.map { .char($0) } }
 }

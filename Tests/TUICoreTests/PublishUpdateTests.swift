@@ -30,6 +30,7 @@ final class PublishUpdateTests: XCTestCase {
                                                                       .loadReview(agentId: a0, subject: .draft(draftId: d1))])
         XCTAssertEqual(Effect.loadPublishDiff(agentId: a0, from: .version(v4), to: .draft(d1)).key, "publish.diff")
         _ = update(&s, .diffLoaded(agentId: a0, from: .version(v4), to: .draft(d1), diff: F.diff))
+        _ = update(&s, .reviewLoaded(agentId: a0, subject: .draft(draftId: d1), ThreeWayReviewTests.v1Review(reverting: false)))
         return s
     }
 
@@ -113,7 +114,7 @@ final class PublishUpdateTests: XCTestCase {
 
     func testReviewWarnsWhenTheDraftDoesNotDiffer() {
         var s = F.loadedState()
-        F.press([.tab, .tab, .char("p")], &s)
+        F.pressReviewed([.tab, .tab, .char("p")], &s)
         _ = update(&s, .diffLoaded(agentId: a0, from: .version(v4), to: .draft(d1), diff: AgentVersionDiff(unchangedSections: ["llm"], diffs: [])))
         XCTAssertEqual(s.publish?.noDifferences, true)
         XCTAssertTrue(render(s, s.size).text.contains("does not differ from the active version"))

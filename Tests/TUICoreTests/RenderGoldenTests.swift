@@ -71,12 +71,12 @@ final class RenderGoldenTests: XCTestCase {
         }),
         ("v2-publish-confirm", { size in
             var s = BranchFixtures.loadedState(size: size)
-            F.press([.tab, .tab, .char("p")] + F.typing("greet") + [.enter], &s)
+            F.pressReviewed([.tab, .tab, .char("p")] + F.typing("greet") + [.enter], &s)
             return s
         }),
         ("v2-progress", { size in
             var s = BranchFixtures.loadedState(size: size)
-            F.press([.tab, .tab, .char("p")] + F.typing("greet") + [.enter, .char("y")], &s)
+            F.pressReviewed([.tab, .tab, .char("p")] + F.typing("greet") + [.enter, .char("y")], &s)
             let id = s.publish?.watchId ?? 0
             _ = update(&s, .branchPublished(watchId: id, agentId: F.agentId(0), branchId: BranchFixtures.mainId, state: "scanning",
                                             revision: BranchFixtures.scanning(), restored: false))
@@ -85,7 +85,7 @@ final class RenderGoldenTests: XCTestCase {
         }),
         ("v2-make-live", { size in
             var s = BranchFixtures.loadedState(size: size)
-            F.press([.tab, .tab, .down, .char("p")] + F.typing("try") + [.enter], &s)
+            F.pressReviewed([.tab, .tab, .down, .char("p")] + F.typing("try") + [.enter], &s)
             let id = s.publish?.watchId ?? 0
             var row = BranchFixtures.scanning(branch: 1, n: 2, label: "try")
             _ = update(&s, .branchPublished(watchId: id, agentId: F.agentId(0), branchId: BranchFixtures.featureId, state: "scanning", revision: row, restored: false))

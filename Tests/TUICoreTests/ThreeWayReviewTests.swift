@@ -40,8 +40,16 @@ final class ThreeWayReviewTests: XCTestCase {
     }
 
     /// v2: main's draft opened on r1 while the head is r3.
-    static func v2Review() -> ThreeWayReview {
+    static func v2Review(reverting: Bool = true) -> ThreeWayReview {
         let r2 = HistoryRef(id: B.revisionId(0, 2), name: "main r2", label: "release 2")
+        if !reverting {
+            return ThreeWayReview(subject: "branchDraft", agentId: F.agentId(0),
+                                  base: ReviewPoint(id: B.revisionId(0, 3), name: "main r3", document: [:]),
+                                  draft: ReviewPoint(id: B.mainDraftId, name: "draft of main", document: [:]),
+                                  live: ReviewPoint(id: B.revisionId(0, 3), name: "main r3 (live)", document: [:]),
+                                  history: [], comparison: ThreeWayComparison(changes: [
+                                    change("firstMessage", .yours, base: "Hello", draft: "Hi", live: "Hello")]))
+        }
         return ThreeWayReview(subject: "branchDraft", agentId: F.agentId(0),
                               base: ReviewPoint(id: B.revisionId(0, 1), name: "main r1", document: [:]),
                               draft: ReviewPoint(id: B.mainDraftId, name: "draft of main", document: [:]),
@@ -211,6 +219,69 @@ final class ThreeWayReviewTests: XCTestCase {
         let r = RebaseResult(branchId: B.mainId, onto: "main r3 (live)", verified: true, carried: ["firstMessage"])
         XCTAssertEqual(update(&s, .rebase(agentId: a0, subject: .branchDraft(branchId: B.mainId), .finished(r))), [.loadBranches(agentId: a0)])
         XCTAssertTrue(s.status?.text.hasPrefix("Rewrote the branch draft on main r3 (live)") == true, s.status?.text ?? "")
+    }
+
+    /// The review with its diff loaded but the three-way review still on the way.
+    func v1ReviewingBeforeTheThreeWay() -> AppState {
+        var s = F.loadedState()
+        F.press([.tab, .tab], &s)
+        F.press([.char("p")], &s)
+        _ = update(&s, .diffLoaded(agentId: a0, from: .version(F.versionId(0, 4)), to: .draft(d1), diff: F.diff))
+        return s
+    }
+
+    func testEnterBeforeTheThreeWayReviewWaitsAndThenAsksAboutReversions() {
+        var s = v1ReviewingBeforeTheThreeWay()
+        XCTAssertEqual(F.press(F.typing("greet") + [.enter], &s), [], "nothing is published before the review says what it undoes")
+        XCTAssertEqual(s.publish?.phase, .review)
+        XCTAssertTrue(render(s, s.size).text.contains("Enter pressed: waiting for the three-way review"), render(s, s.size).text)
+        XCTAssertEqual(update(&s, .reviewLoaded(agentId: a0, subject: .draft(draftId: d1), Self.v1Review(reverting: true))), [])
+        XCTAssertEqual(s.publish?.phase, .confirmRevert, "the held Enter leads to the reversion question, not to a publish")
+        XCTAssertTrue(render(s, s.size).text.contains("undo"), render(s, s.size).text)
+    }
+
+    func testEnterBeforeACleanThreeWayReviewPublishesWhenItArrives() {
+        var s = v1ReviewingBeforeTheThreeWay()
+        XCTAssertEqual(F.press([.enter], &s), [])
+        XCTAssertEqual(update(&s, .reviewLoaded(agentId: a0, subject: .draft(draftId: d1), Self.v1Review(reverting: false))),
+                       [.publishDraft(agentId: a0, draftId: d1, label: "fix greeting", description: nil)])
+        XCTAssertEqual(s.publish?.phase, .publishing)
+    }
+
+    func testEnterBeforeAThreeWayReviewThatFailsPublishesNothingAndSaysWhy() {
+        var s = v1ReviewingBeforeTheThreeWay()
+        XCTAssertEqual(F.press([.enter], &s), [])
+        let failure = EffectFailure(kind: .server, status: 503, reason: "service unavailable")
+        XCTAssertEqual(update(&s, .failed(.loadReview(agentId: a0, subject: .draft(draftId: d1)), failure)), [])
+        XCTAssertEqual(s.publish?.phase, .review)
+        XCTAssertTrue(s.publish?.error?.contains("could not load") == true, s.publish?.error ?? "")
+        XCTAssertEqual(F.press([.enter], &s), [.publishDraft(agentId: a0, draftId: d1, label: "fix greeting", description: nil)],
+                       "a second Enter, after the failure is on screen, publishes without the review")
+    }
+
+    func testYBeforeTheMakeLiveReviewIsHeldAndDroppedWhenTheReviewWarns() {
+        var s = B.loadedState()
+        F.press([.tab, .char("]")], &s)
+        _ = update(&s, .revisionsLoaded(agentId: a0, branchId: B.featureId, skip: 0, list: B.revisions(branch: 1, count: 1)))
+        F.press([.char("m")], &s)
+        XCTAssertEqual(F.press([.char("y")], &s), [], "y before the review is held")
+        XCTAssertTrue(render(s, s.size).text.contains("y pressed: checking what this would undo first"), render(s, s.size).text)
+        XCTAssertEqual(update(&s, .reviewLoaded(agentId: a0, subject: .makeLive(branchId: B.featureId), Self.v2Review())), [],
+                       "the review warns: the early y does not count")
+        guard case .confirm(let c)? = s.overlay else { return XCTFail("no confirmation") }
+        XCTAssertTrue(c.lines.contains { $0.contains("Publishing this would undo") }, "\(c.lines)")
+        XCTAssertEqual(F.press([.char("y")], &s), [.makeBranchLive(agentId: a0, branchId: B.featureId)])
+    }
+
+    func testYBeforeACleanMakeLiveReviewGoesAheadWhenItArrives() {
+        var s = B.loadedState()
+        F.press([.tab, .char("]")], &s)
+        _ = update(&s, .revisionsLoaded(agentId: a0, branchId: B.featureId, skip: 0, list: B.revisions(branch: 1, count: 1)))
+        F.press([.char("m")], &s)
+        XCTAssertEqual(F.press([.char("y")], &s), [])
+        XCTAssertEqual(update(&s, .reviewLoaded(agentId: a0, subject: .makeLive(branchId: B.featureId), Self.v2Review(reverting: false))),
+                       [.makeBranchLive(agentId: a0, branchId: B.featureId)])
+        XCTAssertNil(s.overlay)
     }
 
     func testMakeLiveConfirmationShowsWhatWouldBeUndone() {
