@@ -21,13 +21,6 @@ final class EffectRunner: @unchecked Sendable {
     private var counter = 0
     private var services: RuntimeServices?
     private var pending: [Effect] = []
-    private let generationBox = Mutex<APIGeneration>(.v1)
-
-    /// The account's API generation as the runner knows it: picks the v2 diff endpoint.
-    var generation: APIGeneration {
-        get { generationBox.withLock { $0 } }
-        set { generationBox.withLock { $0 = newValue } }
-    }
 
     /// `--read-only`: write effects are refused here too, whatever asked for them.
     let readOnly: Bool
@@ -133,14 +126,13 @@ final class EffectRunner: @unchecked Sendable {
                         msg = Task.isCancelled ? nil : .checkWatchFailed(watchId: watchId, EffectRunner.failure(error))
                     }
                 } else {
-                    msg = try await EffectRunner.perform(effect, services, generation: self?.generation ?? .v1)
+                    msg = try await EffectRunner.perform(effect, services)
                 }
             } catch is CancellationError {
                 msg = nil
             } catch let e as AtomsError where e.isMigrationRequired {
                 // A v1 call on a v2 account: remember it and switch the app over.
                 services.detector.remember(.v2, for: services.lifecycle.client)
-                self?.generation = .v2
                 msg = Task.isCancelled ? nil : .apiDetected(generation: .v2, reason: "This account is on the Atoms v2 branch model (a v1 call answered 409 versioning_v2_migration_required) — switched to branches + revisions")
             } catch {
                 msg = Task.isCancelled ? nil : .failed(effect, EffectRunner.failure(error))
@@ -276,7 +268,7 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     /// One effect against the client. Every result is a fact for `update`.
-    static func perform(_ effect: Effect, _ services: RuntimeServices, generation: APIGeneration = .v1) async throws -> Msg? {
+    static func perform(_ effect: Effect, _ services: RuntimeServices) async throws -> Msg? {
         let lifecycle = services.lifecycle
         let client = lifecycle.client
         let bl = services.branchLifecycle
@@ -289,8 +281,7 @@ final class EffectRunner: @unchecked Sendable {
         case .loadConfig(let agentId, .branchDraft(let branchId, let draftId)):
             let doc = try await bl.draftDocument(agentId: agentId, branchId: branchId).document
             return .configLoaded(agentId: agentId, source: .branchDraft(branchId: branchId, draftId: draftId), config: doc)
-        case .loadDiff(let agentId, let from, let to) where generation == .v2 || isBranchDraft(from) || isBranchDraft(to),
-             .loadPublishDiff(let agentId, let from, let to) where generation == .v2 || isBranchDraft(from) || isBranchDraft(to):
+        case .loadDiff(let agentId, let from, let to, .v2), .loadPublishDiff(let agentId, let from, let to, .v2):
             let result = try await bl.diff(agentId: agentId, from: diffRef(from), to: diffRef(to))
             return .diffLoaded(agentId: agentId, from: from, to: to, diff: result)
         case .cancelBranchPublish(let agentId, let branchId):
@@ -323,7 +314,7 @@ final class EffectRunner: @unchecked Sendable {
         case .loadConfig(let agentId, let source):
             let doc = try await lifecycle.document(agentId: agentId, ref(source))
             return .configLoaded(agentId: agentId, source: source, config: doc)
-        case .loadDiff(let agentId, let from, let to), .loadPublishDiff(let agentId, let from, let to):
+        case .loadDiff(let agentId, let from, let to, .v1), .loadPublishDiff(let agentId, let from, let to, .v1):
             let result = try await lifecycle.diff(agentId: agentId, from: ref(from), to: ref(to))
             return .diffLoaded(agentId: agentId, from: from, to: to, diff: result.diff)
         case .forkDraft(let agentId, let sourceVersionId, let sourceDraftId, let name):
@@ -342,16 +333,25 @@ final class EffectRunner: @unchecked Sendable {
             let outcome = try await lifecycle.activate(agentId: agentId, versionId: versionId)
             return .activated(agentId: agentId, versionId: versionId,
                               verified: outcome.agent.activeVersionId == versionId || outcome.agent.versionId == versionId)
-        case .beginEdit, .saveEdit, .abandonEdit:
-            return try await performEdit(effect, services)
+        case .beginEdit(let t, let resume):
+            return try await beginEdit(t, resume: resume, services)
+        case .saveEdit(let agentId, let draftId, let overwrite):
+            return try await saveEdit(agentId: agentId, draftId: draftId, overwrite: overwrite, services)
+        case .abandonEdit(let agentId, let draftId):
+            return abandonEdit(agentId: agentId, draftId: draftId, services)
         case .publishDraft(let agentId, let draftId, let label, let description):
             let version = try await lifecycle.publish(agentId: agentId, draftId: draftId, label: label, description: description)
             return .published(agentId: agentId, draftId: draftId, version: version)
         case .updateVersionMeta(let agentId, let versionId, let label, let description):
             let v = try await client.updateVersionMeta(agentId, versionId, UpdateVersionMetaRequest(label: label, description: description))
             return .versionMetaChanged(agentId: agentId, version: v)
-        case .loadReview, .rebaseDraft, .finishRebase:
-            return try await performReview(effect, services)
+        case .loadReview(let agentId, let subject):
+            let review = try await ThreeWayReviewer(client: services.lifecycle.client).review(agentId: agentId, reviewSubject(subject))
+            return .reviewLoaded(agentId: agentId, subject: subject, review)
+        case .rebaseDraft(let agentId, let agentName, let subject):
+            return try await rebaseDraft(agentId: agentId, agentName: agentName, subject: subject, services)
+        case .finishRebase(let agentId, let subject):
+            return try await finishRebase(agentId: agentId, subject: subject, services)
         case .editDraft, .rebaseConflicts, .watchCheck, .cancel, .quit, .suspend, .repaint:
             return nil
         }
@@ -370,52 +370,55 @@ final class EffectRunner: @unchecked Sendable {
         }
     }
 
-    /// The edit effects that run as tasks (the editor itself runs inline: `EditorHandOff`).
-    static func performEdit(_ effect: Effect, _ services: RuntimeServices) async throws -> Msg? {
+    /// `.beginEdit`: a recovery file first, else the shared flow's session (kept until saved or abandoned).
+    static func beginEdit(_ t: EditTarget, resume: Bool?, _ services: RuntimeServices) async throws -> Msg {
         let flow = services.editFlow
-        switch effect {
-        case .beginEdit(let t, let resume):
-            if resume == nil, let url = flow.hasRecovery(agentId: t.agentId, draftId: t.draftId) {
-                return .edit(agentId: t.agentId, draftId: t.draftId, .recoveryFound(path: url.path))
-            }
-            let session: DraftEditSession
-            if let branchId = t.branchId {
-                session = try await flow.begin(agentId: t.agentId, branchId: branchId, agentName: t.agentName, branchName: t.draftName,
-                                               format: services.editFormat, resume: resume ?? false)
-            } else {
-                session = try await flow.begin(agentId: t.agentId, draftId: t.draftId, agentName: t.agentName, draftName: t.draftName,
-                                               format: services.editFormat, resume: resume ?? false)
-            }
-            services.sessions.set(EditSessions.Entry(session: session), t.agentId, t.draftId)
-            return .edit(agentId: t.agentId, draftId: t.draftId, .begun)
-        case .saveEdit(let agentId, let draftId, let overwrite):
-            guard var entry = services.sessions.get(agentId, draftId), let patch = entry.patch else {
-                throw AtomsError(kind: .invalidInput, serverErrors: ["no edit of this draft is waiting to be saved"])
-            }
-            switch await flow.save(entry.session, patch: patch, overwrite: overwrite) {
-            case .saved(let outcome):
-                services.sessions.remove(agentId, draftId)
-                let kept = outcome.verified ? nil : flow.recovery.load(agentId: agentId, draftId: draftId)?.url.path
-                return .edit(agentId: agentId, draftId: draftId, .saved(revision: outcome.revision, notPersisted: outcome.notPersisted, recoveryPath: kept))
-            case .conflict(let fields, let theirs, let mine, let latest, let latestRevision):
-                entry.conflict = EditSessions.Conflict(fields: fields, mine: mine, latest: latest, latestRevision: latestRevision)
-                services.sessions.set(entry, agentId, draftId)
-                let rows = fields.map { EditConflict.Field(name: $0, theirs: text(theirs[$0]), mine: text(mine[$0])) }
-                return .edit(agentId: agentId, draftId: draftId, .conflict(EditConflict(fields: rows, latestRevision: latestRevision)))
-            case .failed(let message, let url):
-                services.sessions.remove(agentId, draftId)
-                return .edit(agentId: agentId, draftId: draftId, .failed(message: message, recoveryPath: url?.path))
-            }
-        case .abandonEdit(let agentId, let draftId):
-            var kept: String?
-            if let entry = services.sessions.get(agentId, draftId) {
-                kept = (try? flow.recovery.save(entry.session.text, agentId: agentId, draftId: draftId, format: entry.session.format))?.path
-            }
-            services.sessions.remove(agentId, draftId)
-            return .edit(agentId: agentId, draftId: draftId, .abandoned(recoveryPath: kept))
-        default:
-            return nil
+        if resume == nil, let url = flow.hasRecovery(agentId: t.agentId, draftId: t.draftId) {
+            return .edit(agentId: t.agentId, draftId: t.draftId, .recoveryFound(path: url.path))
         }
+        let session: DraftEditSession
+        if let branchId = t.branchId {
+            session = try await flow.begin(agentId: t.agentId, branchId: branchId, agentName: t.agentName, branchName: t.draftName,
+                                           format: services.editFormat, resume: resume ?? false)
+        } else {
+            session = try await flow.begin(agentId: t.agentId, draftId: t.draftId, agentName: t.agentName, draftName: t.draftName,
+                                           format: services.editFormat, resume: resume ?? false)
+        }
+        services.sessions.set(EditSessions.Entry(session: session), t.agentId, t.draftId)
+        return .edit(agentId: t.agentId, draftId: t.draftId, .begun)
+    }
+
+    /// `.saveEdit`: the patch the editor produced, through the shared flow's save (conflicts kept for a rebase).
+    static func saveEdit(agentId: String, draftId: String, overwrite: Bool, _ services: RuntimeServices) async throws -> Msg {
+        let flow = services.editFlow
+        guard var entry = services.sessions.get(agentId, draftId), let patch = entry.patch else {
+            throw AtomsError(kind: .invalidInput, serverErrors: ["no edit of this draft is waiting to be saved"])
+        }
+        switch await flow.save(entry.session, patch: patch, overwrite: overwrite) {
+        case .saved(let outcome):
+            services.sessions.remove(agentId, draftId)
+            let kept = outcome.verified ? nil : flow.recovery.load(agentId: agentId, draftId: draftId)?.url.path
+            return .edit(agentId: agentId, draftId: draftId, .saved(revision: outcome.revision, notPersisted: outcome.notPersisted, recoveryPath: kept))
+        case .conflict(let fields, let theirs, let mine, let latest, let latestRevision):
+            entry.conflict = EditSessions.Conflict(fields: fields, mine: mine, latest: latest, latestRevision: latestRevision)
+            services.sessions.set(entry, agentId, draftId)
+            let rows = fields.map { EditConflict.Field(name: $0, theirs: text(theirs[$0]), mine: text(mine[$0])) }
+            return .edit(agentId: agentId, draftId: draftId, .conflict(EditConflict(fields: rows, latestRevision: latestRevision)))
+        case .failed(let message, let url):
+            services.sessions.remove(agentId, draftId)
+            return .edit(agentId: agentId, draftId: draftId, .failed(message: message, recoveryPath: url?.path))
+        }
+    }
+
+    /// `.abandonEdit`: the person's text goes to the recovery file; the session is forgotten.
+    static func abandonEdit(agentId: String, draftId: String, _ services: RuntimeServices) -> Msg {
+        let flow = services.editFlow
+        var kept: String?
+        if let entry = services.sessions.get(agentId, draftId) {
+            kept = (try? flow.recovery.save(entry.session.text, agentId: agentId, draftId: draftId, format: entry.session.format))?.path
+        }
+        services.sessions.remove(agentId, draftId)
+        return .edit(agentId: agentId, draftId: draftId, .abandoned(recoveryPath: kept))
     }
 
     /// A field value as text for a dialog: strings as they are, other values as JSON.
@@ -429,11 +432,6 @@ final class EffectRunner: @unchecked Sendable {
         case .version(let id): return .version(id)
         case .draft(let id), .branchDraft(_, let id): return .draft(id)
         }
-    }
-
-    static func isBranchDraft(_ s: ConfigSource) -> Bool {
-        if case .branchDraft = s { return true }
-        return false
     }
 
     static func diffRef(_ s: ConfigSource) -> DiffRef {

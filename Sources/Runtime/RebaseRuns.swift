@@ -33,39 +33,35 @@ extension EffectRunner {
         }
     }
 
-    /// `.loadReview`, `.rebaseDraft`, `.finishRebase`.
-    static func performReview(_ effect: Effect, _ services: RuntimeServices) async throws -> Msg? {
+    /// `.rebaseDraft`: the client's rebase plan; conflicting fields wait for the editor (`RebaseRuns`).
+    static func rebaseDraft(agentId: String, agentName: String, subject: ReviewTarget, _ services: RuntimeServices) async throws -> Msg {
         let rebase = DraftRebase(flow: services.editFlow)
-        switch effect {
-        case .loadReview(let agentId, let subject):
-            let review = try await ThreeWayReviewer(client: services.lifecycle.client).review(agentId: agentId, reviewSubject(subject))
-            return .reviewLoaded(agentId: agentId, subject: subject, review)
-        case .rebaseDraft(let agentId, let agentName, let subject):
-            let plan: RebasePlan
-            switch subject {
-            case .draft(let d):
-                plan = try await rebase.prepare(agentId: agentId, agentName: agentName, draftId: d, strategy: .edit, format: services.editFormat)
-            case .branchDraft(let b):
-                plan = try await rebase.prepare(agentId: agentId, agentName: agentName, branchId: b, strategy: .edit, format: services.editFormat)
-            case .makeLive:
-                throw AtomsError(kind: .invalidInput, serverErrors: ["a make-live has no draft to rebase"])
-            }
-            if plan.edit != nil {
-                services.rebases.set(RebaseRuns.Entry(plan: plan, edit: nil), agentId, subject)
-                return .rebase(agentId: agentId, subject: subject, .needsEditor(conflicts: plan.review.conflicts.count, newDraftName: plan.newDraftName))
-            }
-            let outcome = await rebase.finish(plan, edit: nil, discardOld: false)
-            return .rebase(agentId: agentId, subject: subject, .finished(try await result(outcome, services)))
-        case .finishRebase(let agentId, let subject):
-            guard let entry = services.rebases.get(agentId, subject) else {
-                throw AtomsError(kind: .invalidInput, serverErrors: ["the rebase is gone"])
-            }
-            services.rebases.remove(agentId, subject)
-            let outcome = await rebase.finish(entry.plan, edit: entry.edit, discardOld: false)
-            return .rebase(agentId: agentId, subject: subject, .finished(try await result(outcome, services)))
-        default:
-            return nil
+        let plan: RebasePlan
+        switch subject {
+        case .draft(let d):
+            plan = try await rebase.prepare(agentId: agentId, agentName: agentName, draftId: d, strategy: .edit, format: services.editFormat)
+        case .branchDraft(let b):
+            plan = try await rebase.prepare(agentId: agentId, agentName: agentName, branchId: b, strategy: .edit, format: services.editFormat)
+        case .makeLive:
+            throw AtomsError(kind: .invalidInput, serverErrors: ["a make-live has no draft to rebase"])
         }
+        if plan.edit != nil {
+            services.rebases.set(RebaseRuns.Entry(plan: plan, edit: nil), agentId, subject)
+            return .rebase(agentId: agentId, subject: subject, .needsEditor(conflicts: plan.review.conflicts.count, newDraftName: plan.newDraftName))
+        }
+        let outcome = await rebase.finish(plan, edit: nil, discardOld: false)
+        return .rebase(agentId: agentId, subject: subject, .finished(try await result(outcome, services)))
+    }
+
+    /// `.finishRebase`: the last phase, once the editor settled the conflicting fields.
+    static func finishRebase(agentId: String, subject: ReviewTarget, _ services: RuntimeServices) async throws -> Msg {
+        let rebase = DraftRebase(flow: services.editFlow)
+        guard let entry = services.rebases.get(agentId, subject) else {
+            throw AtomsError(kind: .invalidInput, serverErrors: ["the rebase is gone"])
+        }
+        services.rebases.remove(agentId, subject)
+        let outcome = await rebase.finish(entry.plan, edit: entry.edit, discardOld: false)
+        return .rebase(agentId: agentId, subject: subject, .finished(try await result(outcome, services)))
     }
 
     /// The plain result of a rebase; v1 reads the drafts again so the list shows the new one. The old

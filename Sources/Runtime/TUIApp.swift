@@ -93,7 +93,6 @@ public enum TUIApp {
             do {
                 if demo {
                     let sim = try await startDemo(options, branchModel: demoV2)
-                    runner.generation = demoV2 ? .v2 : .v1
                     runner.connect(Lifecycle(client: makeClient(baseURL: sim.baseURL, key: demoKey, logFile: options.logFile)))
                     return sim
                 }
@@ -102,7 +101,6 @@ public enum TUIApp {
                 // Decide the generation before any load runs (the first message the loop sees is this one).
                 let detector = APIGenerationDetector(stateDirectory: AppPaths().state)
                 let generation = (try? await detector.detect(client, mode: options.apiMode)) ?? .v1
-                runner.generation = generation
                 inbox.post(.apiDetected(generation: generation, reason: nil))
                 runner.connect(Lifecycle(client: client))
             } catch {

@@ -21,7 +21,7 @@ extension AppState {
         flow.diff = .loading
         flow.review = .loading
         publish = flow
-        return [.loadPublishDiff(agentId: agentId, from: .version(head), to: flow.reviewSource),
+        return [.loadPublishDiff(agentId: agentId, from: .version(head), to: flow.reviewSource, generation: .v2),
                 .loadReview(agentId: agentId, subject: .branchDraft(branchId: b.id))]
     }
 

@@ -297,10 +297,7 @@ extension AppState {
         switch msg {
         case .apiDetected(let generation, let reason):
             guard generation != apiGeneration else { return [] }
-            apiGeneration = generation
-            versions = [:]
-            drafts = [:]
-            branches = [:]
+            apiGeneration = generation  // the other generation's area starts empty
             configs = [:]
             stats = [:]
             diff = nil

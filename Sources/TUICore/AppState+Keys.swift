@@ -441,7 +441,7 @@ extension AppState {
         diff = DiffView(agentId: agentId, from: from, to: to, title: title)
         detailScroll = 0
         configWanted = nil
-        return [.loadDiff(agentId: agentId, from: from, to: to)]
+        return [.loadDiff(agentId: agentId, from: from, to: to, generation: apiGeneration)]
     }
 
     /// The lines of the help overlay, generated from the keymap.

@@ -52,18 +52,7 @@ extension AppState {
 
     // MARK: - Messages
 
-    /// `.reviewLoaded` and `.rebase`.
-    mutating func reviewMessage(_ msg: Msg) -> [Effect] {
-        switch msg {
-        case .reviewLoaded(let agentId, let subject, let review):
-            return reviewArrived(agentId: agentId, subject: subject, review)
-        case .rebase(let agentId, let subject, let event):
-            return rebaseEvent(agentId: agentId, subject: subject, event)
-        default:
-            return []
-        }
-    }
-
+    /// `.reviewLoaded`: the publish review, the `3` panel and the make-live question take it.
     mutating func reviewArrived(agentId: String, subject: ReviewTarget, _ review: ThreeWayReview) -> [Effect] {
         if var flow = publish, flow.agentId == agentId, AppState.reviewTarget(flow) == subject {
             flow.review = .loaded(review)

@@ -161,8 +161,11 @@ extension AppState {
              .branchCreated, .branchRenamed, .branchArchived, .branchDraftDiscarded:
             return updateV2(msg)
 
-        case .reviewLoaded, .rebase:
-            return reviewMessage(msg)
+        case .reviewLoaded(let agentId, let subject, let review):
+            return reviewArrived(agentId: agentId, subject: subject, review)
+
+        case .rebase(let agentId, let subject, let event):
+            return rebaseEvent(agentId: agentId, subject: subject, event)
 
         case .keyPressed(let key):
             return keyPressed(key)
@@ -242,7 +245,7 @@ extension AppState {
             configs[ref] = .failed(msg)
             if configInFlight == ref { configInFlight = nil }
             status = StatusMessage("Could not load the config: \(msg) — Enter retries", isError: true)
-        case .loadDiff(let agentId, let from, let to):
+        case .loadDiff(let agentId, let from, let to, _):
             guard var d = diff, d.agentId == agentId, d.from == from, d.to == to else { return [] }
             d.content = .failed(msg)
             diff = d

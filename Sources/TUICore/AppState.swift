@@ -6,8 +6,9 @@ public struct AppState: Sendable {
     // MARK: Session
     /// Running against the in-process demo simulator (the status line says DEMO).
     public var isDemo: Bool
-    /// The API generation in use.
-    public var apiGeneration: APIGeneration
+    /// The History/Drafts area of the API generation in use (v1 versions and drafts, or v2
+    /// branches and revisions); `apiGeneration`, `versions`, `drafts` and `branches` read it.
+    public var area: LifecycleArea
     /// Who is signed in (an account or key label); shown on the status line.
     public var accountLabel: String
     /// `--read-only`: every write key is disabled and says why.
@@ -57,20 +58,11 @@ public struct AppState: Sendable {
     /// Draft counts and active version numbers learned per agent.
     public var stats: [String: AgentStats] = [:]
 
-    // MARK: Versions and drafts
-    /// Versions per agent (a cache: revisiting an agent shows them at once).
-    public var versions: [String: VersionPage] = [:]
+    // MARK: Versions, drafts, branches
+    // In `area` (see LifecycleArea.swift): `versions`, `drafts`, `branches`, `selectedBranchIds`.
     /// Agents whose versions/drafts are cached, most recent last (the cache keeps a few, so memory
     /// follows what was looked at lately, not everything ever visited).
     public var recentAgents: [String] = []
-    /// Drafts per agent.
-    public var drafts: [String: DraftSet] = [:]
-
-    // MARK: v2 branches
-    /// Branches per agent (v2).
-    public var branches: [String: BranchSet] = [:]
-    /// The branch History shows, per agent (v2; the live branch until switched).
-    public var selectedBranchIds: [String: String] = [:]
 
     // MARK: Detail
     /// Prepared config lines per version or draft.
@@ -117,7 +109,7 @@ public struct AppState: Sendable {
                 now: Date = Date(timeIntervalSince1970: 0), size: Size = Size(width: 80, height: 24),
                 agentPageSize: Int = 50, versionPageSize: Int = 50) {
         self.isDemo = isDemo
-        self.apiGeneration = apiGeneration
+        self.area = LifecycleArea(apiGeneration)
         self.accountLabel = accountLabel
         self.readOnly = readOnly
         self.now = now

@@ -17,7 +17,7 @@ public enum Effect: Hashable, Sendable {
     /// A section-grouped diff from `from` (old) to `to` (new) → `.diffLoaded`.
     /// Draft vs version: the draft diff endpoint with `compareTo`; version vs version: the versions diff;
     /// anything else: both configs and `ConfigMapping.diff`.
-    case loadDiff(agentId: String, from: ConfigSource, to: ConfigSource)
+    case loadDiff(agentId: String, from: ConfigSource, to: ConfigSource, generation: APIGeneration = .v1)
     /// `POST /agent/{id}/drafts` → `.draftForked`.
     case forkDraft(agentId: String, sourceVersionId: String?, sourceDraftId: String?, name: String?)
     /// `PATCH /agent/{id}/drafts/{draftId}` → `.draftRenamed`.
@@ -45,7 +45,7 @@ public enum Effect: Hashable, Sendable {
     case abandonEdit(agentId: String, draftId: String)
     /// The publish review's diff (same answer as `.loadDiff`, under its own key so the detail
     /// area's diff is not superseded) → `.diffLoaded`.
-    case loadPublishDiff(agentId: String, from: ConfigSource, to: ConfigSource)
+    case loadPublishDiff(agentId: String, from: ConfigSource, to: ConfigSource, generation: APIGeneration = .v1)
     /// The client's publish (label required ≤ 200, description ≤ 2000) → `.published`.
     case publishDraft(agentId: String, draftId: String, label: String, description: String?)
     /// Streams the client's `watchCheck` for a published version: one `.checkProgress(watchId:…)`

@@ -90,7 +90,7 @@ func benchDiff(lines: Int, moves: Int, size: Size) -> Figures {
     _ = update(&state, .keyPressed(.tab))
     _ = update(&state, .keyPressed(.down))   // select v1 (older): d diffs it against the active version
     let effects = update(&state, .keyPressed(.char("d")))
-    guard case .loadDiff(let agentId, let from, let to)? = effects.first(where: { if case .loadDiff = $0 { return true }; return false }) else {
+    guard case .loadDiff(let agentId, let from, let to, _)? = effects.first(where: { if case .loadDiff = $0 { return true }; return false }) else {
         fatalError("d did not ask for a diff: \(effects)")
     }
     let old = (0..<lines).map { "Line \($0): the agent explains delivery windows and refund rules." }.joined(separator: "\n")

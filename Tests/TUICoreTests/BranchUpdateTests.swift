@@ -57,7 +57,7 @@ final class BranchUpdateTests: XCTestCase {
         XCTAssertEqual(s.selectedBranchDraft?.id, B.mainId)
         let review = F.press([.char("p")], &s)
         XCTAssertEqual(review, [.loadPublishDiff(agentId: agent, from: .version(B.revisionId(0, 3)),
-                                                 to: .branchDraft(branchId: B.mainId, draftId: B.mainDraftId)),
+                                                 to: .branchDraft(branchId: B.mainId, draftId: B.mainDraftId), generation: .v2),
                                 .loadReview(agentId: agent, subject: .branchDraft(branchId: B.mainId))])
         F.deliverCleanReview(&s)
         XCTAssertEqual(F.press(F.typing("greet") + [.enter], &s), [], "Enter on the live branch sends nothing")
@@ -216,5 +216,28 @@ final class BranchUpdateTests: XCTestCase {
         let help = s.helpLines().map(\.keys)
         XCTAssertTrue(help.contains("]") && help.contains("c") && help.contains("m") && help.contains("b"))
         XCTAssertFalse(help.contains("P") || help.contains("*") || help.contains("n"))
+    }
+
+    func testTheV2AreaHoldsBranchesAndRevisionsOnlyAndTheDiffEffectSaysV2() {
+        var s = B.loadedState()
+        guard case .v2(let area) = s.area else { return XCTFail("a v2 state has a v2 area") }
+        XCTAssertFalse(area.branches.isEmpty)
+        XCTAssertTrue(s.drafts.isEmpty, "v2 has no v1 drafts")
+        s.drafts[agent] = DraftSet(items: [], loaded: true, loading: false)
+        XCTAssertTrue(s.drafts.isEmpty, "a v1 write on v2 has nowhere to go")
+        // `d` on an older revision: the effect itself says which API's diff to call.
+        F.press([.tab, .down], &s)
+        let fx = F.press([.char("d")], &s)
+        XCTAssertTrue(fx.contains { if case .loadDiff(_, _, _, .v2) = $0 { return true }; return false }, "\(fx)")
+        // Switching generation starts the other area empty.
+        _ = update(&s, .apiDetected(generation: .v1, reason: nil))
+        guard case .v1(let v1) = s.area else { return XCTFail("switched to v1") }
+        XCTAssertTrue(v1.versions.values.allSatisfy { $0.items.isEmpty } && v1.drafts.values.allSatisfy { $0.items.isEmpty },
+                      "nothing of the v2 area carried over")
+        XCTAssertTrue(s.branches.isEmpty)
+        var t = F.loadedState()
+        F.press([.tab], &t)
+        let v1fx = F.press([.char("d")], &t)
+        XCTAssertTrue(v1fx.contains { if case .loadDiff(_, _, _, .v1) = $0 { return true }; return false }, "\(v1fx)")
     }
 }

@@ -46,7 +46,7 @@ final class SessionTests: XCTestCase {
             return .draftsLoaded(agentId: id, drafts: n == 0 ? F.drafts(agent: n) : [])
         case .loadConfig(let id, let source):
             return .configLoaded(agentId: id, source: source, config: F.config)
-        case .loadDiff(let id, let from, let to):
+        case .loadDiff(let id, let from, let to, _):
             return .diffLoaded(agentId: id, from: from, to: to, diff: F.diff)
         case .forkDraft(let id, let v, let d, let name):
             var draft = AgentVersion(id: "newrow", agent: id, status: .draft)
@@ -66,7 +66,7 @@ final class SessionTests: XCTestCase {
         case .cancel, .quit, .suspend, .repaint: return nil
         case .loadReview, .rebaseDraft, .rebaseConflicts, .finishRebase: return nil  // ThreeWayReviewTests
         case .beginEdit, .editDraft, .saveEdit, .abandonEdit, .watchCheck: return nil
-        case .loadPublishDiff(let id, let from, let to):
+        case .loadPublishDiff(let id, let from, let to, _):
             return .diffLoaded(agentId: id, from: from, to: to, diff: F.diff)
         case .publishDraft(let id, let d, let label, let description):
             var v = AgentVersion(id: F.versionId(0, 6), agent: id, status: .published, versionNumber: 6, label: label, description: description)

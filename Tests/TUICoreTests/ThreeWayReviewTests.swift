@@ -78,7 +78,7 @@ final class ThreeWayReviewTests: XCTestCase {
         var s = B.loadedState(size: size)
         F.press([.tab, .tab], &s)
         let fx = F.press([.char("p")], &s)
-        XCTAssertEqual(fx, [.loadPublishDiff(agentId: a0, from: .version(B.revisionId(0, 3)), to: .branchDraft(branchId: B.mainId, draftId: B.mainDraftId)),
+        XCTAssertEqual(fx, [.loadPublishDiff(agentId: a0, from: .version(B.revisionId(0, 3)), to: .branchDraft(branchId: B.mainId, draftId: B.mainDraftId), generation: .v2),
                             .loadReview(agentId: a0, subject: .branchDraft(branchId: B.mainId))])
         _ = update(&s, .diffLoaded(agentId: a0, from: .version(B.revisionId(0, 3)), to: .branchDraft(branchId: B.mainId, draftId: B.mainDraftId), diff: F.diff))
         _ = update(&s, .reviewLoaded(agentId: a0, subject: .branchDraft(branchId: B.mainId), Self.v2Review()))
