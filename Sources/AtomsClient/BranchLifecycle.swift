@@ -46,6 +46,20 @@ public struct BranchLifecycle: Sendable {
         return (try await revisionDocument(agentId: agentId, revisionId: head), 0, nil)
     }
 
+    /// Where a branch's open draft stands against the branch head: "behind r5 by 2" when it was opened on
+    /// r3 and r4, r5 were committed since. Nil when the branch has no open draft, the draft names no base
+    /// revision, or the base is not a revision of this branch (the numbers would not compare).
+    public func draftBase(agentId: String, branch: BranchSummary) async throws -> DraftBaseStatus? {
+        guard branch.branch.openDraftId != nil, let headId = branch.branch.headRevisionId, let headNumber = branch.headRevisionNumber else { return nil }
+        let detail = try await client.getBranchDraft(agentId, branch.id, historyLimit: 1)
+        guard let baseId = detail.latest.sourceVersionId ?? detail.latest.parentVersion else { return nil }
+        if baseId == headId { return DraftBaseStatus(baseVersionNumber: headNumber, liveVersionNumber: headNumber, behindBy: 0, prefix: "r") }
+        let base = try await client.getVersion(agentId, baseId).version
+        guard base.branch == nil || base.branch == branch.id, let n = base.revisionNumber else { return nil }
+        return DraftBaseStatus(baseVersionNumber: n, liveVersionNumber: headNumber, behindBy: max(0, headNumber - n),
+                               liveIsOlder: headNumber < n, prefix: "r")
+    }
+
     /// A revision's config as a request document (through the by-id read, which resolves across branches).
     public func revisionDocument(agentId: String, revisionId: String) async throws -> ConfigDocument {
         let a = try await client.getAgent(agentId, versionId: revisionId)

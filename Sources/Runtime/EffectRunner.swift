@@ -275,6 +275,8 @@ final class EffectRunner: @unchecked Sendable {
         switch effect {
         case .loadBranches(let agentId):
             return .branchesLoaded(agentId: agentId, branches: try await client.listBranches(agentId))
+        case .loadDraftBase(let agentId, let branch):
+            return .draftBaseLoaded(agentId: agentId, branchId: branch.id, try await bl.draftBase(agentId: agentId, branch: branch))
         case .loadRevisions(let agentId, let branchId, let skip, let limit):
             let list = try await client.listRevisions(agentId, branchId, limit: limit, skip: skip)
             return .revisionsLoaded(agentId: agentId, branchId: branchId, skip: skip, list: list)

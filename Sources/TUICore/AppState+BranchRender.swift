@@ -9,10 +9,10 @@ extension AppState {
         drawFrame(&screen, rect, pane: .drafts, title: paneTitle(.drafts, layout: layout, detail: set?.loaded == true ? "\(open)" : ""))
         let iw = rect.width - 2
         let showEditor = iw >= 36, showAge = iw >= 22, showHead = iw >= 16
-        let fixed = 7 + (showHead ? 6 : 0) + (showEditor ? 11 : 0) + (showAge ? 5 : 0)
+        let fixed = 7 + (showHead ? 8 : 0) + (showEditor ? 11 : 0) + (showAge ? 5 : 0)
         let nameW = max(1, iw - fixed)
         var header = DisplayWidth.pad("Branch", to: nameW) + DisplayWidth.pad("Live", to: 7)
-        if showHead { header += DisplayWidth.pad("Head", to: 6) }
+        if showHead { header += DisplayWidth.pad("Head", to: 8) }
         if showEditor { header += DisplayWidth.pad("Editor", to: 11) }
         if showAge { header += DisplayWidth.pad("Age", to: 5, alignRight: true) }
         let empty: String
@@ -32,7 +32,13 @@ extension AppState {
                 let name = (marked ? "◆ " : "") + Sanitizer.sanitize(b.branch.name, maxCharacters: 400)
                 var cells: [(String, Style)] = [(DisplayWidth.pad(name, to: max(0, nameW - 1)) + (nameW > 1 ? " " : ""), .normal),
                                                 (DisplayWidth.pad(b.isLive ? "● live" : "", to: 7), .active)]
-                if showHead { cells.append((DisplayWidth.pad(b.headRevisionNumber.map { "r\($0)" } ?? "-", to: 6), .normal)) }
+                if showHead {
+                    // "r5 ↓2": the head is r5 and the draft was opened two revisions before it.
+                    let base = set?.draftBases[b.id]
+                    var head = b.headRevisionNumber.map { "r\($0)" } ?? "-"
+                    if let base, base.isBehind { head += base.liveIsOlder ? " ↺" : " ↓\(base.behindBy)" }
+                    cells.append((DisplayWidth.pad(head, to: 8), base?.isBehind == true ? .warning : .normal))
+                }
                 if showEditor {
                     let who = b.branch.updatedByName ?? b.branch.createdByName ?? "-"
                     cells.append((DisplayWidth.pad(Sanitizer.sanitize(who, maxCharacters: 40), to: 10) + " ", .dim))
@@ -60,9 +66,14 @@ extension AppState {
                 DetailLine("[ and ] switch History to another branch; b creates a branch.", style: .dim)])
         case .draft(let b):
             var parts = ["the draft of \(branchLabel(b))"]
-            if let n = b.headRevisionNumber { parts.append("on top of r\(n)") }
+            let base = branches[agentId]?.draftBases[b.id]
+            if let n = base?.baseVersionNumber { parts.append("opened on r\(n)") }
+            if let n = b.headRevisionNumber { parts.append("head r\(n)") }
             if b.isLive { parts.append("LIVE branch: publishing reaches production") }
             var lines = [DetailLine(parts.joined(separator: " · "), style: .bold)]
+            if let behind = base?.summary {
+                lines.append(DetailLine("⚠ its base is \(behind) — p shows what publishing would undo, 3 the three-way view", style: .warning))
+            }
             if let at = b.branch.updatedAt { lines.append(DetailLine(RelativeAge.phrase(iso: at, now: now), style: .dim)) }
             lines.append(DetailLine(""))
             guard let d = b.branch.openDraftId else { return ("Config of the draft of \(branchLabel(b))", lines) }

@@ -311,7 +311,12 @@ extension AppState {
             return effects
 
         case .branchesLoaded(let agentId, let list):
+            // Marks of drafts whose branch head has not moved stay until their re-read answers.
+            let known = (branches[agentId]?.draftBases ?? [:]).filter { id, base in
+                list.contains { $0.id == id && $0.hasOpenDraft && $0.headRevisionNumber == base.liveVersionNumber }
+            }
             branches[agentId] = BranchSet(items: list, loaded: true)
+            branches[agentId]?.draftBases = known
             if let sel = selectedBranchIds[agentId], !list.contains(where: { $0.id == sel }) { selectedBranchIds[agentId] = nil }
             if let live = list.first(where: { $0.isLive }), let head = live.branch.headRevisionId {
                 if let i = agents.firstIndex(where: { $0.id == agentId }) { agents[i].activeVersionId = head }
@@ -321,7 +326,12 @@ extension AppState {
             clampAll()
             guard agentId == selectedAgentId else { return [] }
             if focus == .drafts || (focus == .detail && detailOwner == .drafts) { wantConfigForSelection() }
-            return loadRevisionsIfNeeded(agentId: agentId)
+            let bases = list.filter { $0.hasOpenDraft && $0.branch.headRevisionId != nil }.map { Effect.loadDraftBase(agentId: agentId, branch: $0) }
+            return loadRevisionsIfNeeded(agentId: agentId) + bases
+
+        case .draftBaseLoaded(let agentId, let branchId, let base):
+            branches[agentId]?.draftBases[branchId] = base
+            return []
 
         case .revisionsLoaded(let agentId, let branchId, let skip, let list):
             guard var page = versions[agentId], page.branchId == branchId else { return [] }  // switched meanwhile

@@ -158,7 +158,7 @@ extension AppState {
             return editEvent(agentId: agentId, draftId: draftId, event)
 
         case .apiDetected, .branchesLoaded, .revisionsLoaded, .branchPublished, .branchPublishCancelled, .branchMadeLive,
-             .branchCreated, .branchRenamed, .branchArchived, .branchDraftDiscarded:
+             .branchCreated, .branchRenamed, .branchArchived, .branchDraftDiscarded, .draftBaseLoaded:
             return updateV2(msg)
 
         case .reviewLoaded(let agentId, let subject, let review):
@@ -232,6 +232,8 @@ extension AppState {
             versions[agentId, default: VersionPage()].loading = false
             versions[agentId]?.error = msg
             status = StatusMessage("Could not load \(isV2 ? "the history" : "versions") of \(agentName(agentId)): \(msg) — R retries", isError: true)
+        case .loadDraftBase:
+            break  // the behind mark stays unknown; the three-way view (3) and the publish review still say it
         case .loadBranches(let agentId):
             branches[agentId, default: BranchSet()].loading = false
             branches[agentId]?.error = msg

@@ -10,6 +10,8 @@ public struct BranchSet: Sendable {
     public var loading: Bool = false
     /// The last load failed with this message.
     public var error: String?
+    /// Where each open draft stands against its branch's head, by branch id, once read.
+    public var draftBases: [String: DraftBaseStatus] = [:]
 
     /// An empty set.
     public init(items: [BranchSummary] = [], loaded: Bool = false, loading: Bool = false) {

@@ -56,6 +56,9 @@ public enum Effect: Hashable, Sendable {
     case updateVersionMeta(agentId: String, versionId: String, label: String, description: String)
     /// v2: `GET /agent/{id}/branches` → `.branchesLoaded`.
     case loadBranches(agentId: String)
+    /// v2: where a branch's open draft stands against the head (`BranchLifecycle.draftBase`: the draft's
+    /// base revision, read by id) → `.draftBaseLoaded`. One per branch with an open draft.
+    case loadDraftBase(agentId: String, branch: BranchSummary)
     /// v2: `GET /agent/{id}/branches/{branchId}/revisions?skip=&limit=` → `.revisionsLoaded`.
     case loadRevisions(agentId: String, branchId: String, skip: Int, limit: Int)
     /// v2: the client's `BranchLifecycle.publishAndWatch` (label ≤ 200): `.branchPublished`, then one
@@ -115,6 +118,7 @@ public enum Effect: Hashable, Sendable {
         case .watchCheck(_, _, let version, _): return EffectKey.watch(version.id)
         case .loadBranches: return EffectKey.branches
         case .loadRevisions: return EffectKey.versions
+        case .loadDraftBase(_, let branch): return "draft-base:" + branch.id
         case .publishBranch(_, _, let branchId, _, _), .restoreRevision(_, _, let branchId, _, _): return EffectKey.branchPublish(branchId)
         case .cancelBranchPublish, .makeBranchLive, .createBranch, .renameBranch, .archiveBranch, .discardBranchDraft: return EffectKey.write
         case .loadReview: return EffectKey.publishReview

@@ -45,6 +45,8 @@ public enum Msg: Sendable {
     case apiDetected(generation: APIGeneration, reason: String?)
     /// v2: an agent's branches arrived (non-archived).
     case branchesLoaded(agentId: String, branches: [BranchSummary])
+    /// v2: where a branch's open draft stands against the branch head (nil: unknown).
+    case draftBaseLoaded(agentId: String, branchId: String, DraftBaseStatus?)
     /// v2: one page of a branch's revisions arrived (newest first; `skip` echoes the effect's).
     case revisionsLoaded(agentId: String, branchId: String, skip: Int, list: RevisionList)
     /// v2: a publish or restore answered (`state` scanning or committed) with the revision it made;

@@ -249,6 +249,10 @@ final class ThreeWayReviewTests: XCTestCase {
         let (restored, p3) = try await bl.restore(agentId: agentId, branchId: main.id, revisionId: r1, expected: 0.2, timeout: 10)
         _ = try await drain(p3)
         let r3 = try XCTUnwrap(restored.revision)
+        // The Drafts pane's mark: opened on r2, the head is r3.
+        let behind = try await bl.draftBase(agentId: agentId, branch: try await h.client.getBranch(agentId, main.id))
+        XCTAssertEqual(behind?.summary, "behind r3 by 1")
+        XCTAssertEqual(behind?.baseVersionNumber, 2)
         let review = try await ThreeWayReviewer(client: h.client).reviewBranchDraft(agentId: agentId, branchId: main.id)
         XCTAssertEqual(review.base.id, r2.id)
         XCTAssertEqual(review.base.name, "main r2")
@@ -269,6 +273,9 @@ final class ThreeWayReviewTests: XCTestCase {
         XCTAssertEqual(outcome.conflicts.map(\.resolution), ["edited"])
         let again = try await ThreeWayReviewer(client: h.client).reviewBranchDraft(agentId: agentId, branchId: main.id)
         XCTAssertFalse(again.wouldUndoLiveChanges, "\(again.comparison.changes.map(\.path))")
+        let current = try await bl.draftBase(agentId: agentId, branch: try await h.client.getBranch(agentId, main.id))
+        XCTAssertEqual(current?.isBehind, false, "rewritten on the head: no mark")
+        XCTAssertEqual(current?.baseVersionNumber, 3)
         // publish: main (live) has the restore's value and the draft's edits
         let (_, p4) = try await bl.publishAndWatch(agentId: agentId, branchId: main.id, label: "rebased", expected: 0.2, timeout: 10)
         let p4last = try await drain(p4)

@@ -22,7 +22,9 @@ final class BranchUpdateTests: XCTestCase {
         let fx = update(&s, .agentsLoaded(page: 1, search: nil, list: F.agentList(F.agents())))
         XCTAssertEqual(fx, [.cancel(key: EffectKey.versions), .cancel(key: EffectKey.branches), .loadBranches(agentId: agent)])
         let fx2 = update(&s, .branchesLoaded(agentId: agent, branches: B.branches()))
-        XCTAssertEqual(fx2, [.cancel(key: EffectKey.versions), .loadRevisions(agentId: agent, branchId: B.mainId, skip: 0, limit: 50)])
+        XCTAssertEqual(fx2, [.cancel(key: EffectKey.versions), .loadRevisions(agentId: agent, branchId: B.mainId, skip: 0, limit: 50)]
+                       + B.branches().filter(\.hasOpenDraft).map { .loadDraftBase(agentId: agent, branch: $0) },
+                       "each open branch draft's base is read for the behind mark")
         XCTAssertEqual(s.currentBranch?.branch.name, "main")
         XCTAssertTrue(render(s, s.size).text.contains("History · main ● live"))
         XCTAssertTrue(render(s, s.size).text.contains("API v2 (branches)"))
@@ -239,5 +241,27 @@ final class BranchUpdateTests: XCTestCase {
         F.press([.tab], &t)
         let v1fx = F.press([.char("d")], &t)
         XCTAssertTrue(v1fx.contains { if case .loadDiff(_, _, _, .v1) = $0 { return true }; return false }, "\(v1fx)")
+    }
+
+    func testBranchDraftsOpenedOnAnOlderHeadAreMarkedBehind() {
+        var s = B.loadedState()
+        F.press([.tab, .tab], &s)
+        XCTAssertEqual(s.selectedBranchDraft?.id, B.mainId)
+        XCTAssertFalse(render(s, s.size).text.contains("↓"), "no mark before the base is known")
+        // main's draft was opened on r1; main's head is r3.
+        _ = update(&s, .draftBaseLoaded(agentId: agent, branchId: B.mainId,
+                                        DraftBaseStatus(baseVersionNumber: 1, liveVersionNumber: 3, behindBy: 2, prefix: "r")))
+        let text = render(s, s.size).text
+        XCTAssertTrue(text.contains("r3 ↓2"), text)
+        XCTAssertTrue(text.contains("opened on r1 · head r3"), text)
+        XCTAssertTrue(text.contains("its base is behind r3 by 2"), text)
+        // A reload with the same head keeps the mark; a moved head drops it until it is read again.
+        let fx = update(&s, .branchesLoaded(agentId: agent, branches: B.branches()))
+        XCTAssertTrue(render(s, s.size).text.contains("r3 ↓2"))
+        XCTAssertTrue(fx.contains(.loadDraftBase(agentId: agent, branch: B.branches()[0])), "\(fx)")
+        var moved = B.branches()
+        moved[0].headRevisionNumber = 4
+        _ = update(&s, .branchesLoaded(agentId: agent, branches: moved))
+        XCTAssertFalse(render(s, s.size).text.contains("↓2"))
     }
 }

@@ -78,7 +78,7 @@ final class SessionTests: XCTestCase {
             var v = AgentVersion(id: vid, agent: id, status: .published, label: label, description: description)
             v.versionNumber = F.versions().first { $0.id == vid }?.versionNumber
             return .versionMetaChanged(agentId: id, version: v)
-        case .loadBranches, .loadRevisions, .publishBranch, .restoreRevision, .cancelBranchPublish, .makeBranchLive,
+        case .loadBranches, .loadRevisions, .loadDraftBase, .publishBranch, .restoreRevision, .cancelBranchPublish, .makeBranchLive,
              .createBranch, .renameBranch, .archiveBranch, .discardBranchDraft:
             return nil  // v2: covered by BranchUpdateTests
         }
