@@ -2,8 +2,10 @@ import Foundation
 
 /// The client-side limiter that keeps bulk work under the account's request rate: a token bucket
 /// (GCRA form) whose rate and burst sit a little under the account's limit so that even a
-/// fixed one-second server window never sees more than the limit: rate 0.75 × limit, burst
-/// 0.2 × limit (at least 1), i.e. at most 0.95 × limit in any second.
+/// fixed one-second server window never sees more than the limit: rate 0.88 × limit, burst
+/// 0.1 × limit (at least 1), i.e. at most 0.98 × limit in any second — close enough to the limit
+/// that bulk work takes ≤ 1.2× the minimum time the limit allows (BENCHMARKS.md, `plan` on the Free
+/// plan), with a margin of a few tens of milliseconds of network jitter at the Free rate.
 ///
 /// Without a known limit it is adaptive: it does not hold anything back until the first `429`, then
 /// works under the limit the answer reveals (`rateLimit.limit`) or the Free rate (10/s), and stays
@@ -48,9 +50,9 @@ public final class RateLimiter: @unchecked Sendable {
     public func reserve() -> TimeInterval {
         lock.lock(); defer { lock.unlock() }
         guard let limit else { return 0 }
-        let rate = limit * 0.75
+        let rate = limit * 0.88
         let interval = 1 / rate
-        let burst = max(1, (limit * 0.2).rounded(.down))
+        let burst = max(1, (limit * 0.1).rounded(.down))
         let tau = (burst - 1) * interval
         let t = now()
         let start = max(tat, t)

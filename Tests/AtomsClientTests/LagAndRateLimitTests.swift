@@ -247,6 +247,29 @@ final class LagAndRateLimitTests: XCTestCase {
         }
     }
 
+    /// The limiter's pacing on a simulated clock: 100 requests at the Free rate never put more than
+    /// the limit into one fixed second (wherever the second starts), and take ≤ 1.2× the minimum time.
+    func testPacingStaysUnderEveryFixedSecondAndNearTheMinimumTime() {
+        for limit in [10.0, 100.0] {
+            let t = SimulatedSeconds()
+            let limiter = RateLimiter(limit: limit, now: { t.value }, sleep: { _ in })
+            var sends: [Double] = []
+            let n = Int(limit * 10)
+            for _ in 0..<n {
+                let wait = limiter.reserve()
+                t.value += wait
+                sends.append(t.value)
+            }
+            for offset in stride(from: 0.0, to: 1.0, by: 0.05) {
+                var perSecond: [Int: Int] = [:]
+                for s in sends { perSecond[Int((s + offset).rounded(.down)), default: 0] += 1 }
+                XCTAssertLessThanOrEqual(perSecond.values.max() ?? 0, Int(limit), "limit \(limit), window offset \(offset)")
+            }
+            let minimum = Double(n - 1) / limit
+            XCTAssertLessThanOrEqual(sends.last!, minimum * 1.2, "limit \(limit): \(sends.last!) s for \(n) requests")
+        }
+    }
+
     func testAConfiguredRateNeverMeetsA429() async throws {
         var o = SimulatorOptions()
         o.plan = .free
@@ -310,4 +333,9 @@ final class LagAndRateLimitTests: XCTestCase {
             XCTAssertTrue(e.description.contains("multi_agents (Playbooks)"), e.description)
         }
     }
+}
+
+/// A clock the pacing test moves by hand (single-threaded use).
+private final class SimulatedSeconds: @unchecked Sendable {
+    var value: Double = 0
 }
