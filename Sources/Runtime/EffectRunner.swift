@@ -275,6 +275,8 @@ final class EffectRunner: @unchecked Sendable {
         switch effect {
         case .loadBranches(let agentId):
             return .branchesLoaded(agentId: agentId, branches: try await client.listBranches(agentId))
+        case .planLocalConfigs(let dir, let generation):
+            return await planLocalConfigs(dir: dir, generation: generation, services)
         case .loadDraftBase(let agentId, let branch):
             return .draftBaseLoaded(agentId: agentId, branchId: branch.id, try await bl.draftBase(agentId: agentId, branch: branch))
         case .loadRevisions(let agentId, let branchId, let skip, let limit):

@@ -68,6 +68,7 @@ public enum TUIApp {
         let initial: APIGeneration = demo ? (demoV2 ? .v2 : .v1) : (options.apiMode == .v2 ? .v2 : .v1)
         var state = AppState(isDemo: demo, apiGeneration: initial, accountLabel: demo ? "local simulator" : options.accountLabel,
                              readOnly: options.readOnly, now: Date(), size: terminal.size)
+        state.localConfigDir = options.localConfigDir
         // First frame at once: nothing loaded yet, the loading state shows.
         var effects = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
         var shown = render(state, state.size)

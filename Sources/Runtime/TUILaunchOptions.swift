@@ -29,6 +29,8 @@ public struct TUILaunchOptions: Sendable {
     /// The demo runs the simulator on the v2 branch model (its own database, `demo-v2.sqlite`) — the
     /// default, as the live platform serves it; false for the v1 demo.
     public var demoBranchModel = true
+    /// The directory whose pulled `*.atoms.yaml` files are planned against the platform (nil: none).
+    public var localConfigDir: String?
 
     /// Builds default options.
     public init() {}

@@ -307,6 +307,7 @@ extension AppState {
             selectedAgentId = nil
             var effects = syncSelection()
             if keep == nil { effects = [] }
+            effects += planLocalConfigs()
             clampAll()
             return effects
 
@@ -418,7 +419,7 @@ extension AppState {
 
         case .started, .agentsLoaded, .versionsLoaded, .draftsLoaded, .configLoaded, .diffLoaded, .failed, .connectFailed,
              .draftForked, .draftRenamed, .draftDiscarded, .pinChanged, .activated, .edit, .published, .checkProgress,
-             .checkWatchFailed, .versionMetaChanged, .keyPressed, .resized, .tick, .reviewLoaded, .rebase:
+             .checkWatchFailed, .versionMetaChanged, .keyPressed, .resized, .tick, .reviewLoaded, .rebase, .localPlansLoaded:
             return []  // not v2 messages: the root `update` handles them
         }
     }

@@ -139,6 +139,10 @@ extension AppState {
         }
         if let page = versions[a.id], let t = page.total { lines.append(DetailLine("versions \(t)")) }
         if let w = a.workflowType { lines.append(DetailLine("workflow " + Sanitizer.sanitize(w))) }
+        if let p = localPlans[a.id] {
+            lines.append(DetailLine("file     " + Sanitizer.sanitize(p.file, maxCharacters: 80) + ": " + p.status.words + (p.status == .unchanged ? "" : " — D shows the plan"),
+                                    style: p.status == .unchanged ? .normal : .warning))
+        }
         if let u = a.updatedAt { lines.append(DetailLine("updated  " + RelativeAge.phrase(iso: u, now: now))) }
         if let d = a.description, !d.isEmpty {
             lines.append(DetailLine(""))

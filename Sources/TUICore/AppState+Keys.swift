@@ -15,6 +15,7 @@ extension AppState {
             case .editConflict(let target, let conflict): return conflictKey(key, target, conflict)
             case .versionMeta(let p): return versionMetaKey(key, p)
             case .threeWay(let t): return threeWayKey(key, t)
+            case .text(let t): return textPanelKey(key, t)
             }
         }
         if publish != nil { return publishKey(key) }
@@ -210,6 +211,7 @@ extension AppState {
                         .loadVersions(agentId: id, skip: 0, limit: versionPageSize), .loadDrafts(agentId: id)]
             if focus == .versions || focus == .drafts || focus == .detail { wantConfigForSelection() }
         }
+        effects += planLocalConfigs()
         status = StatusMessage("Refreshing…", isError: false, inProgress: true)
         return effects
     }
@@ -422,6 +424,7 @@ extension AppState {
     }
 
     private mutating func toggleMark() -> [Effect] {
+        if selectedLocalPlan != nil { return showLocalPlan() }
         guard let agentId = selectedAgentId, let item = selectedItemSource() else { return [] }
         if let m = mark, m.agentId == agentId, m.source != item.source {
             mark = nil

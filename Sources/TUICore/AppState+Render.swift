@@ -32,6 +32,7 @@ extension AppState {
                         footer: "y resume it · n or Enter start from the draft as it is now · Esc cancel")
         case .versionMeta(let p)?: drawVersionMeta(&screen, p)
         case .threeWay(let t)?: drawThreeWay(&screen, t)
+        case .text(let t)?: drawTextPanel(&screen, t)
         case .editConflict(let target, let conflict)?:
             drawMessage(&screen, title: "Conflict — \(target.label)", lines: conflictLines(target, conflict),
                         footer: "e edit again (theirs + your changes) · o overwrite with yours · c/Esc cancel (your text is kept)")
@@ -140,7 +141,13 @@ extension AppState {
         drawList(&screen, rect, pane: .agents, header: header, rowCount: rows.count, empty: empty) { i, _ in
             let a = rows[i]
             let s = stats[a.id]
-            var cells: [(String, Style)] = [(DisplayWidth.pad(Sanitizer.sanitize(a.name, maxCharacters: 400), to: nameW), .normal)]
+            var cells: [(String, Style)]
+            if let m = localPlanMarker(a.id) {
+                // A pulled file in this directory differs from what is live (D shows the plan).
+                cells = [(m + " ", .warning), (DisplayWidth.pad(Sanitizer.sanitize(a.name, maxCharacters: 400), to: max(0, nameW - 2)), .normal)]
+            } else {
+                cells = [(DisplayWidth.pad(Sanitizer.sanitize(a.name, maxCharacters: 400), to: nameW), .normal)]
+            }
             if showDrafts { cells.append((DisplayWidth.pad(s?.draftCount.map(String.init) ?? "·", to: 7, alignRight: true), .normal)) }
             if showLive { cells.append((DisplayWidth.pad(s?.activeVersionNumber.map { (isV2 ? "r" : "v") + "\($0)" } ?? "·", to: 6, alignRight: true), .active)) }
             return cells

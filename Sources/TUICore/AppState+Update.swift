@@ -14,7 +14,16 @@ extension AppState {
         switch msg {
         case .started:
             agentsLoading = true
-            return [.loadAgents(page: 1, pageSize: agentPageSize, search: nil)]
+            return [.loadAgents(page: 1, pageSize: agentPageSize, search: nil)] + planLocalConfigs()
+
+        case .localPlansLoaded(let dir, let plans):
+            guard dir == localConfigDir else { return [] }
+            localPlans = Dictionary(plans.map { ($0.agentId, $0) }, uniquingKeysWith: { a, _ in a })
+            if case .text(var t)? = overlay, let id = selectedAgentId, let p = localPlans[id], t.title == planTitle(p) {
+                t.lines = planLines(p)
+                overlay = .text(t)
+            }
+            return []
 
         case .agentsLoaded(let page, let search, let list):
             return agentsArrived(page: page, search: search, list: list)
@@ -232,6 +241,8 @@ extension AppState {
             versions[agentId, default: VersionPage()].loading = false
             versions[agentId]?.error = msg
             status = StatusMessage("Could not load \(isV2 ? "the history" : "versions") of \(agentName(agentId)): \(msg) — R retries", isError: true)
+        case .planLocalConfigs(let dir, _):
+            status = StatusMessage("Could not plan the config files in \(Sanitizer.sanitize(dir, maxCharacters: 100)): \(msg)", isError: true)
         case .loadDraftBase:
             break  // the behind mark stays unknown; the three-way view (3) and the publish review still say it
         case .loadBranches(let agentId):

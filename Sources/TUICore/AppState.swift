@@ -64,6 +64,13 @@ public struct AppState: Sendable {
     /// follows what was looked at lately, not everything ever visited).
     public var recentAgents: [String] = []
 
+    // MARK: Configs as code
+    /// The directory whose `*.atoms.yaml` files are planned against the platform (the one the TUI
+    /// started in); nil: none.
+    public var localConfigDir: String?
+    /// The plans of those files, by agent id.
+    public var localPlans: [String: LocalConfigPlan] = [:]
+
     // MARK: Detail
     /// Prepared config lines per version or draft.
     public var configs: [ConfigRef: LoadState<[DetailLine]>] = [:]

@@ -54,6 +54,9 @@ public enum Effect: Hashable, Sendable {
     case watchCheck(watchId: Int, agentId: String, version: AgentVersion, timeout: Double)
     /// `PATCH /agent/{id}/versions/{versionId}` `{label, description}` → `.versionMetaChanged`.
     case updateVersionMeta(agentId: String, versionId: String, label: String, description: String)
+    /// Plans every `*.atoms.yaml` file of `dir` against the platform (the CLI's `plan`, read-only) →
+    /// `.localPlansLoaded`.
+    case planLocalConfigs(dir: String, generation: APIGeneration)
     /// v2: `GET /agent/{id}/branches` → `.branchesLoaded`.
     case loadBranches(agentId: String)
     /// v2: where a branch's open draft stands against the head (`BranchLifecycle.draftBase`: the draft's
@@ -117,6 +120,7 @@ public enum Effect: Hashable, Sendable {
         case .publishDraft: return EffectKey.publish
         case .watchCheck(_, _, let version, _): return EffectKey.watch(version.id)
         case .loadBranches: return EffectKey.branches
+        case .planLocalConfigs: return "local-plans"
         case .loadRevisions: return EffectKey.versions
         case .loadDraftBase(_, let branch): return "draft-base:" + branch.id
         case .publishBranch(_, _, let branchId, _, _), .restoreRevision(_, _, let branchId, _, _): return EffectKey.branchPublish(branchId)

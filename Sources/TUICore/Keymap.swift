@@ -22,8 +22,14 @@ public enum Keymap {
         KeyBinding(keys: [.char("d")], label: "d", action: .diff, short: "diff",
                    help: "Diff: a draft against its source version (again: against the active version); a version against the active version", inLegend: true,
                    whyDisabled: { $0.whyDiffDisabled() }),
-        KeyBinding(keys: [.char("D")], label: "D", action: .mark, short: "mark", help: "Mark a version or draft; D on a second one diffs the two", inLegend: true,
-                   whyDisabled: { $0.selectedItemSource() == nil ? "select a version or a draft first" : nil }),
+        KeyBinding(keys: [.char("D")], label: "D", action: .mark, short: "mark",
+                   help: "Mark a version or draft; D on a second one diffs the two. On an agent marked ≈ ~ ! (a pulled *.atoms.yaml here differs from what is live): show the plan",
+                   inLegend: true,
+                   whyDisabled: { s in
+                       if s.selectedLocalPlan != nil || s.selectedItemSource() != nil { return nil }
+                       if s.focus == .agents, s.localConfigDir != nil { return "no pulled config file here names this agent (atoms-tui pull writes one); on versions and drafts D marks for a diff" }
+                       return "select a version or a draft first"
+                   }),
         KeyBinding(keys: [.char("n")], label: "n", action: .fork, short: "fork", help: "Fork a new draft from the selected version or draft", inLegend: true,
                    generation: .v1, whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedItemSource() == nil ? "select a version or a draft to fork from" : nil) }),
         KeyBinding(keys: [.char("e")], label: "e", action: .edit, short: "edit",

@@ -43,6 +43,8 @@ public enum Msg: Sendable {
     /// The account's API generation is known; `reason` says why it changed mid-run
     /// (a migration 409 on a v1 call), nil at start.
     case apiDetected(generation: APIGeneration, reason: String?)
+    /// The pulled config files of `dir`, planned (empty: none there).
+    case localPlansLoaded(dir: String, [LocalConfigPlan])
     /// v2: an agent's branches arrived (non-archived).
     case branchesLoaded(agentId: String, branches: [BranchSummary])
     /// v2: where a branch's open draft stands against the branch head (nil: unknown).

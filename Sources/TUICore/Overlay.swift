@@ -14,4 +14,6 @@ public enum Overlay: Hashable, Sendable {
     case versionMeta(VersionMetaPrompt)
     /// `3`: a draft's three-way review (base, draft, live).
     case threeWay(ThreeWayPanel)
+    /// `D` on an agent with a pulled config file: the plan of that file (read-only).
+    case text(TextPanel)
 }

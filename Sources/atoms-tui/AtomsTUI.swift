@@ -54,6 +54,13 @@ struct AtomsTUI: AsyncParsableCommand {
                                valueName: "v1|v2"))
     var demoApi: APIGeneration = .v2
 
+    @Option(help: ArgumentHelp("Where pulled *.atoms.yaml files are looked for: agents whose file differs from what is live are marked (≈ drift, ~ local changes, ! conflict) and D shows the plan. Default: the current directory.",
+                               valueName: "dir"))
+    var configDir: String?
+
+    @Flag(help: "Do not plan pulled *.atoms.yaml files against the platform.")
+    var noConfigDir = false
+
     @Flag(help: .hidden)
     var demoBranchModel = false
 
@@ -75,6 +82,7 @@ struct AtomsTUI: AsyncParsableCommand {
         options.demoBranchModel = demoBranchModel || (demoApi == .v2 && connection.apiMode != .v1)
         options.logFile = connection.logFile
         options.requestsPerSecond = conn.requestsPerSecond
+        options.localConfigDir = noConfigDir ? nil : (configDir ?? FileManager.default.currentDirectoryPath)
         if resetDemo && conn.apiKey != nil {
             throw ValidationError("--reset-demo resets the built-in demo, which runs only without an API key (SMALLEST_API_KEY or --api-key is set); nothing was reset")
         }

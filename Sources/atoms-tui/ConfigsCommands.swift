@@ -1,5 +1,6 @@
 import ArgumentParser
 import AtomsClient
+import Runtime
 import AtomsModels
 import Foundation
 import Logging

@@ -1,0 +1,47 @@
+import AtomsClient
+import AtomsModels
+import Foundation
+import TUICore
+
+extension EffectRunner {
+    /// `.planLocalConfigs`: every `*.atoms.yaml` of `dir` planned the way `atoms-tui plan` does (the
+    /// shared `ConfigSync.plan`, two files at a time under the client's rate limiter), in the plan's
+    /// words (`ConfigPlanText`). Files that name no agent are left out (nothing to mark).
+    static func planLocalConfigs(dir: String, generation: APIGeneration, _ services: RuntimeServices) async -> Msg {
+        let paths = ConfigDirectory.paths(in: dir)
+        guard !paths.isEmpty else { return .localPlansLoaded(dir: dir, []) }
+        let sync = ConfigSync(client: services.lifecycle.client, generation: generation)
+        var plans: [LocalConfigPlan] = []
+        var next = 0
+        await withTaskGroup(of: LocalConfigPlan?.self) { group in
+            func add() {
+                guard next < paths.count else { return }
+                let path = paths[next]
+                next += 1
+                group.addTask { await plan(path, sync) }
+            }
+            add(); add()
+            for await p in group {
+                if let p { plans.append(p) }
+                add()
+            }
+        }
+        return .localPlansLoaded(dir: dir, plans.sorted { $0.file < $1.file })
+    }
+
+    private static func plan(_ path: String, _ sync: ConfigSync) async -> LocalConfigPlan? {
+        let loaded = ConfigDirectory.load(path)
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        guard let file = loaded.file, let agentId = file.header.agentId else { return nil }
+        let entry = await sync.plan(file, path: path)
+        let status: LocalConfigPlan.Status
+        switch entry.status {
+        case .unchanged: status = .unchanged
+        case .changes: status = .changes
+        case .drift: status = .drift
+        case .conflict: status = .conflict
+        case .new, .missing, .error: status = .error
+        }
+        return LocalConfigPlan(agentId: agentId, file: name, status: status, lines: ConfigPlanText.lines(entry))
+    }
+}
