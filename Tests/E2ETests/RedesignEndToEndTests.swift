@@ -161,3 +161,40 @@ final class RedesignEndToEndTests: XCTestCase {
         XCTAssertTrue(feature.stdout.contains("\"revisionNumber\" : 1") || feature.stdout.contains("\"revisionNumber\":1"), feature.stdout)
     }
 }
+
+/// Configs as code in the TUI: a pulled file edited locally marks its agent, and `D` shows the plan.
+final class LocalConfigEndToEndTests: XCTestCase {
+    func testAPulledFileWithALocalChangeMarksTheAgentAndDShowsThePlan() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-e2e-configs-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let sim = try SimulatorProcess(database: home.appendingPathComponent("sim.sqlite").path, arguments: ["--seed-demo", "--scan-seconds", "0"])
+        let dir = home.appendingPathComponent("agents")
+        let pulled = try sim.cli(["pull", "🚀 Launch Line", "--dir", dir.path])
+        XCTAssertEqual(pulled.code, 0, pulled.stderr)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".atoms.yaml") }
+        let file = try XCTUnwrap(files.first, "pull wrote no file")
+        let path = dir.appendingPathComponent(file)
+        var text = try String(contentsOf: path, encoding: .utf8)
+        let lines = text.components(separatedBy: "\n")
+        let i = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("firstMessage:") }, text)
+        text = (lines[..<i] + ["firstMessage: Changed in git"] + lines[(i + 1)...]).joined(separator: "\n")
+        try text.write(to: path, atomically: true, encoding: .utf8)
+        let plan = try sim.cli(["plan", "--dir", dir.path])
+        XCTAssertEqual(plan.code, 2, "the CLI sees the change too: \(plan.stdout) \(plan.stderr)")
+
+        let env = ["XDG_DATA_HOME": home.path, "XDG_STATE_HOME": home.appendingPathComponent("state").path,
+                   "XDG_CONFIG_HOME": home.appendingPathComponent("config").path, "SMALLEST_API_KEY": "k", "ATOMS_BASE_URL": sim.baseURL]
+        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) --api v1 --config-dir \(dir.path); echo EXIT:$?; sleep 60", environment: env)
+        defer { t.kill() }
+        let marked = try t.waitFor("the agent marked as having local changes", timeout: 30) { $0.contains("~ 🚀 Launch Line") }
+        XCTAssertTrue(marked.contains("local changes to push — D shows the plan"), marked)
+        t.send("D")
+        let shown = try t.waitFor("the plan panel", timeout: 15) { $0.contains("Plan of \(file)") }
+        XCTAssertTrue(shown.contains("firstMessage"), shown)
+        XCTAssertTrue(shown.contains("Changed in git"), shown)
+        t.send("Escape")
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+    }
+}
