@@ -8,8 +8,10 @@ import Foundation
 /// plan), with a margin of a few tens of milliseconds of network jitter at the Free rate.
 ///
 /// Without a known limit it is adaptive: it does not hold anything back until the first `429`, then
-/// works under the limit the answer reveals (`rateLimit.limit`) or the Free rate (10/s), and stays
-/// there. (Starting at 10/s would slow every Pro account tenfold; the first 429 costs one retry.)
+/// works under the limit the answer reveals (`rateLimit.limit`), else under the rate the server was
+/// seen to accept — the requests sent in the last second minus those refused in it (never below the
+/// Free rate, 10/s) — and each further refusal can only lower it. (Starting at 10/s would slow every
+/// Pro account tenfold; falling back to 10/s on a Pro account would too. The first 429s cost a retry.)
 /// Waiting reserves a slot, so concurrent callers queue fairly and a sleeping caller never spins.
 public final class RateLimiter: @unchecked Sendable {
     /// The documented plan rates.
@@ -21,6 +23,10 @@ public final class RateLimiter: @unchecked Sendable {
     private var limit: Double?
     /// The theoretical arrival time of the next request (seconds on `now`'s scale).
     private var tat: TimeInterval = 0
+    /// Send times of the last second (for the adaptive estimate).
+    private var sent: [TimeInterval] = []
+    /// Times of the `429`s of the last second.
+    private var refused: [TimeInterval] = []
     private let now: @Sendable () -> TimeInterval
     private let sleep: @Sendable (TimeInterval) async throws -> Void
 
@@ -49,19 +55,30 @@ public final class RateLimiter: @unchecked Sendable {
     /// How long the caller must wait before sending (0: at once); the slot is reserved.
     public func reserve() -> TimeInterval {
         lock.lock(); defer { lock.unlock() }
-        guard let limit else { return 0 }
+        let t = now()
+        guard let limit else {
+            record(t)
+            return 0
+        }
         let rate = limit * 0.88
         let interval = 1 / rate
         let burst = max(1, (limit * 0.1).rounded(.down))
         let tau = (burst - 1) * interval
-        let t = now()
         let start = max(tat, t)
         let wait = max(0, start - t - tau)
         tat = start + interval
+        record(t + wait)
         return wait
     }
 
-    /// A `429` arrived: adopt the limit it names, or (adaptive, nothing named) the Free rate.
+    /// Remembers a send time (the last second's are what the adaptive estimate counts).
+    private func record(_ t: TimeInterval) {
+        sent.append(t)
+        if sent.count > 4096 { sent.removeAll { $0 <= t - 1 } }
+    }
+
+    /// A `429` arrived: adopt the limit it names, or (nothing named) the rate the server was seen to
+    /// accept over the last second, at least the Free rate; a limit only ever goes down.
     /// Returns true when the limit changed.
     @discardableResult
     public func throttled(revealedLimit: Double?) -> Bool {
@@ -69,10 +86,14 @@ public final class RateLimiter: @unchecked Sendable {
         let target: Double
         if let revealedLimit, revealedLimit >= 1 {
             target = revealedLimit
-        } else if limit == nil {
-            target = Self.freeRate
         } else {
-            return false
+            // The rate the server accepted over the last second: what was sent in it, less what it refused.
+            let t = now()
+            refused.append(t)
+            sent.removeAll { $0 <= t - 1 }
+            refused.removeAll { $0 <= t - 1 }
+            let sentLastSecond = sent.lazy.filter { $0 <= t }.count
+            target = max(Self.freeRate, Double(sentLastSecond - refused.count))
         }
         if let limit, target >= limit { return false }
         limit = target

@@ -270,6 +270,33 @@ final class LagAndRateLimitTests: XCTestCase {
         }
     }
 
+    /// Adaptive, with 429s that name no limit (the documented body): the limiter adopts the rate the
+    /// server was seen to accept over the last second — a Pro account stays near 100/s instead of
+    /// falling to the Free rate — and never goes below the Free rate.
+    func testAdaptiveLimitIsTheRateTheServerAccepted() {
+        for (limit, extra) in [(100, 4), (10, 4), (10, 15)] {
+            let t = SimulatedSeconds()
+            let limiter = RateLimiter(limit: nil, now: { t.value }, sleep: { _ in })
+            for _ in 0..<(limit + extra) {
+                XCTAssertEqual(limiter.reserve(), 0, "nothing is held back before a 429")
+                t.value += 0.001
+            }
+            for _ in 0..<extra { limiter.throttled(revealedLimit: nil) }
+            XCTAssertEqual(limiter.currentLimit, Double(limit), "\(limit + extra) sent, \(extra) refused")
+        }
+        // A lone 429 after a quiet spell: the Free rate, never less.
+        let t = SimulatedSeconds()
+        let limiter = RateLimiter(limit: nil, now: { t.value }, sleep: { _ in })
+        _ = limiter.reserve()
+        t.value += 5
+        limiter.throttled(revealedLimit: nil)
+        XCTAssertEqual(limiter.currentLimit, RateLimiter.freeRate)
+        // A named limit wins.
+        let named = RateLimiter(limit: nil, now: { t.value }, sleep: { _ in })
+        named.throttled(revealedLimit: 25)
+        XCTAssertEqual(named.currentLimit, 25)
+    }
+
     func testAConfiguredRateNeverMeetsA429() async throws {
         var o = SimulatorOptions()
         o.plan = .free
