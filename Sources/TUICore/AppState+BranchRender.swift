@@ -9,10 +9,13 @@ extension AppState {
         drawFrame(&screen, rect, pane: .drafts, title: paneTitle(.drafts, layout: layout, detail: set?.loaded == true ? "\(open)" : ""))
         let iw = rect.width - 2
         let showEditor = iw >= 36, showAge = iw >= 22, showHead = iw >= 16
-        let fixed = 7 + (showHead ? 8 : 0) + (showEditor ? 11 : 0) + (showAge ? 5 : 0)
+        // The Head column widens only while a draft carries a behind mark ("r11 ↓2").
+        let marks = rows.contains { if case .draft(let b) = $0 { return set?.draftBases[b.id]?.isBehind == true }; return false }
+        let headW = marks ? 8 : 6
+        let fixed = 7 + (showHead ? headW : 0) + (showEditor ? 11 : 0) + (showAge ? 5 : 0)
         let nameW = max(1, iw - fixed)
         var header = DisplayWidth.pad("Branch", to: nameW) + DisplayWidth.pad("Live", to: 7)
-        if showHead { header += DisplayWidth.pad("Head", to: 8) }
+        if showHead { header += DisplayWidth.pad("Head", to: headW) }
         if showEditor { header += DisplayWidth.pad("Editor", to: 11) }
         if showAge { header += DisplayWidth.pad("Age", to: 5, alignRight: true) }
         let empty: String
@@ -37,7 +40,7 @@ extension AppState {
                     let base = set?.draftBases[b.id]
                     var head = b.headRevisionNumber.map { "r\($0)" } ?? "-"
                     if let base, base.isBehind { head += base.liveIsOlder ? " ↺" : " ↓\(base.behindBy)" }
-                    cells.append((DisplayWidth.pad(head, to: 8), base?.isBehind == true ? .warning : .normal))
+                    cells.append((DisplayWidth.pad(head, to: headW), base?.isBehind == true ? .warning : .normal))
                 }
                 if showEditor {
                     let who = b.branch.updatedByName ?? b.branch.createdByName ?? "-"
