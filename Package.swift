@@ -22,6 +22,8 @@ let package = Package(
             "AtomsModels",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
+            // The call-log cache (release health).
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // A faithful local Atoms API: store + rules, SQLite persistence, Hummingbird HTTP layer.
         .target(name: "AtomsSimulator", dependencies: [

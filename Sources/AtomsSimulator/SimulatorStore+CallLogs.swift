@@ -75,17 +75,30 @@ extension SimulatorDatabase {
 /// the version's activation window (production calls) and its publish time (test calls). Nothing is
 /// stored but the profiles; the same clock and seed give the same calls.
 extension SimulatorStore {
-    /// Production calls kept per version (the newest ones).
+    /// Production calls kept per version (the newest ones) without `callsPerDay`.
     static let maxCallsPerVersion = 80
+
+    /// Production calls kept per version: 80, or 8 days' worth at `callsPerDay`.
+    var callsKeptPerVersion: Int {
+        guard let perDay = options.callsPerDay, perDay > 0 else { return Self.maxCallsPerVersion }
+        return max(Self.maxCallsPerVersion, Int(min(2_000_000, (perDay * 8).rounded(.up))))
+    }
     /// Test calls made right after each publish.
     static let testCallsPerVersion = 2
 
-    /// The profile of a version: the stored one, else one derived from its id and the seed.
+    /// The profile of a version: the stored one, else one derived from its id and the seed; with
+    /// `callsPerDay` its call spacing is 1440 / callsPerDay minutes.
     func callProfile(_ db: Database, versionId: String) throws -> CallProfile {
-        if let p = try SimulatorDatabase.callProfile(db, versionId: versionId) { return p }
-        var r = SplitMix64(seed: Self.hash(versionId) ^ options.seed)
-        return CallProfile(failureRate: 0.02 + r.nextUnit() * 0.05, medianLatencyMs: 650 + r.nextUnit() * 300,
-                           minutesBetweenCalls: 35 + r.nextUnit() * 30)
+        var profile: CallProfile
+        if let p = try SimulatorDatabase.callProfile(db, versionId: versionId) {
+            profile = p
+        } else {
+            var r = SplitMix64(seed: Self.hash(versionId) ^ options.seed)
+            profile = CallProfile(failureRate: 0.02 + r.nextUnit() * 0.05, medianLatencyMs: 650 + r.nextUnit() * 300,
+                                  minutesBetweenCalls: 35 + r.nextUnit() * 30)
+        }
+        if let perDay = options.callsPerDay, perDay > 0 { profile.minutesBetweenCalls = 1440 / perDay }
+        return profile
     }
 
     /// Sets the call profile of a version (tests, demo data).
@@ -105,12 +118,25 @@ extension SimulatorStore {
         guard (1...100).contains(offset) else { throw SimulatorError.badRequest("offset: Number must be between 1 and 100") }
         let calls = try write { db, now in
             guard ObjectID.isValid(agentId), try SimulatorDatabase.agent(db, agentId) != nil else { throw SimulatorError.agentNotFound }
-            return try allCalls(db, agentId: agentId, now: now)
+            return try memoizedCalls(db, agentId: agentId, now: now)
         }
         let (start, overflow) = (page - 1).multipliedReportingOverflow(by: offset)
         let slice = !overflow && start < calls.count ? Array(calls[start..<min(calls.count, start + offset)]) : []
         return ["callLogs": .array(slice), "totalCount": .number(Double(calls.count)),
                 "page": .number(Double(page)), "offset": .number(Double(offset))]
+    }
+
+    /// `allCalls`, generated again only when what it depends on changed: the agent's published
+    /// versions and their activation times, its test calls, the options, or the clock's second.
+    func memoizedCalls(_ db: Database, agentId: String, now: Date) throws -> [JSONValue] {
+        let versions = try SimulatorDatabase.publishedVersions(db, agentId: agentId) + SimulatorDatabase.revisions(db, agentId: agentId)
+        var key = "\(Int(now.timeIntervalSince1970.rounded(.down)))|\(options.seed)|\(options.callsPerDay ?? 0)"
+        key += "|\(try SimulatorDatabase.testCalls(db, agentId: agentId).count)"
+        for v in versions { key += "|\(v.row.id):\(v.row.status.rawValue):\(v.row.activatedAt ?? ""):\(v.deleted)" }
+        if let memo = callLogMemo.withLock({ $0[agentId] }), memo.key == key { return memo.calls }
+        let calls = try allCalls(db, agentId: agentId, now: now)
+        callLogMemo.withLock { $0[agentId] = (key, calls) }
+        return calls
     }
 
     /// Every generated call of an agent, newest first.
@@ -152,7 +178,7 @@ extension SimulatorStore {
         let profile = try callProfile(db, versionId: v.row.id)
         let step = max(60, profile.minutesBetweenCalls * 60)
         let slots = Int((end.timeIntervalSince(start) / step).rounded(.down))
-        let first = max(0, slots - Self.maxCallsPerVersion + 1)
+        let first = max(0, slots - callsKeptPerVersion + 1)
         var out: [(Date, JSONValue)] = []
         for k in stride(from: first, through: slots, by: 1) {
             var r = SplitMix64(seed: Self.hash(v.row.id) ^ UInt64(k) &* 0x9E37_79B9 ^ options.seed)

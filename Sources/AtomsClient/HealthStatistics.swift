@@ -1,0 +1,210 @@
+import Foundation
+import AtomsModels
+
+/// The statistics behind release health — plain functions with known answers (unit-tested against
+/// hand-computed values): Wilson intervals, percentiles, the two-proportion z-test and the
+/// Mann–Whitney rank test, and the per-version report built from them.
+///
+/// Rules that keep it from crying wolf: a version is called "significantly worse" than the version
+/// that served before it only when both have at least `minimumCalls` calls and a test says so at
+/// `alpha` — two tests (failure rate, turn latency) at 0.025 each (Bonferroni: 5 % overall), one-sided
+/// in effect (only a worsening counts). Otherwise the verdict is "not significantly worse" or "too few
+/// calls to tell (n = 12)".
+public enum HealthStatistics {
+    /// z for a two-sided 95 % interval.
+    public static let z95 = 1.959963984540054
+    /// Fewest calls each side needs before a comparison is claimed.
+    public static let defaultMinimumCalls = 30
+    /// Significance level of each of the two tests (0.05 / 2).
+    public static let defaultAlpha = 0.025
+
+    // MARK: - Building blocks
+
+    /// The 95 % Wilson score interval of `successes` out of `n` (0…1; [0, 0] for n = 0).
+    public static func wilson(_ successes: Int, _ n: Int, z: Double = z95) -> Interval {
+        guard n > 0 else { return Interval(low: 0, high: 0) }
+        let nn = Double(n), p = Double(successes) / nn, z2 = z * z
+        let denominator = 1 + z2 / nn
+        let center = (p + z2 / (2 * nn)) / denominator
+        let half = z / denominator * (p * (1 - p) / nn + z2 / (4 * nn * nn)).squareRoot()
+        return Interval(low: max(0, center - half), high: min(1, center + half))
+    }
+
+    /// The `q` quantile (0…1) of sorted values, linearly interpolated between closest ranks (numpy's
+    /// default, R type 7); nil for no values.
+    public static func quantile(sorted v: [Double], _ q: Double) -> Double? {
+        guard !v.isEmpty else { return nil }
+        let h = Double(v.count - 1) * min(1, max(0, q))
+        let lo = Int(h.rounded(.down))
+        let hi = min(v.count - 1, lo + 1)
+        return v[lo] + (h - Double(lo)) * (v[hi] - v[lo])
+    }
+
+    /// Two-sided p-value of a standard normal statistic.
+    public static func twoSidedP(_ z: Double) -> Double {
+        guard z.isFinite else { return z.isNaN ? 1 : 0 }
+        return erfc(abs(z) / 2.0.squareRoot())
+    }
+
+    /// Two-proportion z-test (pooled) of x1/n1 against x2/n2: z > 0 when the first rate is higher.
+    /// nil when either n is 0 or both rates are 0 or 1 (no variance).
+    public static func twoProportionZ(_ x1: Int, _ n1: Int, _ x2: Int, _ n2: Int) -> (z: Double, p: Double)? {
+        guard n1 > 0, n2 > 0 else { return nil }
+        let p1 = Double(x1) / Double(n1), p2 = Double(x2) / Double(n2)
+        let pooled = Double(x1 + x2) / Double(n1 + n2)
+        let se = (pooled * (1 - pooled) * (1 / Double(n1) + 1 / Double(n2))).squareRoot()
+        guard se > 0 else { return nil }
+        let z = (p1 - p2) / se
+        return (z, twoSidedP(z))
+    }
+
+    /// Mann–Whitney U test of sample `a` against `b` (normal approximation with tie correction and
+    /// continuity correction, as scipy's `mannwhitneyu(..., method="asymptotic")`): U is `a`'s statistic,
+    /// z > 0 when `a` tends to be larger. nil when a sample is empty or every value ties.
+    public static func mannWhitney(_ a: [Double], _ b: [Double]) -> (u: Double, z: Double, p: Double)? {
+        let n1 = a.count, n2 = b.count
+        guard n1 > 0, n2 > 0 else { return nil }
+        // Sort the pooled sample once, keeping which side each value came from.
+        var pooled = [(Double, Bool)]()
+        pooled.reserveCapacity(n1 + n2)
+        for x in a { pooled.append((x, true)) }
+        for x in b { pooled.append((x, false)) }
+        pooled.sort { $0.0 < $1.0 }
+        var rankSumA = 0.0, tieTerm = 0.0
+        var i = 0
+        while i < pooled.count {
+            var j = i
+            while j + 1 < pooled.count && pooled[j + 1].0 == pooled[i].0 { j += 1 }
+            let rank = Double(i + j) / 2 + 1  // average of ranks i+1 … j+1
+            for k in i...j where pooled[k].1 { rankSumA += rank }
+            let t = Double(j - i + 1)
+            tieTerm += t * t * t - t
+            i = j + 1
+        }
+        let nA = Double(n1), nB = Double(n2), n = nA + nB
+        let u = rankSumA - nA * (nA + 1) / 2
+        let mu = nA * nB / 2
+        let variance = nA * nB / 12 * ((n + 1) - tieTerm / (n * (n - 1)))
+        guard variance > 0 else { return nil }
+        let d = u - mu
+        let corrected = d == 0 ? 0 : (abs(d) - 0.5) * (d > 0 ? 1 : -1)
+        let z = corrected / variance.squareRoot()
+        return (u, z, twoSidedP(z))
+    }
+
+    // MARK: - Per version
+
+    /// The figures of one group of calls. `window` (start, end in seconds since 1970) adds hourly
+    /// buckets of calls and failures.
+    public static func health(versionId: String?, calls: [CallRecord], window: (start: Double, end: Double)? = nil) -> VersionHealth {
+        let n = calls.count
+        var failures = 0, costSum = 0.0, costN = 0
+        var latencies = [Double]()
+        latencies.reserveCapacity(n)
+        var disconnections: [String: Int] = [:], failureReasons: [String: Int] = [:]
+        var dispositions: [String: [String: Int]] = [:]
+        var first = Double.infinity, last = -Double.infinity
+        var number: Int?
+        for c in calls {
+            if c.failed { failures += 1 }
+            if let r = c.failureReason { failureReasons[r, default: 0] += 1 }
+            if let r = c.disconnectionReason { disconnections[r, default: 0] += 1 }
+            if let cost = c.cost { costSum += cost; costN += 1 }
+            if let l = c.latency { latencies.append(l) }
+            for (k, v) in c.dispositions { dispositions[k, default: [:]][v, default: 0] += 1 }
+            if c.time > 0 { first = min(first, c.time); last = max(last, c.time) }
+            if number == nil { number = c.versionNumber }
+        }
+        latencies.sort()
+        var hourlyCalls: [Int] = [], hourlyFailures: [Int] = []
+        if let w = window, w.end > w.start {
+            let buckets = min(24 * 31, max(1, Int(((w.end - w.start) / 3600).rounded(.up))))
+            hourlyCalls = Array(repeating: 0, count: buckets)
+            hourlyFailures = Array(repeating: 0, count: buckets)
+            for c in calls where c.time >= w.start && c.time <= w.end {
+                let i = min(buckets - 1, Int((c.time - w.start) / 3600))
+                hourlyCalls[i] += 1
+                if c.failed { hourlyFailures[i] += 1 }
+            }
+        }
+        return VersionHealth(
+            versionId: versionId, versionNumber: number, calls: n, failures: failures,
+            failureRate: n == 0 ? 0 : Double(failures) / Double(n), failureInterval: wilson(failures, n),
+            latencyCalls: latencies.count, latencyP50: quantile(sorted: latencies, 0.5), latencyP90: quantile(sorted: latencies, 0.9),
+            meanCost: costN == 0 ? nil : costSum / Double(costN),
+            topDisconnectionReasons: top(disconnections, 3), topFailureReasons: top(failureReasons, 3),
+            dispositions: dispositions.map { metric, outcomes in
+                DispositionShares(metric: metric, outcomes: top(outcomes, Int.max), total: outcomes.values.reduce(0, +))
+            }.sorted { $0.metric < $1.metric },
+            hourlyCalls: hourlyCalls, hourlyFailures: hourlyFailures,
+            firstCallAt: first.isFinite ? CallRecord.isoTime(first) : nil, lastCallAt: last.isFinite ? CallRecord.isoTime(last) : nil)
+    }
+
+    /// The `k` most frequent keys, ties by name.
+    static func top(_ counts: [String: Int], _ k: Int) -> [ReasonCount] {
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .prefix(k).map { ReasonCount(reason: $0.key, count: $0.value) }
+    }
+
+    /// Compares `current` with `previous` (the version that served before it).
+    public static func compare(current: [CallRecord], previous: [CallRecord]?, versionId: String, previousVersionId: String?,
+                               minimumCalls: Int = defaultMinimumCalls, alpha: Double = defaultAlpha) -> HealthComparison {
+        guard let previous, let previousVersionId else {
+            return HealthComparison(versionId: versionId, previousVersionId: nil, verdict: .noPrevious)
+        }
+        let smaller = min(current.count, previous.count)
+        guard smaller >= minimumCalls else {
+            return HealthComparison(versionId: versionId, previousVersionId: previousVersionId, verdict: .tooFewCalls(n: smaller))
+        }
+        var worse: [String] = []
+        var failureTest: SignificanceTest?
+        let x1 = current.reduce(0) { $0 + ($1.failed ? 1 : 0) }, x2 = previous.reduce(0) { $0 + ($1.failed ? 1 : 0) }
+        if let t = twoProportionZ(x1, current.count, x2, previous.count) {
+            let isWorse = t.z > 0 && t.p < alpha
+            failureTest = SignificanceTest(z: t.z, p: t.p, worse: isWorse)
+            if isWorse { worse.append("failure rate") }
+        }
+        var latencyTest: SignificanceTest?
+        let l1 = current.compactMap(\.latency), l2 = previous.compactMap(\.latency)
+        if min(l1.count, l2.count) >= minimumCalls, let t = mannWhitney(l1, l2) {
+            let isWorse = t.z > 0 && t.p < alpha
+            latencyTest = SignificanceTest(z: t.z, p: t.p, worse: isWorse)
+            if isWorse { worse.append("turn latency") }
+        }
+        return HealthComparison(versionId: versionId, previousVersionId: previousVersionId,
+                                verdict: worse.isEmpty ? .notSignificant : .worse(worse),
+                                failureTest: failureTest, latencyTest: latencyTest)
+    }
+
+    // MARK: - Report
+
+    /// The report of an agent's calls: test calls dropped unless `includeTests`; calls grouped by
+    /// version (unattributed apart); versions ordered by when they served (latest first call first);
+    /// each compared with the version whose first call came before its own.
+    public static func report(agentId: String, calls: [CallRecord], window: (start: Double, end: Double)?,
+                              activeVersionId: String?, includeTests: Bool = false,
+                              minimumCalls: Int = defaultMinimumCalls, alpha: Double = defaultAlpha) -> HealthReport {
+        var byVersion: [String: [CallRecord]] = [:]
+        var unattributed: [CallRecord] = []
+        var excluded = 0
+        for c in calls {
+            if let w = window, c.time < w.start || c.time > w.end { continue }
+            if c.isTest && !includeTests { excluded += 1; continue }
+            if let v = c.versionId { byVersion[v, default: []].append(c) } else { unattributed.append(c) }
+        }
+        // Served order: by each version's first call.
+        let firstCall = byVersion.mapValues { $0.reduce(Double.infinity) { min($0, $1.time) } }
+        let order = byVersion.keys.sorted { firstCall[$0]! != firstCall[$1]! ? firstCall[$0]! > firstCall[$1]! : $0 > $1 }
+        var comparisons: [String: HealthComparison] = [:]
+        for (i, v) in order.enumerated() {
+            let prev = i + 1 < order.count ? order[i + 1] : nil
+            comparisons[v] = compare(current: byVersion[v]!, previous: prev.flatMap { byVersion[$0] }, versionId: v,
+                                     previousVersionId: prev, minimumCalls: minimumCalls, alpha: alpha)
+        }
+        return HealthReport(
+            agentId: agentId, since: window.map { CallRecord.isoTime($0.start) }, until: window.map { CallRecord.isoTime($0.end) },
+            versions: order.map { health(versionId: $0, calls: byVersion[$0]!, window: window) },
+            unattributed: unattributed.isEmpty ? nil : health(versionId: nil, calls: unattributed, window: window),
+            testCallsExcluded: excluded, comparisons: comparisons, activeVersionId: activeVersionId)
+    }
+}
