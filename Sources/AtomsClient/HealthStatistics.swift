@@ -8,8 +8,10 @@ import AtomsModels
 /// Rules that keep it from crying wolf: a version is called "significantly worse" than the version
 /// that served before it only when both have at least `minimumCalls` calls and a test says so at
 /// `alpha` — two tests (failure rate, turn latency) at 0.025 each (Bonferroni: 5 % overall), one-sided
-/// in effect (only a worsening counts). Otherwise the verdict is "not significantly worse" or "too few
-/// calls to tell (n = 12)".
+/// in effect (only a worsening counts) — and the difference is large enough to matter: the failure
+/// rate at least 2 percentage points higher, the median turn latency at least 10 % higher (with
+/// thousands of calls a 3 % latency drift is "significant" and of no interest). Otherwise the verdict
+/// is "not significantly worse" or "too few calls to tell (n = 12)".
 public enum HealthStatistics {
     /// z for a two-sided 95 % interval.
     public static let z95 = 1.959963984540054
@@ -17,6 +19,10 @@ public enum HealthStatistics {
     public static let defaultMinimumCalls = 30
     /// Significance level of each of the two tests (0.05 / 2).
     public static let defaultAlpha = 0.025
+    /// Smallest failure-rate increase (absolute) that is called worse.
+    public static let minimumFailureRateIncrease = 0.02
+    /// Smallest relative increase of the median turn latency that is called worse.
+    public static let minimumLatencyIncrease = 0.10
 
     // MARK: - Building blocks
 
@@ -160,14 +166,16 @@ public enum HealthStatistics {
         var failureTest: SignificanceTest?
         let x1 = current.reduce(0) { $0 + ($1.failed ? 1 : 0) }, x2 = previous.reduce(0) { $0 + ($1.failed ? 1 : 0) }
         if let t = twoProportionZ(x1, current.count, x2, previous.count) {
-            let isWorse = t.z > 0 && t.p < alpha
+            let increase = Double(x1) / Double(current.count) - Double(x2) / Double(previous.count)
+            let isWorse = t.z > 0 && t.p < alpha && increase >= minimumFailureRateIncrease - 1e-12
             failureTest = SignificanceTest(z: t.z, p: t.p, worse: isWorse)
             if isWorse { worse.append("failure rate") }
         }
         var latencyTest: SignificanceTest?
         let l1 = current.compactMap(\.latency), l2 = previous.compactMap(\.latency)
         if min(l1.count, l2.count) >= minimumCalls, let t = mannWhitney(l1, l2) {
-            let isWorse = t.z > 0 && t.p < alpha
+            let m1 = quantile(sorted: l1.sorted(), 0.5) ?? 0, m2 = quantile(sorted: l2.sorted(), 0.5) ?? 0
+            let isWorse = t.z > 0 && t.p < alpha && m1 >= m2 * (1 + minimumLatencyIncrease)
             latencyTest = SignificanceTest(z: t.z, p: t.p, worse: isWorse)
             if isWorse { worse.append("turn latency") }
         }

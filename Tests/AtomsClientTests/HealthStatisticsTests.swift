@@ -121,6 +121,24 @@ final class HealthStatisticsTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(c.failureTest).p, 0.03586, accuracy: 1e-5)
     }
 
+    func testSignificantButSmallLatencyDriftIsNotClaimed() throws {
+        // 2,000 calls each, every latency 3 % higher: the rank test is certain (p ≈ 0), but 3 % is below
+        // the 10 % that is called worse.
+        let base = (0..<50).map { 700 + Double($0) * 4 }
+        let c = HealthStatistics.compare(current: calls("v2", 2000, failed: 40, latencies: base.map { $0 * 1.03 }),
+                                         previous: calls("v1", 2000, failed: 40, latencies: base),
+                                         versionId: "v2", previousVersionId: "v1")
+        let latency = try XCTUnwrap(c.latencyTest)
+        XCTAssertLessThan(latency.p, 1e-6)
+        XCTAssertFalse(latency.worse)
+        XCTAssertEqual(c.verdict, .notSignificant)
+        // 15 % higher is claimed.
+        let d = HealthStatistics.compare(current: calls("v2", 2000, failed: 40, latencies: base.map { $0 * 1.15 }),
+                                         previous: calls("v1", 2000, failed: 40, latencies: base),
+                                         versionId: "v2", previousVersionId: "v1")
+        XCTAssertEqual(d.verdict, .worse(["turn latency"]))
+    }
+
     // MARK: Figures and report
 
     func testVersionFigures() throws {
