@@ -68,34 +68,7 @@ public enum HealthStatistics {
     /// continuity correction, as scipy's `mannwhitneyu(..., method="asymptotic")`): U is `a`'s statistic,
     /// z > 0 when `a` tends to be larger. nil when a sample is empty or every value ties.
     public static func mannWhitney(_ a: [Double], _ b: [Double]) -> (u: Double, z: Double, p: Double)? {
-        let n1 = a.count, n2 = b.count
-        guard n1 > 0, n2 > 0 else { return nil }
-        // Sort the pooled sample once, keeping which side each value came from.
-        var pooled = [(Double, Bool)]()
-        pooled.reserveCapacity(n1 + n2)
-        for x in a { pooled.append((x, true)) }
-        for x in b { pooled.append((x, false)) }
-        pooled.sort { $0.0 < $1.0 }
-        var rankSumA = 0.0, tieTerm = 0.0
-        var i = 0
-        while i < pooled.count {
-            var j = i
-            while j + 1 < pooled.count && pooled[j + 1].0 == pooled[i].0 { j += 1 }
-            let rank = Double(i + j) / 2 + 1  // average of ranks i+1 … j+1
-            for k in i...j where pooled[k].1 { rankSumA += rank }
-            let t = Double(j - i + 1)
-            tieTerm += t * t * t - t
-            i = j + 1
-        }
-        let nA = Double(n1), nB = Double(n2), n = nA + nB
-        let u = rankSumA - nA * (nA + 1) / 2
-        let mu = nA * nB / 2
-        let variance = nA * nB / 12 * ((n + 1) - tieTerm / (n * (n - 1)))
-        guard variance > 0 else { return nil }
-        let d = u - mu
-        let corrected = d == 0 ? 0 : (abs(d) - 0.5) * (d > 0 ? 1 : -1)
-        let z = corrected / variance.squareRoot()
-        return (u, z, twoSidedP(z))
+        mannWhitney(sorted: a.sorted(), sorted: b.sorted())
     }
 
     // MARK: - Per version
@@ -103,7 +76,19 @@ public enum HealthStatistics {
     /// The figures of one group of calls. `window` (start, end in seconds since 1970) adds hourly
     /// buckets of calls and failures.
     public static func health(versionId: String?, calls: [CallRecord], window: (start: Double, end: Double)? = nil) -> VersionHealth {
-        let n = calls.count
+        summarize(versionId: versionId, calls, Array(calls.indices), window: window).health
+    }
+
+    /// What one group's figures and its comparison need: the figures, and the sorted latencies and
+    /// failure count the tests read (computed once per group).
+    struct Summary {
+        var health: VersionHealth
+        var sortedLatencies: [Double]
+    }
+
+    /// The figures of `records[indices]` (indices, not copies: 100,000 calls stay one array).
+    static func summarize(versionId: String?, _ records: [CallRecord], _ indices: [Int], window: (start: Double, end: Double)?) -> Summary {
+        let n = indices.count
         var failures = 0, costSum = 0.0, costN = 0
         var latencies = [Double]()
         latencies.reserveCapacity(n)
@@ -111,29 +96,35 @@ public enum HealthStatistics {
         var dispositions: [String: [String: Int]] = [:]
         var first = Double.infinity, last = -Double.infinity
         var number: Int?
-        for c in calls {
-            if c.failed { failures += 1 }
-            if let r = c.failureReason { failureReasons[r, default: 0] += 1 }
-            if let r = c.disconnectionReason { disconnections[r, default: 0] += 1 }
-            if let cost = c.cost { costSum += cost; costN += 1 }
-            if let l = c.latency { latencies.append(l) }
-            for (k, v) in c.dispositions { dispositions[k, default: [:]][v, default: 0] += 1 }
-            if c.time > 0 { first = min(first, c.time); last = max(last, c.time) }
-            if number == nil { number = c.versionNumber }
-        }
-        latencies.sort()
         var hourlyCalls: [Int] = [], hourlyFailures: [Int] = []
+        var buckets = 0
         if let w = window, w.end > w.start {
-            let buckets = min(24 * 31, max(1, Int(((w.end - w.start) / 3600).rounded(.up))))
+            buckets = min(24 * 31, max(1, Int(((w.end - w.start) / 3600).rounded(.up))))
             hourlyCalls = Array(repeating: 0, count: buckets)
             hourlyFailures = Array(repeating: 0, count: buckets)
-            for c in calls where c.time >= w.start && c.time <= w.end {
-                let i = min(buckets - 1, Int((c.time - w.start) / 3600))
-                hourlyCalls[i] += 1
-                if c.failed { hourlyFailures[i] += 1 }
+        }
+        records.withUnsafeBufferPointer { buf in
+            for i in indices {
+                let failed = buf[i].failed, time = buf[i].time
+                if failed { failures += 1 }
+                if let r = buf[i].failureReason { failureReasons[r, default: 0] += 1 }
+                if let r = buf[i].disconnectionReason { disconnections[r, default: 0] += 1 }
+                if let cost = buf[i].cost { costSum += cost; costN += 1 }
+                if let l = buf[i].latency { latencies.append(l) }
+                if !buf[i].dispositions.isEmpty {
+                    for (k, v) in buf[i].dispositions { dispositions[k, default: [:]][v, default: 0] += 1 }
+                }
+                if time > 0 { first = min(first, time); last = max(last, time) }
+                if number == nil { number = buf[i].versionNumber }
+                if buckets > 0, let w = window, time >= w.start, time <= w.end {
+                    let b = min(buckets - 1, Int((time - w.start) / 3600))
+                    hourlyCalls[b] += 1
+                    if failed { hourlyFailures[b] += 1 }
+                }
             }
         }
-        return VersionHealth(
+        latencies.sort()
+        let health = VersionHealth(
             versionId: versionId, versionNumber: number, calls: n, failures: failures,
             failureRate: n == 0 ? 0 : Double(failures) / Double(n), failureInterval: wilson(failures, n),
             latencyCalls: latencies.count, latencyP50: quantile(sorted: latencies, 0.5), latencyP90: quantile(sorted: latencies, 0.9),
@@ -144,6 +135,7 @@ public enum HealthStatistics {
             }.sorted { $0.metric < $1.metric },
             hourlyCalls: hourlyCalls, hourlyFailures: hourlyFailures,
             firstCallAt: first.isFinite ? CallRecord.isoTime(first) : nil, lastCallAt: last.isFinite ? CallRecord.isoTime(last) : nil)
+        return Summary(health: health, sortedLatencies: latencies)
     }
 
     /// The `k` most frequent keys, ties by name.
@@ -158,23 +150,31 @@ public enum HealthStatistics {
         guard let previous, let previousVersionId else {
             return HealthComparison(versionId: versionId, previousVersionId: nil, verdict: .noPrevious)
         }
-        let smaller = min(current.count, previous.count)
+        return compare(summarize(versionId: versionId, current, Array(current.indices), window: nil),
+                       summarize(versionId: previousVersionId, previous, Array(previous.indices), window: nil),
+                       minimumCalls: minimumCalls, alpha: alpha)
+    }
+
+    /// The comparison of two summarized groups.
+    static func compare(_ current: Summary, _ previous: Summary, minimumCalls: Int, alpha: Double) -> HealthComparison {
+        let a = current.health, b = previous.health
+        let versionId = a.versionId ?? "", previousVersionId = b.versionId
+        let smaller = min(a.calls, b.calls)
         guard smaller >= minimumCalls else {
             return HealthComparison(versionId: versionId, previousVersionId: previousVersionId, verdict: .tooFewCalls(n: smaller))
         }
         var worse: [String] = []
         var failureTest: SignificanceTest?
-        let x1 = current.reduce(0) { $0 + ($1.failed ? 1 : 0) }, x2 = previous.reduce(0) { $0 + ($1.failed ? 1 : 0) }
-        if let t = twoProportionZ(x1, current.count, x2, previous.count) {
-            let increase = Double(x1) / Double(current.count) - Double(x2) / Double(previous.count)
+        if let t = twoProportionZ(a.failures, a.calls, b.failures, b.calls) {
+            let increase = a.failureRate - b.failureRate
             let isWorse = t.z > 0 && t.p < alpha && increase >= minimumFailureRateIncrease - 1e-12
             failureTest = SignificanceTest(z: t.z, p: t.p, worse: isWorse)
             if isWorse { worse.append("failure rate") }
         }
         var latencyTest: SignificanceTest?
-        let l1 = current.compactMap(\.latency), l2 = previous.compactMap(\.latency)
-        if min(l1.count, l2.count) >= minimumCalls, let t = mannWhitney(l1, l2) {
-            let m1 = quantile(sorted: l1.sorted(), 0.5) ?? 0, m2 = quantile(sorted: l2.sorted(), 0.5) ?? 0
+        let l1 = current.sortedLatencies, l2 = previous.sortedLatencies
+        if min(l1.count, l2.count) >= minimumCalls, let t = mannWhitney(sorted: l1, sorted: l2) {
+            let m1 = a.latencyP50 ?? 0, m2 = b.latencyP50 ?? 0
             let isWorse = t.z > 0 && t.p < alpha && m1 >= m2 * (1 + minimumLatencyIncrease)
             latencyTest = SignificanceTest(z: t.z, p: t.p, worse: isWorse)
             if isWorse { worse.append("turn latency") }
@@ -182,6 +182,40 @@ public enum HealthStatistics {
         return HealthComparison(versionId: versionId, previousVersionId: previousVersionId,
                                 verdict: worse.isEmpty ? .notSignificant : .worse(worse),
                                 failureTest: failureTest, latencyTest: latencyTest)
+    }
+
+    /// `mannWhitney` for two samples already sorted: the pooled ranks come from a merge (no sort).
+    static func mannWhitney(sorted a: [Double], sorted b: [Double]) -> (u: Double, z: Double, p: Double)? {
+        let n1 = a.count, n2 = b.count
+        guard n1 > 0, n2 > 0 else { return nil }
+        var i = 0, j = 0, rank = 0
+        var rankSumA = 0.0, tieTerm = 0.0
+        while i < n1 || j < n2 {
+            // The next smallest value and how many of it each side holds.
+            let v = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j]
+            var ca = 0, cb = 0
+            while i < n1 && a[i] == v { ca += 1; i += 1 }
+            while j < n2 && b[j] == v { cb += 1; j += 1 }
+            let t = ca + cb
+            let average = Double(2 * rank + t + 1) / 2  // ranks rank+1 … rank+t
+            rankSumA += average * Double(ca)
+            let td = Double(t)
+            tieTerm += td * td * td - td
+            rank += t
+        }
+        return mannWhitneyResult(rankSumA: rankSumA, n1: n1, n2: n2, tieTerm: tieTerm)
+    }
+
+    static func mannWhitneyResult(rankSumA: Double, n1: Int, n2: Int, tieTerm: Double) -> (u: Double, z: Double, p: Double)? {
+        let nA = Double(n1), nB = Double(n2), n = nA + nB
+        let u = rankSumA - nA * (nA + 1) / 2
+        let mu = nA * nB / 2
+        let variance = nA * nB / 12 * ((n + 1) - tieTerm / (n * (n - 1)))
+        guard variance > 0 else { return nil }
+        let d = u - mu
+        let corrected = d == 0 ? 0 : (abs(d) - 0.5) * (d > 0 ? 1 : -1)
+        let z = corrected / variance.squareRoot()
+        return (u, z, twoSidedP(z))
     }
 
     // MARK: - Report
@@ -192,27 +226,33 @@ public enum HealthStatistics {
     public static func report(agentId: String, calls: [CallRecord], window: (start: Double, end: Double)?,
                               activeVersionId: String?, includeTests: Bool = false,
                               minimumCalls: Int = defaultMinimumCalls, alpha: Double = defaultAlpha) -> HealthReport {
-        var byVersion: [String: [CallRecord]] = [:]
-        var unattributed: [CallRecord] = []
+        var byVersion: [String: [Int]] = [:]
+        var firstCall: [String: Double] = [:]
+        var unattributed: [Int] = []
         var excluded = 0
-        for c in calls {
+        for (i, c) in calls.enumerated() {
             if let w = window, c.time < w.start || c.time > w.end { continue }
             if c.isTest && !includeTests { excluded += 1; continue }
-            if let v = c.versionId { byVersion[v, default: []].append(c) } else { unattributed.append(c) }
+            if let v = c.versionId {
+                byVersion[v, default: []].append(i)
+                firstCall[v] = min(firstCall[v] ?? .infinity, c.time)
+            } else {
+                unattributed.append(i)
+            }
         }
         // Served order: by each version's first call.
-        let firstCall = byVersion.mapValues { $0.reduce(Double.infinity) { min($0, $1.time) } }
         let order = byVersion.keys.sorted { firstCall[$0]! != firstCall[$1]! ? firstCall[$0]! > firstCall[$1]! : $0 > $1 }
+        let summaries = order.map { summarize(versionId: $0, calls, byVersion[$0]!, window: window) }
         var comparisons: [String: HealthComparison] = [:]
         for (i, v) in order.enumerated() {
-            let prev = i + 1 < order.count ? order[i + 1] : nil
-            comparisons[v] = compare(current: byVersion[v]!, previous: prev.flatMap { byVersion[$0] }, versionId: v,
-                                     previousVersionId: prev, minimumCalls: minimumCalls, alpha: alpha)
+            comparisons[v] = i + 1 < order.count
+                ? compare(summaries[i], summaries[i + 1], minimumCalls: minimumCalls, alpha: alpha)
+                : HealthComparison(versionId: v, previousVersionId: nil, verdict: .noPrevious)
         }
         return HealthReport(
             agentId: agentId, since: window.map { CallRecord.isoTime($0.start) }, until: window.map { CallRecord.isoTime($0.end) },
-            versions: order.map { health(versionId: $0, calls: byVersion[$0]!, window: window) },
-            unattributed: unattributed.isEmpty ? nil : health(versionId: nil, calls: unattributed, window: window),
+            versions: summaries.map(\.health),
+            unattributed: unattributed.isEmpty ? nil : summarize(versionId: nil, calls, unattributed, window: window).health,
             testCallsExcluded: excluded, comparisons: comparisons, activeVersionId: activeVersionId)
     }
 }
