@@ -341,7 +341,7 @@ extension AppState {
             refreshStats(agentId)
             clampAll()
             if agentId == selectedAgentId, focus == .versions || (focus == .detail && detailOwner == .versions) { wantConfigForSelection() }
-            return []
+            return skip == 0 && (branches[agentId]?.live?.id == branchId) ? loadHealth(agentId) : []
 
         case .branchPublished(let watchId, let agentId, let branchId, let state, let revision, let restored):
             return branchPublished(watchId: watchId, agentId: agentId, branchId: branchId, state: state, revision: revision, restored: restored)
@@ -409,7 +409,7 @@ extension AppState {
 
         case .started, .agentsLoaded, .versionsLoaded, .draftsLoaded, .configLoaded, .diffLoaded, .failed, .connectFailed,
              .draftForked, .draftRenamed, .draftDiscarded, .pinChanged, .activated, .edit, .published, .checkProgress,
-             .checkWatchFailed, .versionMetaChanged, .keyPressed, .resized, .tick, .reviewLoaded, .rebase:
+             .checkWatchFailed, .versionMetaChanged, .keyPressed, .resized, .tick, .reviewLoaded, .rebase, .healthLoaded:
             return []  // not v2 messages: the root `update` handles them
         }
     }

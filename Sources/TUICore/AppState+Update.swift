@@ -36,7 +36,7 @@ extension AppState {
             refreshStats(agentId)
             evictCaches(keeping: agentId)
             clampAll()
-            return []
+            return skip == 0 ? loadHealth(agentId) : []
 
         case .draftsLoaded(let agentId, let list):
             drafts[agentId] = DraftSet(items: list, loaded: true, loading: false)
@@ -163,6 +163,10 @@ extension AppState {
 
         case .reviewLoaded, .rebase:
             return reviewMessage(msg)
+
+        case .healthLoaded(let agentId, let report):
+            healthArrived(agentId: agentId, report: report)
+            return []
 
         case .keyPressed(let key):
             return keyPressed(key)
@@ -303,6 +307,8 @@ extension AppState {
             let what = writeInFlight ?? "the action"
             writeInFlight = nil
             status = StatusMessage("Failed \(what): \(msg)", isError: true)
+        case .loadHealth(let agentId):
+            healthFailed(agentId: agentId, msg)  // shown in the Health section, not as an error: the versions still work
         case .loadReview, .rebaseDraft, .rebaseConflicts, .finishRebase:
             reviewFailed(effect, failure)
         case .cancel, .quit, .suspend, .repaint:

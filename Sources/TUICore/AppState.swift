@@ -56,6 +56,8 @@ public struct AppState: Sendable {
     public var selectedAgentId: String?
     /// Draft counts and active version numbers learned per agent.
     public var stats: [String: AgentStats] = [:]
+    /// Release health per agent (the call logs' figures per version; loaded after its versions).
+    public var health: [String: HealthLoad] = [:]
 
     // MARK: Versions and drafts
     /// Versions per agent (a cache: revisiting an agent shows them at once).

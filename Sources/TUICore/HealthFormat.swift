@@ -45,16 +45,18 @@ public enum HealthFormat {
         return "\(Sanitizer.sanitize(d.metric, maxCharacters: 40)): " + shares.joined(separator: " · ")
     }
 
-    /// A sparkline of counts, one block per value, scaled to the largest ("▁▃█"; " " for 0);
-    /// at most `width` blocks (neighbouring values are summed to fit).
-    public static func sparkline(_ values: [Int], width: Int) -> String {
+    /// A sparkline of counts, one block per value, scaled to the largest ("▁▃█"; " " for 0) — or to
+    /// the largest of `scaleTo` (failures drawn on the scale of calls); at most `width` blocks
+    /// (neighbouring values are summed to fit).
+    public static func sparkline(_ values: [Int], width: Int, scaleTo: [Int]? = nil) -> String {
         guard !values.isEmpty, width > 0 else { return "" }
-        var v = values
-        if v.count > width {
-            let per = (v.count + width - 1) / width
-            v = stride(from: 0, to: values.count, by: per).map { values[$0..<min(values.count, $0 + per)].reduce(0, +) }
+        func fit(_ xs: [Int]) -> [Int] {
+            guard xs.count > width else { return xs }
+            let per = (xs.count + width - 1) / width
+            return stride(from: 0, to: xs.count, by: per).map { xs[$0..<min(xs.count, $0 + per)].reduce(0, +) }
         }
-        let top = v.max() ?? 0
+        let v = fit(values)
+        let top = max(v.max() ?? 0, scaleTo.map { fit($0).max() ?? 0 } ?? 0)
         let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
         return String(v.map { x -> Character in
             guard x > 0, top > 0 else { return " " }
