@@ -58,10 +58,12 @@ extension AppState {
 
     /// The status line's warning when the selected agent's active version is significantly worse.
     var healthAlert: String? {
-        guard let report = selectedHealth, let worse = report.activeWorse, let previous = worse.previousVersionId else { return nil }
+        // The active version as the state knows it now (a roll back moves it before health reloads).
+        guard let report = selectedHealth, let active = activeVersionId, let worse = report.comparisons[active], worse.verdict.isWorse,
+              let previous = worse.previousVersionId else { return nil }
         let what = worse.verdict.summary.replacingOccurrences(of: "significantly worse: ", with: "")
-        let active = healthName(worse.versionId, in: report), before = healthName(previous, in: report)
-        return "⚠ roll back: a on \(before), then y — \(active) is significantly worse than \(before) (\(what))"
+        let activeName = healthName(worse.versionId, in: report), before = healthName(previous, in: report)
+        return "⚠ roll back: a on \(before), then y — \(activeName) is significantly worse than \(before) (\(what))"
     }
 
     /// The Health section of a version's detail: its figures next to the version that served before

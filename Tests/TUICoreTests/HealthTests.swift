@@ -94,6 +94,9 @@ final class HealthTests: XCTestCase {
         guard case .confirm? = r.overlay else { return XCTFail("no confirmation") }
         XCTAssertEqual(F.press([.char("y")], &r).filter { if case .activate = $0 { return true }; return false },
                        [.activate(agentId: F.agentId(0), versionId: F.versionId(0, 3))])
+        // Once v3 is live the warning goes, before health is read again.
+        _ = update(&r, .activated(agentId: F.agentId(0), versionId: F.versionId(0, 3), verified: true))
+        XCTAssertNil(r.healthAlert)
     }
 
     func testColumnsAndHealthSection() {
