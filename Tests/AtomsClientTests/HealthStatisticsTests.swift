@@ -176,6 +176,34 @@ final class HealthStatisticsTests: XCTestCase {
         XCTAssertEqual(withTests.testCallsExcluded, 0)
     }
 
+    func testCallLogPageDecodesLenientlyAndAttributes() throws {
+        // One call with odd types must not make the page unreadable; an empty versionId is unattributed.
+        let json = #"""
+        {"callLogs":[
+          {"callId":"a","callStatus":"failed","createdAt":"2026-08-21T10:00:00.000Z","versionId":"v1","versionNumber":3,
+           "callFailureReason":"llm_timeout","callCost":"free","turnLatencyMetrics":{"medianLatency":812},"isTest":false,
+           "postCallAnalytics":{"dispositionMetrics":[{"identifier":"resolved","value":"no"}]}},
+          {"callId":"b","callStatus":"completed","createdAt":"not a time","versionId":"","turnLatencyMetrics":"n/a","isTest":"yes",
+           "dispositionMetrics":{"resolved":"yes","escalated":true}}
+        ],"totalCount":2,"page":1,"offset":100}
+        """#
+        let page = try JSONDecoder().decode(CallLogPage.self, from: Data(json.utf8))
+        XCTAssertEqual(page.totalCount, 2)
+        let a = CallRecord(page.callLogs[0]), b = CallRecord(page.callLogs[1])
+        XCTAssertEqual(a.versionId, "v1")
+        XCTAssertEqual(a.versionNumber, 3)
+        XCTAssertTrue(a.failed)
+        XCTAssertNil(a.cost, "a cost that is not a number is left out")
+        XCTAssertEqual(a.latency, 812)
+        XCTAssertEqual(a.dispositions, ["resolved": "no"])
+        XCTAssertEqual(a.time, 1_787_306_400)
+        XCTAssertNil(b.versionId, "an empty versionId counts as unattributed")
+        XCTAssertFalse(b.failed)
+        XCTAssertFalse(b.isTest)
+        XCTAssertEqual(b.time, 0)
+        XCTAssertEqual(b.dispositions, ["resolved": "yes", "escalated": "true"])
+    }
+
     func testISOTimeParsing() {
         XCTAssertEqual(CallRecord.parseTime("1970-01-01T00:00:00Z"), 0)
         XCTAssertEqual(CallRecord.parseTime("2026-08-21T10:00:00.250Z"), 1_787_306_400.25)

@@ -71,6 +71,12 @@ final class CLIStatsTests: XCTestCase {
         XCTAssertEqual(badCap.code, 2)
     }
 
+    func testCallsPerDayIsValidated() throws {
+        let bad = try ChildProcess.spawn(["sim", "serve", "--port", "0", "--calls-per-day", "0"])
+        XCTAssertEqual(bad.wait(timeout: 30), 2)
+        XCTAssertTrue(bad.stderr.contains("--calls-per-day takes a number above 0 and at most 250000"), bad.stderr)
+    }
+
     func testRevisionsStatsOnTheBranchModel() throws {
         let (server, url) = try serve(["--branch-model", "on"])
         defer { server.terminate() }
