@@ -95,12 +95,18 @@ public struct CallLogReader: Sendable {
         var requests = 0
         var page = 1
         var reachedCache = false, endOfData = false, truncated = false
+        // A server that ignored `page` would answer the same full page forever: stop at a page with
+        // nothing unseen on it, and never ask for more pages than the cap could need (plus slack for
+        // calls arriving meanwhile).
+        let maxPages = (window.maxCalls + pageSize - 1) / pageSize + 10
         loop: while true {
             try Task.checkCancellation()
             let answer = try await client.callLogs(agentId, page: page, pageSize: pageSize)
             requests += 1
+            var unseen = 0
             for item in answer.callLogs {
                 guard seen.insert(item.callId).inserted else { continue }  // shifted by calls that arrived meanwhile
+                unseen += 1
                 let r = CallRecord(item)
                 lowest = min(lowest, r.time)
                 if r.time < start { break loop }
@@ -118,6 +124,7 @@ public struct CallLogReader: Sendable {
             }
             let total = answer.totalCount ?? Int.max
             if answer.callLogs.count < pageSize || page * pageSize >= total { endOfData = true; break }
+            if unseen == 0 || page >= maxPages { truncated = true; break }
             page += 1
         }
         var records: [CallRecord]

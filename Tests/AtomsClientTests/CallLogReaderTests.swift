@@ -97,6 +97,37 @@ final class CallLogReaderTests: XCTestCase {
         XCTAssertEqual(plain.records.map(\.callId), recent.records.map(\.callId))
     }
 
+    /// A server that ignores `page` (always the same full page, no `totalCount`).
+    struct SamePageTransport: HTTPTransport {
+        let counter = Counter()
+        final class Counter: @unchecked Sendable {
+            private let lock = NSLock()
+            private var n = 0
+            func bump() { lock.lock(); n += 1; lock.unlock() }
+            var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+        }
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+            counter.bump()
+            let calls = (0..<100).map { i in
+                #"{"callId":"c\#(i)","callStatus":"completed","createdAt":"2026-08-21T09:\#(String(format: "%02d", 59 - i % 60)):00Z","versionId":"v1"}"#
+            }
+            let body = #"{"status":true,"success":true,"data":{"callLogs":[\#(calls.joined(separator: ","))]}}"#
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Data(body.utf8))
+        }
+    }
+
+    func testAServerThatIgnoresThePageDoesNotLoopForever() async throws {
+        let transport = SamePageTransport()
+        let client = AtomsClient(configuration: ClientConfiguration(baseURL: URL(string: "http://127.0.0.1:9/atoms/v1")!, apiKey: "k"),
+                                 transport: transport)
+        let now = Date(timeIntervalSince1970: CallRecord.parseTime("2026-08-21T10:00:00Z")!)
+        let read = try await CallLogReader(client: client, cache: try CallLogCache(url: nil), now: { now }).read(agentId: "a")
+        XCTAssertEqual(read.requests, 2, "the second page held nothing new: stop")
+        XCTAssertEqual(transport.counter.value, 2)
+        XCTAssertEqual(read.records.count, 100)
+        XCTAssertTrue(read.truncated)
+    }
+
     func testCacheFileIsPrivate() throws {
         let url = dir.appendingPathComponent("sub/call-logs.sqlite")
         _ = try CallLogCache(url: url)

@@ -84,5 +84,9 @@ final class CLIStatsTests: XCTestCase {
         XCTAssertEqual(r.code, 6, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("significantly worse: failure rate, turn latency"), r.stdout)
         XCTAssertTrue(r.stderr.contains("roll back with: atoms-tui revisions restore \"Clínica Marta Scheduler\" r7 --branch main"), r.stderr)
+        // The v1 command on this account names the v2 one.
+        let v1 = try run(["versions", "stats", "Kolkata Collections"], url)
+        XCTAssertEqual(v1.code, 2)
+        XCTAssertTrue(v1.stderr.contains("instead: atoms-tui revisions stats 'Kolkata Collections'"), v1.stderr)
     }
 }
