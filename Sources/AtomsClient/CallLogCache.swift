@@ -20,7 +20,10 @@ public final class CallLogCache: Sendable {
     /// Opens (creating it 0600 when missing) the cache at `url`, or an in-memory one for nil.
     public init(url: URL?) throws {
         if let url {
-            try AppPaths.ensurePrivateDirectory(url.deletingLastPathComponent())
+            let folder = url.deletingLastPathComponent()
+            do { try AppPaths.ensurePrivateDirectory(folder) } catch {
+                throw AtomsError(kind: .invalidInput, serverErrors: ["cannot create the cache directory \"\(folder.path)\": \(Self.reason(error))"])
+            }
             let fd = open(url.path, O_RDWR | O_CREAT, 0o600)
             guard fd >= 0 else {
                 throw AtomsError(kind: .invalidInput, serverErrors: ["cannot open the call-log cache \"\(url.path)\": \(String(cString: strerror(errno)))"])
@@ -56,6 +59,16 @@ public final class CallLogCache: Sendable {
                 """)
         }
         try migrator.migrate(queue)
+    }
+
+    /// The POSIX reason of a file error ("Not a directory"), else its description.
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        let underlying = (ns.userInfo[NSUnderlyingErrorKey] as? Error).map { $0 as NSError }
+        let posix = underlying.flatMap { $0.domain == NSPOSIXErrorDomain ? $0 : nil }
+            ?? (ns.domain == NSPOSIXErrorDomain ? ns : nil)
+        if let posix { return String(cString: strerror(Int32(posix.code))) }
+        return "\(error)"
     }
 
     /// The scope of a client: the account fingerprint the other per-account files use (base URL and a

@@ -45,7 +45,12 @@ enum StatsCommand {
         let versions = generation == .v2
             ? try await V2Call.run(connection, client) { try await ReleaseHealthLoader.servingVersions(client: client, agentId: agent.id, generation: .v2) }
             : try await ReleaseHealthLoader.servingVersions(client: client, agentId: agent.id, generation: .v1)
-        let cache = noCache ? nil : ReleaseHealthLoader.defaultCache()
+        var cache: CallLogCache?
+        if !noCache {
+            do { cache = try CallLogCache(url: CallLogCache.defaultURL()) } catch {
+                CLIOutput.stderr("warning: the call-log cache is not usable (\((error as? AtomsError)?.serverErrors.first ?? "\(error)")); reading every call without it")
+            }
+        }
         let loader = ReleaseHealthLoader(reader: CallLogReader(client: client, cache: cache))
         // An explicit --since may reach further back than the 7-day default cap.
         let maxAge = start.map { max(CallLogWindow.defaultMaxAge, now.timeIntervalSince($0) + 60) } ?? CallLogWindow.defaultMaxAge

@@ -61,6 +61,16 @@ final class CLIStatsTests: XCTestCase {
         XCTAssertFalse(ok.stdout.contains("\nv4 "), "only the asked version is listed: \(ok.stdout)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: cacheHome.appendingPathComponent("atoms-tui/call-logs.sqlite").path), "--no-cache writes nothing")
 
+        // A cache that cannot be opened: a warning, and the figures all the same.
+        try FileManager.default.createDirectory(at: cacheHome, withIntermediateDirectories: true)
+        let blocker = cacheHome.appendingPathComponent("not-a-dir")
+        try Data("x".utf8).write(to: blocker)
+        let p = try ChildProcess.spawn(["versions", "stats", "Kolkata Collections", "--base-url", url],
+                                       environment: ["SMALLEST_API_KEY": "stats-key", "XDG_CACHE_HOME": blocker.path])
+        XCTAssertEqual(p.wait(timeout: 60), 0, p.stderr)
+        XCTAssertTrue(p.stderr.contains("warning: the call-log cache is not usable (cannot create the cache directory \"\(blocker.path)/atoms-tui\": Not a directory); reading every call without it"), p.stderr)
+        XCTAssertTrue(p.stdout.contains("\nv5 ●"), p.stdout)
+
         let badSince = try run(["versions", "stats", "Kolkata Collections", "--since", "yesterday"], url)
         XCTAssertEqual(badSince.code, 2)
         XCTAssertTrue(badSince.stderr.contains("--since takes a duration such as 24h"), badSince.stderr)
