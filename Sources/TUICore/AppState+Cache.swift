@@ -13,6 +13,7 @@ extension AppState {
         for id in dropped {
             versions[id] = nil
             drafts[id] = nil
+            health[id] = nil
         }
         let gone = Set(dropped)
         configs = configs.filter { !gone.contains($0.key.agentId) }
