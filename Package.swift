@@ -22,6 +22,8 @@ let package = Package(
             "AtomsModels",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
+            // The call-log cache (release health).
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // A faithful local Atoms API: store + rules, SQLite persistence, Hummingbird HTTP layer.
         .target(name: "AtomsSimulator", dependencies: [
@@ -48,7 +50,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // In-process TUI benchmarks (scripts/bench.py runs it in release).
-        .executableTarget(name: "atoms-bench", dependencies: ["TUICore", "AtomsModels"]),
+        // `atoms-bench health` / `call-fetch`: release-health statistics and the call-log reader.
+        .executableTarget(name: "atoms-bench", dependencies: ["TUICore", "AtomsModels", "AtomsClient"]),
         // Fuzz targets (config parser + validator, response decoders): libFuzzer via scripts/fuzz.sh,
         // corpus replay and a bounded random campaign in ReliabilityTests.
         .target(name: "AtomsFuzzTargets", dependencies: ["AtomsClient", "AtomsModels"]),

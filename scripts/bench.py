@@ -327,6 +327,30 @@ def bench_publish(runs, quick):
     return res
 
 
+# ------------------------------------------------------------------------------------------ health
+def bench_health(quick, sim_binary=None):
+    """Release health: statistics over 100,000 cached calls (atoms-bench health, in process), and a cold
+    read of the default window (5,000 calls) against `sim serve --rate-limit 10` under a 10 requests/s
+    client limit, then a warm refresh (atoms-bench call-fetch)."""
+    bench = os.path.join(REL, "atoms-bench")
+    res = {"statistics": [json.loads(l) for l in subprocess.run([bench, "health"], capture_output=True, text=True, check=True).stdout.splitlines()]}
+    binary = sim_binary or BIN
+    # 2,000 calls a day: the demo's worse agent has more than 5,000 in its default window.
+    sim = simproc.SimProcess(binary, "--seed-demo", "--scan-seconds", "0", "--rate-limit", "10", "--calls-per-day", "2000",
+                             key=KEY, prefix="atoms-bench-health-")
+    try:
+        st, lst = sim.request("GET", "/agent?page=1&offset=100")
+        agent = next(a["_id"] for a in lst["data"]["agents"] if a["name"].startswith("Clínica"))
+        runs = 1 if quick else 3
+        res["fetch"] = []
+        for _ in range(runs):
+            out = subprocess.run([bench, "call-fetch", sim.url, KEY, agent, "10"], capture_output=True, text=True, check=True).stdout
+            res["fetch"].append(json.loads(out))
+    finally:
+        sim.stop()
+    return res
+
+
 # ------------------------------------------------------------------------------------------ report
 def ms(x):
     return f"{x * 1000:.0f} ms" if x == x else "n/a"
@@ -336,7 +360,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--only", choices=["health"], help="run one part only (health: release-health statistics and call-log fetch)")
+    ap.add_argument("--sim-binary", help="the atoms-tui that serves the simulator for --only health (default: the release build)")
     a = ap.parse_args()
+    if a.only == "health":
+        if not a.skip_build:
+            sh(["swift", "build", "-c", "release", "--product", "atoms-bench"])
+        r = {"date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(), "quick": a.quick, "health": bench_health(a.quick, a.sim_binary)}
+        with open(os.path.join(ROOT, ".build", "bench-health.json"), "w") as f:
+            json.dump(r, f, indent=1, default=str)
+        report_health(r["health"])
+        return
     runs = 5 if a.quick else 20
     if not a.skip_build:
         sh(["swift", "build", "-c", "release", "--product", "atoms-tui"])
@@ -347,6 +381,7 @@ def main():
     results["tui"] = bench_tui(10 if not a.quick else 5, a.quick)
     results["pty"] = bench_bytes_and_rss(a.quick)
     results["publish"] = bench_publish(runs, a.quick)
+    results["health"] = bench_health(a.quick)
     with open(os.path.join(ROOT, ".build", "bench-results.json"), "w") as f:
         json.dump(results, f, indent=1, default=str)
     report(results)
@@ -389,6 +424,20 @@ def report(r):
         ov = [x["overhead"] for x in ok]
         reqs = [x["requests"] for x in v if x and "requests" in x]
         p(f"| {k} | {len(ok)}/{len(v)} | {ms(median(ov))} | {ms(pct(ov, 0.9))} | {median(reqs) if reqs else 'n/a'} |")
+    if "health" in r:
+        report_health(r["health"])
+
+
+def report_health(h):
+    p = print
+    p("\n### Release health\n\n| statistics over cached calls | calls | load from SQLite (median) | compute (median / max of runs) | RSS after load | peak RSS while computing | verdict |\n|---|---|---|---|---|---|---|")
+    for s in h["statistics"]:
+        p(f"| {s['versions']} versions | {s['calls']:,} | {s['loadMillisMedian']:.1f} ms | {s['statsMillisMedian']:.1f} / {s['statsMillisMax']:.1f} ms ({s['statsRuns']} runs) "
+          f"| +{s['rssDeltaLoadMiB']:.1f} MiB | +{s['peakDeltaStatsMiB']:.1f} MiB | {s['verdict']} |")
+    p("\n| call-log fetch (client limit 10/s, server 10/s) | calls | requests | 429s | seconds | rate-limit floor (requests / 10 per s) | ratio | warm refresh: requests, seconds |\n|---|---|---|---|---|---|---|---|")
+    for f in h["fetch"]:
+        p(f"| cold, default window | {f['calls']:,} | {f['requests']} | {f['answers429']} | {f['seconds']:.2f} s | {f['permittedSeconds']:.1f} s "
+          f"| {f['seconds'] / f['permittedSeconds']:.2f}× | {f['warmRequests']}, {f['warmSeconds'] * 1000:.0f} ms |")
 
 
 if __name__ == "__main__":

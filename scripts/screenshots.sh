@@ -2,12 +2,13 @@
 # Regenerates screenshots/*.png from the real binary: Xvfb + xterm + ImageMagick (Debian packages:
 # xvfb xterm imagemagick xdotool x11-utils fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji).
 # Usage: scripts/screenshots.sh            (builds the binary if needed, writes screenshots/)
+#        ONLY=health scripts/screenshots.sh (one shot; SKIP_BUILD=1 uses the binary already built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in Xvfb xterm xdotool import xdpyinfo tmux; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install xvfb xterm imagemagick xdotool x11-utils fonts-dejavu-core fonts-noto-cjk" >&2; exit 1; }
 done
-swift build --product atoms-tui >/dev/null
+[ -n "${SKIP_BUILD:-}" ] || swift build --product atoms-tui >/dev/null
 BIN="$PWD/.build/debug/atoms-tui"
 OUT="$PWD/screenshots"
 mkdir -p "$OUT"
@@ -23,6 +24,7 @@ for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.05; done
 # shows it; keys go in through tmux (reliable, unlike synthetic X events); ImageMagick captures the window.
 shot() {
   local name=$1 geometry=$2; shift 2
+  if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ]; then return 0; fi
   local cols=${geometry%x*} rows=${geometry#*x}
   local data="$WORK/$name" sock="$WORK/$name.sock"
   mkdir -p "$data"
@@ -58,3 +60,6 @@ shot help 140x40 ?
 shot confirm 140x40 / type:Zoë Enter Tab j j j a
 # The v1 demo: a version diffed against the active one.
 ARGS="--demo-api v1" shot diff 140x40 j j j j j Tab j j d sleep:1
+# Release health on the v1 demo: Clínica's active v8 is significantly worse than v7 — the Calls/Fail/p50
+# columns, v8's Health section and the status line naming the roll back.
+ARGS="--demo-api v1" shot health 140x40 / type:Clínica Enter sleep:1.5 Tab sleep:1

@@ -8,6 +8,8 @@ public struct AppPaths: Sendable {
     public var state: URL
     /// `$XDG_DATA_HOME/atoms-tui` (the demo database).
     public var data: URL
+    /// `$XDG_CACHE_HOME/atoms-tui` (the call-log cache).
+    public var cache: URL
 
     /// Builds the paths from an environment.
     public init(environment env: [String: String] = ProcessInfo.processInfo.environment) {
@@ -19,6 +21,7 @@ public struct AppPaths: Sendable {
         config = base("XDG_CONFIG_HOME", ".config").appendingPathComponent("atoms-tui")
         state = base("XDG_STATE_HOME", ".local/state").appendingPathComponent("atoms-tui")
         data = base("XDG_DATA_HOME", ".local/share").appendingPathComponent("atoms-tui")
+        cache = base("XDG_CACHE_HOME", ".cache").appendingPathComponent("atoms-tui")
     }
 
     /// Creates a private (0700) directory if missing.

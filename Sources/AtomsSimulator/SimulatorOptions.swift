@@ -58,6 +58,10 @@ public struct SimulatorOptions: Sendable {
     /// The account's plan: its agent-count limit (400 "upgrade … plan") and request rate (429).
     /// nil: no plan limits (only `rateLimit`, when set).
     public var plan: SimulatorPlan? = nil
+    /// Production calls per day while a version is live (every version; `sim serve --calls-per-day`);
+    /// nil: each version's own call profile (about one call every 35–65 minutes). A version keeps its
+    /// newest 8 days of calls (at least 80).
+    public var callsPerDay: Double? = nil
     /// The organisation may create `multi_agents` (Playbooks) agents; without it → 403.
     public var multiAgentAccess: Bool = false
 

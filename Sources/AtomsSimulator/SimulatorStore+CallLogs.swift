@@ -75,17 +75,30 @@ extension SimulatorDatabase {
 /// the version's activation window (production calls) and its publish time (test calls). Nothing is
 /// stored but the profiles; the same clock and seed give the same calls.
 extension SimulatorStore {
-    /// Production calls kept per version (the newest ones).
+    /// Production calls kept per version (the newest ones) without `callsPerDay`.
     static let maxCallsPerVersion = 80
+
+    /// Production calls kept per version: 80, or 8 days' worth at `callsPerDay`.
+    var callsKeptPerVersion: Int {
+        guard let perDay = options.callsPerDay, perDay > 0 else { return Self.maxCallsPerVersion }
+        return max(Self.maxCallsPerVersion, Int(min(2_000_000, (perDay * 8).rounded(.up))))
+    }
     /// Test calls made right after each publish.
     static let testCallsPerVersion = 2
 
-    /// The profile of a version: the stored one, else one derived from its id and the seed.
+    /// The profile of a version: the stored one, else one derived from its id and the seed; with
+    /// `callsPerDay` its call spacing is 1440 / callsPerDay minutes.
     func callProfile(_ db: Database, versionId: String) throws -> CallProfile {
-        if let p = try SimulatorDatabase.callProfile(db, versionId: versionId) { return p }
-        var r = SplitMix64(seed: Self.hash(versionId) ^ options.seed)
-        return CallProfile(failureRate: 0.02 + r.nextUnit() * 0.05, medianLatencyMs: 650 + r.nextUnit() * 300,
-                           minutesBetweenCalls: 35 + r.nextUnit() * 30)
+        var profile: CallProfile
+        if let p = try SimulatorDatabase.callProfile(db, versionId: versionId) {
+            profile = p
+        } else {
+            var r = SplitMix64(seed: Self.hash(versionId) ^ options.seed)
+            profile = CallProfile(failureRate: 0.02 + r.nextUnit() * 0.05, medianLatencyMs: 650 + r.nextUnit() * 300,
+                                  minutesBetweenCalls: 35 + r.nextUnit() * 30)
+        }
+        if let perDay = options.callsPerDay, perDay > 0 { profile.minutesBetweenCalls = 1440 / perDay }
+        return profile
     }
 
     /// Sets the call profile of a version (tests, demo data).
@@ -105,7 +118,7 @@ extension SimulatorStore {
         guard (1...100).contains(offset) else { throw SimulatorError.badRequest("offset: Number must be between 1 and 100") }
         let calls = try write { db, now in
             guard ObjectID.isValid(agentId), try SimulatorDatabase.agent(db, agentId) != nil else { throw SimulatorError.agentNotFound }
-            return try allCalls(db, agentId: agentId, now: now)
+            return try memoizedCalls(db, agentId: agentId, now: now)
         }
         let (start, overflow) = (page - 1).multipliedReportingOverflow(by: offset)
         let slice = !overflow && start < calls.count ? Array(calls[start..<min(calls.count, start + offset)]) : []
@@ -113,8 +126,28 @@ extension SimulatorStore {
                 "page": .number(Double(page)), "offset": .number(Double(offset))]
     }
 
+    /// `allCalls`, generated again only when what it depends on changed — the agent's published
+    /// versions and their activation times, its test calls, the options — or when the clock reached
+    /// the time the next call appears at (or went back).
+    func memoizedCalls(_ db: Database, agentId: String, now: Date) throws -> [JSONValue] {
+        let versions = try SimulatorDatabase.publishedVersions(db, agentId: agentId) + SimulatorDatabase.revisions(db, agentId: agentId)
+        var key = "\(options.seed)|\(options.callsPerDay ?? 0)|\(try SimulatorDatabase.testCalls(db, agentId: agentId).count)"
+        for v in versions { key += "|\(v.row.id):\(v.row.status.rawValue):\(v.row.activatedAt ?? ""):\(v.deleted)" }
+        if let memo = callLogMemo.withLock({ $0[agentId] }), memo.key == key, now >= memo.at, now < memo.next { return memo.calls }
+        var next = Date.distantFuture
+        let calls = try allCalls(db, agentId: agentId, now: now, next: &next)
+        callLogMemo.withLock { $0[agentId] = (key, now, next, calls) }
+        return calls
+    }
+
     /// Every generated call of an agent, newest first.
     func allCalls(_ db: Database, agentId: String, now: Date) throws -> [JSONValue] {
+        var next = Date.distantFuture
+        return try allCalls(db, agentId: agentId, now: now, next: &next)
+    }
+
+    /// `allCalls`; `next` is set to when the list will next change as the clock moves.
+    func allCalls(_ db: Database, agentId: String, now: Date, next: inout Date) throws -> [JSONValue] {
         var versions: [String: StoredVersion] = [:]
         for v in try SimulatorDatabase.publishedVersions(db, agentId: agentId) + SimulatorDatabase.revisions(db, agentId: agentId)
         where v.row.status == .published && !v.deleted {
@@ -126,11 +159,11 @@ extension SimulatorStore {
         var calls: [(Date, JSONValue)] = []
         for (i, (v, start)) in activated.enumerated() {
             let end = i + 1 < activated.count ? activated[i + 1].1 : now
-            calls += try productionCalls(db, v, from: start, to: min(end, now))
+            calls += try productionCalls(db, v, from: start, to: min(end, now), open: end >= now, next: &next)
         }
         for v in versions.values {
             guard let published = date(v.row.publishedAt) else { continue }
-            calls += try testCalls(db, v, after: published, now: now)
+            calls += try testCalls(db, v, after: published, now: now, next: &next)
         }
         // Test calls made through the test-call operations: completed, `isTest`, on their version.
         for (i, t) in try SimulatorDatabase.testCalls(db, agentId: agentId).enumerated() {
@@ -143,33 +176,42 @@ extension SimulatorStore {
             doc["callType"] = .string(t.mode == "telephony" ? "telephony_outbound" : "webcall")
             calls.append((at, .object(doc)))
         }
-        return calls.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : ($0.1["callId"]?.stringValue ?? "") > ($1.1["callId"]?.stringValue ?? "") }
-            .map(\.1)
+        return calls.map { ($0.0, $0.1["callId"]?.stringValue ?? "", $0.1) }
+            .sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 > $1.1 }
+            .map(\.2)
     }
 
-    func productionCalls(_ db: Database, _ v: StoredVersion, from start: Date, to end: Date) throws -> [(Date, JSONValue)] {
+    /// The production calls of `v` between `start` and `end`; `next` is lowered to the time the next
+    /// call of the window will appear at (only a window still open at `end` grows).
+    func productionCalls(_ db: Database, _ v: StoredVersion, from start: Date, to end: Date, open: Bool,
+                         next: inout Date) throws -> [(Date, JSONValue)] {
         guard end > start else { return [] }
         let profile = try callProfile(db, versionId: v.row.id)
         let step = max(60, profile.minutesBetweenCalls * 60)
         let slots = Int((end.timeIntervalSince(start) / step).rounded(.down))
-        let first = max(0, slots - Self.maxCallsPerVersion + 1)
+        let first = max(0, slots - callsKeptPerVersion + 1)
         var out: [(Date, JSONValue)] = []
-        for k in stride(from: first, through: slots, by: 1) {
+        out.reserveCapacity(slots - first + 1)
+        for k in stride(from: first, through: slots + 1, by: 1) {
             var r = SplitMix64(seed: Self.hash(v.row.id) ^ UInt64(k) &* 0x9E37_79B9 ^ options.seed)
             let at = start.addingTimeInterval(Double(k) * step + r.nextUnit() * step * 0.8)
-            guard at < end else { continue }
+            guard at < end else {
+                if open { next = min(next, at) }
+                continue
+            }
+            guard k <= slots else { continue }
             out.append((at, call(v, profile, at: at, index: k, test: false, rng: &r)))
         }
         return out
     }
 
-    func testCalls(_ db: Database, _ v: StoredVersion, after published: Date, now: Date) throws -> [(Date, JSONValue)] {
+    func testCalls(_ db: Database, _ v: StoredVersion, after published: Date, now: Date, next: inout Date) throws -> [(Date, JSONValue)] {
         let profile = try callProfile(db, versionId: v.row.id)
         var out: [(Date, JSONValue)] = []
         for k in 0..<Self.testCallsPerVersion {
             var r = SplitMix64(seed: Self.hash(v.row.id) ^ 0x7E57 ^ UInt64(k) ^ options.seed)
             let at = published.addingTimeInterval(20 + Double(k) * 90 + r.nextUnit() * 30)
-            guard at <= now else { continue }
+            guard at <= now else { next = min(next, at); continue }
             out.append((at, call(v, profile, at: at, index: 100_000 + k, test: true, rng: &r)))
         }
         return out

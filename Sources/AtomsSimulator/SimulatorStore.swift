@@ -14,6 +14,9 @@ public final class SimulatorStore: Sendable {
     private let denyList: Locked<[(pattern: String, regex: NSRegularExpression)]>
     /// Seconds added to the clock while the demo's history is being written (negative: the past).
     let seedingOffset = Locked<TimeInterval>(0)
+    /// The last generated call list per agent and what it was generated from (call logs are paged:
+    /// the pages of one read are cut from one list instead of generating it again per page).
+    let callLogMemo = Locked<[String: (key: String, at: Date, next: Date, calls: [JSONValue])]>([:])
 
     /// Opens the store (creating or migrating the database) and seeds the demo data when asked
     /// and the database is empty.

@@ -315,6 +315,13 @@ final class EffectRunner: @unchecked Sendable {
             return .versionsLoaded(agentId: agentId, skip: skip, list: list)
         case .loadDrafts(let agentId):
             return .draftsLoaded(agentId: agentId, drafts: try await client.listDrafts(agentId))
+        case .loadHealth(let agentId, let generation):
+            // The same loader as `versions stats` / `revisions stats`: the default window from the
+            // versions' activations, the call logs through the cache, the statistics.
+            let agent = try await client.getAgent(agentId)
+            let serving = try await ReleaseHealthLoader.servingVersions(client: client, agentId: agentId, generation: generation)
+            let result = try await services.health.load(agentId: agentId, activeVersionId: agent.activeVersionId, versions: serving)
+            return .healthLoaded(agentId: agentId, report: result.report)
         case .loadConfig(let agentId, let source):
             let doc = try await lifecycle.document(agentId: agentId, ref(source))
             return .configLoaded(agentId: agentId, source: source, config: doc)

@@ -21,6 +21,8 @@ struct RuntimeServices: Sendable {
     let history: CheckDurationHistory
     /// The editor document format (`editFormat` in config.yaml, else YAML).
     let editFormat: DocumentFormat
+    /// Release health: the call-log reader (with its cache) and the statistics, as `versions stats` uses them.
+    let health: ReleaseHealthLoader
 
     /// Builds the services for a client, with files under the user's XDG directories.
     init(lifecycle: Lifecycle, paths: AppPaths = AppPaths()) {
@@ -35,5 +37,11 @@ struct RuntimeServices: Sendable {
                                        accountKey: CheckDurationHistory.accountFingerprint(baseURL: config.baseURL, apiKey: config.apiKey))
         let configured = (try? ConfigFile.load(from: paths.config.appendingPathComponent("config.yaml")))?.editFormat
         editFormat = configured.flatMap { DocumentFormat(rawValue: $0.lowercased()) } ?? .yaml
+        // A loopback API (the demo's in-process simulator, a local `sim serve`) listens on a new port each
+        // run: its calls are kept for this run only. Any other account uses the file cache.
+        let host = config.baseURL.host ?? ""
+        let loopback = host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+        let cache = loopback ? try? CallLogCache(url: nil) : ReleaseHealthLoader.defaultCache(paths: paths)
+        health = ReleaseHealthLoader(reader: CallLogReader(client: lifecycle.client, cache: cache))
     }
 }

@@ -351,7 +351,7 @@ extension AppState {
             refreshStats(agentId)
             clampAll()
             if agentId == selectedAgentId, focus == .versions || (focus == .detail && detailOwner == .versions) { wantConfigForSelection() }
-            return []
+            return skip == 0 && (branches[agentId]?.live?.id == branchId) ? loadHealth(agentId) : []
 
         case .branchPublished(let watchId, let agentId, let branchId, let state, let revision, let restored):
             return branchPublished(watchId: watchId, agentId: agentId, branchId: branchId, state: state, revision: revision, restored: restored)
@@ -419,7 +419,7 @@ extension AppState {
 
         case .started, .agentsLoaded, .versionsLoaded, .draftsLoaded, .configLoaded, .diffLoaded, .failed, .connectFailed,
              .draftForked, .draftRenamed, .draftDiscarded, .pinChanged, .activated, .edit, .published, .checkProgress,
-             .checkWatchFailed, .versionMetaChanged, .keyPressed, .resized, .tick, .reviewLoaded, .rebase, .localPlansLoaded:
+             .checkWatchFailed, .versionMetaChanged, .keyPressed, .resized, .tick, .reviewLoaded, .rebase, .localPlansLoaded, .healthLoaded:
             return []  // not v2 messages: the root `update` handles them
         }
     }

@@ -14,6 +14,7 @@ extension AppState {
             versions[id] = nil
             drafts[id] = nil
             branches[id] = nil
+            health[id] = nil
         }
         let gone = Set(dropped)
         configs = configs.filter { !gone.contains($0.key.agentId) }

@@ -105,7 +105,7 @@ extension AppState {
         switch detailOwner {
         case .versions:
             guard let agentId = selectedAgentId, let v = versionUnderCursor else { return ("Detail", emptyHint()) }
-            return ("Config of \(isV2 ? v.revisionLabel : v.displayNumber)", versionHeader(v) + configBody(ConfigRef(agentId: agentId, source: .version(v.id))))
+            return ("Config of \(isV2 ? v.revisionLabel : v.displayNumber)", versionHeader(v) + healthLines(v) + configBody(ConfigRef(agentId: agentId, source: .version(v.id))))
         case .drafts where isV2:
             let rows = branchDraftRows
             let c = position(.drafts).cursor

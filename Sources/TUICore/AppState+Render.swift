@@ -169,10 +169,26 @@ extension AppState {
         }
         drawFrame(&screen, rect, pane: .versions, title: paneTitle(.versions, layout: layout, detail: count))
         let iw = rect.width - 2
-        let showWho = iw >= 50, wordBadge = iw >= 40, showAge = iw >= 26
-        let fixed = 2 + 5 + 3 + (wordBadge ? 8 : 2) + (showWho ? 13 : 0) + (showAge ? 5 : 0)
-        let labelW = max(1, iw - fixed)
+        var showWho = iw >= 50, wordBadge = iw >= 40
+        let showAge = iw >= 26
+        var fixed: Int { 2 + 5 + 3 + (wordBadge ? 8 : 2) + (showWho ? 13 : 0) + (showAge ? 5 : 0) }
+        // Release health: calls, fail %, p50 for the versions that served. To make room the publisher
+        // gives way first, then the check word becomes its glyph; the label keeps at least 8 cells.
+        let healthReport = selectedHealth.flatMap { $0.versions.isEmpty ? nil : $0 }
+        let hw = AppState.healthColumnsWidth + 1
+        var showHealth = false
+        if healthReport != nil {
+            if iw - fixed - hw < 12 { showWho = false }
+            if iw - fixed - hw < 12 { wordBadge = false }
+            showHealth = iw - fixed - hw >= 8
+            if !showHealth { showWho = iw >= 50; wordBadge = iw >= 40 }
+        }
+        let widths = fixed + (showHealth ? hw : 0)
+        let labelW = max(1, iw - widths)
         var header = "  " + DisplayWidth.pad("#", to: 5, alignRight: true) + "   " + DisplayWidth.pad("Label", to: labelW)
+        if showHealth {
+            header += DisplayWidth.pad("Calls", to: 5, alignRight: true) + DisplayWidth.pad("Fail", to: 6, alignRight: true) + DisplayWidth.pad("p50", to: 6, alignRight: true) + " "
+        }
         header += wordBadge ? DisplayWidth.pad("Check", to: 8) : DisplayWidth.pad("✓", to: 2)
         if showWho { header += DisplayWidth.pad("Publisher", to: 13) }
         if showAge { header += DisplayWidth.pad("Age", to: 5, alignRight: true) }
@@ -200,6 +216,10 @@ extension AppState {
             cells.append((v.isPinned ? " ★ " : "   ", .pinned))
             // One cell of gap keeps a cut label from running into the badge.
             cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.shownLabel ?? "", maxCharacters: 400), to: max(0, labelW - 1)) + (labelW > 1 ? " " : ""), .normal))
+            if showHealth, let report = healthReport {
+                let worse = report.comparisons[v.id]?.verdict.isWorse == true
+                cells.append((healthColumns(v.id, report: report) + " ", worse ? .failed : .dim))
+            }
             var (badge, style) = AppState.badge(v.securityCheck?.status, word: wordBadge)
             if isV2 && v.status == .draft && style == .pending { badge = wordBadge ? "scanning" : "…" }
             cells.append((DisplayWidth.pad(badge, to: wordBadge ? 8 : 2), style))
@@ -309,6 +329,13 @@ extension AppState {
         if writeInFlight == nil, !background.isEmpty { right = " \(isV2 ? "scanning" : "checking") \(background.joined(separator: ", "))… " + right }
         if let m = mark { right = " marked \(m.label) " + right }
         let rw = DisplayWidth.of(right)
+        if status == nil, let alert = healthAlert {
+            let avail = screen.width - x - rw - 1
+            if avail > 3 {
+                screen.put("│ ", x: x, y: row, style: .statusBar)
+                screen.put(DisplayWidth.truncate(alert, to: avail - 2), x: x + 2, y: row, maxWidth: avail - 2, style: .statusError)
+            }
+        }
         if let s = status {
             let avail = screen.width - x - rw - 1
             if avail > 3 {

@@ -45,7 +45,7 @@ extension AppState {
             refreshStats(agentId)
             evictCaches(keeping: agentId)
             clampAll()
-            return []
+            return skip == 0 ? loadHealth(agentId) : []
 
         case .draftsLoaded(let agentId, let list):
             drafts[agentId] = DraftSet(items: list, loaded: true, loading: false)
@@ -175,6 +175,10 @@ extension AppState {
 
         case .rebase(let agentId, let subject, let event):
             return rebaseEvent(agentId: agentId, subject: subject, event)
+
+        case .healthLoaded(let agentId, let report):
+            healthArrived(agentId: agentId, report: report)
+            return []
 
         case .keyPressed(let key):
             return keyPressed(key)
@@ -319,6 +323,8 @@ extension AppState {
             let what = writeInFlight ?? "the action"
             writeInFlight = nil
             status = StatusMessage("Failed \(what): \(msg)", isError: true)
+        case .loadHealth(let agentId, _):
+            healthFailed(agentId: agentId, msg)  // shown in the Health section, not as an error: the versions still work
         case .loadReview, .rebaseDraft, .rebaseConflicts, .finishRebase:
             reviewFailed(effect, failure)
         case .cancel, .quit, .suspend, .repaint:

@@ -57,6 +57,8 @@ public struct AppState: Sendable {
     public var selectedAgentId: String?
     /// Draft counts and active version numbers learned per agent.
     public var stats: [String: AgentStats] = [:]
+    /// Release health per agent (the call logs' figures per version; loaded after its versions).
+    public var health: [String: HealthLoad] = [:]
 
     // MARK: Versions, drafts, branches
     // In `area` (see LifecycleArea.swift): `versions`, `drafts`, `branches`, `selectedBranchIds`.

@@ -96,6 +96,9 @@ public enum Effect: Hashable, Sendable {
     case rebaseConflicts(agentId: String, subject: ReviewTarget)
     /// The last phase of a rebase after the editor (`DraftRebase.finish`) → `.rebase(.finished)`.
     case finishRebase(agentId: String, subject: ReviewTarget)
+    /// Release health of an agent: its call logs in the default window (through the call-log cache)
+    /// and the statistics per version → `.healthLoaded`.
+    case loadHealth(agentId: String, generation: APIGeneration = .v1)
     /// Cancel the running task with this key, if any. Answers nothing.
     case cancel(key: String)
     /// Leave the app: restore the terminal and exit 0.
@@ -127,6 +130,7 @@ public enum Effect: Hashable, Sendable {
         case .cancelBranchPublish, .makeBranchLive, .createBranch, .renameBranch, .archiveBranch, .discardBranchDraft: return EffectKey.write
         case .loadReview: return EffectKey.publishReview
         case .rebaseDraft, .rebaseConflicts, .finishRebase: return EffectKey.edit
+        case .loadHealth: return EffectKey.health
         case .cancel(let key): return key
         case .quit: return "quit"
         case .suspend: return "suspend"
@@ -170,6 +174,8 @@ public enum EffectKey {
     public static let publish = "publish"
     /// v2: the selected agent's branches.
     public static let branches = "branches"
+    /// The selected agent's release health (call logs and statistics).
+    public static let health = "health"
     /// v2: a publish or restore on a branch and the watch of its scan (one per branch).
     public static func branchPublish(_ branchId: String) -> String { "publish:" + branchId }
     /// The security-check watch of a version (a new watch of the same version supersedes the old one).

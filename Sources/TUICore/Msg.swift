@@ -70,6 +70,8 @@ public enum Msg: Sendable {
     case reviewLoaded(agentId: String, subject: ReviewTarget, ThreeWayReview)
     /// A step of a rebase (see `RebaseEvent`).
     case rebase(agentId: String, subject: ReviewTarget, RebaseEvent)
+    /// An agent's release health arrived (`.loadHealth`).
+    case healthLoaded(agentId: String, report: HealthReport)
     /// The person pressed a key.
     case keyPressed(Key)
     /// The terminal has a new size (also sent once at start).

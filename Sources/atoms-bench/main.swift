@@ -104,6 +104,19 @@ func benchDiff(lines: Int, moves: Int, size: Size) -> Figures {
 let size = Size(width: 120, height: 32)
 let enc = JSONEncoder()
 enc.outputFormatting = [.sortedKeys]
-func emit(_ f: Figures) { print(String(decoding: try! enc.encode(f), as: UTF8.self)) }
+func emit<T: Encodable>(_ f: T) { print(String(decoding: try! enc.encode(f), as: UTF8.self)) }
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "health" {
+    emit(try benchHealthStatistics(calls: 100_000, runs: 20))
+    exit(0)
+}
+if arguments.first == "call-fetch" {
+    guard arguments.count == 5, let url = URL(string: arguments[1]), let rate = Double(arguments[4]), rate > 0 else {
+        FileHandle.standardError.write(Data("usage: atoms-bench call-fetch BASE_URL KEY AGENT_ID RATE\n".utf8))
+        exit(2)
+    }
+    emit(try await benchCallFetch(baseURL: url, key: arguments[2], agentId: arguments[3], rate: rate))
+    exit(0)
+}
 for n in [10, 100, 1_000, 10_000] { emit(benchList(agents: min(n, 1_000), versions: n, moves: min(n - 1, 2_000), size: size)) }
 emit(benchDiff(lines: 5_000, moves: 2_000, size: size))

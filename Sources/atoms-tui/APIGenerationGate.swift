@@ -48,6 +48,7 @@ enum V2Equivalent {
         case ("versions", "list"): return "atoms-tui revisions list \(at(2, "AGENT")) --branch main"
         case ("versions", "show"): return "atoms-tui revisions show \(at(2, "AGENT")) \(at(3, "REVISION")) --branch main"
         case ("versions", "diff"): return "atoms-tui diff \(at(2, "AGENT")) \(at(3, "A")) \(at(4, "B"))"
+        case ("versions", "stats"): return "atoms-tui revisions stats \(at(2, "AGENT"))"
         case ("versions", "activate"):
             return "atoms-tui branches live \(at(2, "AGENT")) BRANCH   (or: atoms-tui revisions restore \(at(2, "AGENT")) \(at(3, "REVISION")) --branch main)"
         case ("versions", "pin"), ("versions", "unpin"), ("versions", "label"):

@@ -26,7 +26,8 @@ struct AtomsTUI: AsyncParsableCommand {
 
         Exit codes: 0 done · 1 API or network error · 2 usage error (nothing sent), or a publish / make-live \
         refused because it would revert live changes (pass --allow-revert) · 3 security check failed · \
-        4 timed out · 5 the editor failed to start or exited non-zero (nothing sent).
+        4 timed out · 5 the editor failed to start or exited non-zero (nothing sent) · 6 (versions stats / \
+        revisions stats) the active version is significantly worse than the version that served before it.
 
         Configs in git: `pull` writes agents' configs to files, `plan` compares them three ways (exit 0 no changes ·
         2 changes · 1 error), `push` applies them, `promote` copies one agent between profiles.

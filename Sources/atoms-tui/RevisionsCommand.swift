@@ -7,8 +7,8 @@ import TUICore
 /// `atoms-tui revisions …` (v2)
 struct RevisionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "revisions", abstract: "v2 revisions of a branch: list, show, history, restore.",
-        subcommands: [List.self, Show.self, History.self, Restore.self])
+        commandName: "revisions", abstract: "v2 revisions of a branch: list, show, history, restore, stats.",
+        subcommands: [List.self, Show.self, History.self, Restore.self, Stats.self])
 
     static func rows(_ revisions: [Revision], head: String?, now: Date) -> [[String]] {
         revisions.map { r in

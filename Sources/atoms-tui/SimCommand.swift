@@ -36,6 +36,7 @@ struct SimCommand: AsyncParsableCommand {
         @Option(help: "Seed for the demo data and fault injection.") var seed: UInt64 = 1
         @Option(name: .customLong("scale-agents"), help: "Add this many synthetic agents when the database is empty (benchmarks).") var scaleAgents = 0
         @Option(name: .customLong("scale-versions"), help: "Published versions per synthetic agent.") var scaleVersions = 10
+        @Option(name: .customLong("calls-per-day"), help: "Production calls per day while a version is live, for every version (call logs at scale; a version keeps 8 days of calls). Default: each version's own profile, about one call every 35–65 minutes.") var callsPerDay: Double?
 
         func validate() throws {
             guard ["on", "off"].contains(branchModel) else { throw ValidationError("--branch-model takes on or off") }
@@ -49,6 +50,9 @@ struct SimCommand: AsyncParsableCommand {
             }
             if let plan, SimulatorPlan(rawValue: plan) == nil { throw ValidationError("--plan takes free or pro") }
             if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1") }
+            if let callsPerDay, !(callsPerDay > 0 && callsPerDay <= 250_000) {
+                throw ValidationError("--calls-per-day takes a number above 0 and at most 250000")
+            }
             for p in denyPattern where (try? NSRegularExpression(pattern: p)) == nil {
                 throw ValidationError("--deny-pattern \"\(p)\" is not a valid regular expression")
             }
@@ -78,6 +82,7 @@ struct SimCommand: AsyncParsableCommand {
             o.seed = seed
             o.scaleAgents = scaleAgents
             o.scaleVersions = scaleVersions
+            o.callsPerDay = callsPerDay
             try await SimulatorServer.run(o)
         }
     }

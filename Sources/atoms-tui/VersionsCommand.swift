@@ -7,8 +7,8 @@ import TUICore
 /// `atoms-tui versions …`
 struct VersionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "versions", abstract: "Published versions: list, show, diff, activate, pin, label.",
-        subcommands: [List.self, Show.self, Diff.self, Activate.self, Pin.self, Unpin.self, Label.self])
+        commandName: "versions", abstract: "Published versions: list, show, diff, activate, pin, label, stats.",
+        subcommands: [List.self, Show.self, Diff.self, Activate.self, Pin.self, Unpin.self, Label.self, Stats.self])
 
     static func rows(_ versions: [AgentVersion], now: Date) -> [[String]] {
         versions.map { v in

@@ -18,6 +18,7 @@ final class CacheTests: XCTestCase {
         }
         XCTAssertLessThanOrEqual(s.versions.count, AppState.cachedAgents + 1)
         XCTAssertLessThanOrEqual(s.drafts.count, AppState.cachedAgents + 1)
+        XCTAssertLessThanOrEqual(s.health.count, AppState.cachedAgents + 1, "release health follows the same rule")
         XCTAssertNotNil(s.versions[agents.last!.id], "the selected agent's pages stay")
         XCTAssertNil(s.versions[agents.first!.id], "an agent looked at long ago is dropped")
         XCTAssertNotNil(s.stats[agents.first!.id], "its stats stay for the Agents pane")

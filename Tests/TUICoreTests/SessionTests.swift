@@ -64,6 +64,7 @@ final class SessionTests: XCTestCase {
         case .discardDraft(let id, let d): return .draftDiscarded(agentId: id, draftId: d)
         case .setPinned(let id, let v, let p): return .pinChanged(agentId: id, versionId: v, pinned: p)
         case .cancel, .quit, .suspend, .repaint, .planLocalConfigs: return nil
+        case .loadHealth: return nil  // HealthTests
         case .loadReview, .rebaseDraft, .rebaseConflicts, .finishRebase: return nil  // ThreeWayReviewTests
         case .beginEdit, .editDraft, .saveEdit, .abandonEdit, .watchCheck: return nil
         case .loadPublishDiff(let id, let from, let to, _):

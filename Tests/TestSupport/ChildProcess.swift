@@ -49,6 +49,7 @@ public struct ChildProcess {
         env["XDG_STATE_HOME"] = dir.appendingPathComponent("state").path
         env["XDG_CONFIG_HOME"] = dir.appendingPathComponent("config").path
         env["XDG_DATA_HOME"] = dir.appendingPathComponent("data").path
+        env["XDG_CACHE_HOME"] = dir.appendingPathComponent("cache").path
         for (k, v) in environment { env[k] = v }
         let argv = ([binary] + args).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
