@@ -1,4 +1,5 @@
 import AtomsModels
+import Foundation
 
 extension AppState {
     /// Handles a key: overlays and text inputs first, then the keymap.
@@ -8,7 +9,8 @@ extension AppState {
         if key == .ctrl("l") { return [.repaint] }
         if let overlay {
             switch overlay {
-            case .help(let scroll): return helpKey(key, scroll: scroll)
+            case .help(let p): return panelKey(key, .help, p)
+            case .messageLog(let p): return panelKey(key, .messageLog, p)
             case .confirm(let c): return confirmKey(key, c)
             case .input(let p): return inputKey(key, p)
             case .resumeEdit(let target, let path): return resumeKey(key, target, path: path)
@@ -19,6 +21,10 @@ extension AppState {
         }
         if publish != nil { return publishKey(key) }
         if filterEditor != nil { return filterKey(key) }
+        if detailSearch?.isTyping == true { return detailSearchKey(key) }
+        if focus == .detail, detailSearch != nil, key == .char("n") || key == .char("N") {
+            return moveDetailMatch(forward: key == .char("n"))
+        }
         guard let binding = Keymap.binding(for: key, generation: apiGeneration) else { return [] }
         // Read-only by structure: every write action is refused here, whatever its own checks say.
         if readOnly && binding.action.isWrite {
@@ -47,10 +53,19 @@ extension AppState {
         case .open: return open()
         case .back: return back()
         case .filter:
+            if focus == .detail {
+                detailSearch = TextSearch(typing: "")
+                return []
+            }
             filterEditor = (focus, LineEditor(filter(focus), maxLength: 100))
             return []
         case .help:
-            overlay = .help(scroll: 0)
+            overlay = .help(TextPanel())
+            return []
+        case .messageLog:
+            openMessageLog()
+            return []
+        case .searchNext:
             return []
         case .refresh: return refresh()
         case .quit:
@@ -94,7 +109,7 @@ extension AppState {
 
     private mutating func move(by delta: Int) -> [Effect] {
         if focus == .detail {
-            let maxScroll = max(0, detailLineCount - 1)
+            let maxScroll = detailMaxScroll(detailContent().lines)
             detailScroll = max(0, min(maxScroll, detailScroll &+ delta))
             return []
         }
@@ -137,6 +152,7 @@ extension AppState {
     }
 
     private mutating func focusChanged() -> [Effect] {
+        if focus != .detail { detailSearch = nil }
         if focus != .detail {
             if focus != detailOwner { diff = nil; detailScroll = 0 }
             detailOwner = focus
@@ -159,6 +175,7 @@ extension AppState {
             configWanted = nil
             detailOwner = focus
             focus = .detail
+            detailSearch = nil
             clampAll()
             return diff == nil ? loadConfig(ref) : []
         case .detail:
@@ -167,6 +184,10 @@ extension AppState {
     }
 
     private mutating func back() -> [Effect] {
+        if focus == .detail, detailSearch != nil {
+            detailSearch = nil
+            return []
+        }
         if diff != nil {
             diff = nil
             detailScroll = 0
@@ -268,20 +289,6 @@ extension AppState {
     }
 
     // MARK: - Overlays
-
-    private mutating func helpKey(_ key: Key, scroll: Int) -> [Effect] {
-        let lines = helpLines().count
-        switch key {
-        case .escape, .char("?"), .char("q"), .enter:
-            overlay = nil
-        case .down, .char("j"): overlay = .help(scroll: min(max(0, lines - 1), scroll + 1))
-        case .up, .char("k"): overlay = .help(scroll: max(0, scroll - 1))
-        case .pageDown, .char(" "): overlay = .help(scroll: min(max(0, lines - 1), scroll + 10))
-        case .pageUp: overlay = .help(scroll: max(0, scroll - 10))
-        default: break
-        }
-        return []
-    }
 
     private mutating func confirmKey(_ key: Key, _ c: Confirmation) -> [Effect] {
         overlay = nil
@@ -440,7 +447,33 @@ extension AppState {
 
     /// The lines of the help overlay, generated from the keymap.
     public func helpLines() -> [(keys: String, help: String, disabled: String?)] {
-        Keymap.bindings.filter { $0.applies(to: apiGeneration) }.map { ($0.label, $0.help, $0.whyDisabled(self)) }
+        Keymap.bindings.filter { $0.applies(to: apiGeneration) }.map { b in
+            // The rows shared by both generations are written in v1's words; v2 says revisions and branches.
+            let shared = isV2 && b.generation == nil
+            return (b.label, shared ? AppState.v2Wording(b.help) : b.help, b.whyDisabled(self).map { shared ? AppState.v2Wording($0) : $0 })
+        }
+    }
+
+    /// A help sentence written for v1 in the branch model's words ("versions" → "revisions", drafts → branch drafts).
+    static func v2Wording(_ text: String) -> String {
+        let table: [(String, String)] = [
+            ("versions and drafts", "history and branches"),
+            ("Versions or Drafts pane", "History or Drafts pane"),
+            ("Versions pane", "History pane"),
+            ("version/draft", "revision/branch draft"),
+            ("a version or draft", "a revision or branch draft"),
+            ("a version or a draft", "a revision or a branch draft"),
+            ("a draft against its source version (again: against the active version); a version against the active version",
+             "a branch draft against its head; a revision against the live revision"),
+            ("the selected draft", "the selected branch draft"),
+            ("its versions", "its history"),
+            ("active version", "live revision"),
+            ("versions", "revisions"),
+            ("version", "revision"),
+        ]
+        var s = text
+        for (a, b) in table { s = s.replacingOccurrences(of: a, with: b) }
+        return s
     }
 }
 

@@ -22,7 +22,8 @@ extension AppState {
         drawLegend(&screen, row: layout.legendRow)
         if let flow = publish { drawPublish(&screen, flow) }
         switch overlay {
-        case .help(let scroll)?: drawHelp(&screen, scroll: scroll)
+        case .help(let p)?: drawTextPanel(&screen, .help, p)
+        case .messageLog(let p)?: drawTextPanel(&screen, .messageLog, p)
         case .confirm(let c)?: drawConfirm(&screen, c)
         case .input(let p)?: drawInput(&screen, p)
         case .resumeEdit(let target, let path)?:
@@ -267,11 +268,14 @@ extension AppState {
         var y = inner.y
         var index = max(0, min(detailScroll, max(0, lines.count - 1)))
         let textWidth = inner.width - 1  // one column of margin
+        let matches = focused ? matchesByLine(detailMatches(), current: detailSearch?.current) : [:]
         while y < inner.y + inner.height, index < lines.count {
             let line = lines[index]
-            for piece in DisplayWidth.wrap(line.text, width: textWidth) {
+            // Long lines wrap at word boundaries; only as many pieces as can show are made.
+            for piece in TextWrap.wrap(line.text, width: textWidth, maxPieces: inner.y + inner.height - y) {
                 guard y < inner.y + inner.height else { break }
-                screen.put(piece, x: inner.x + 1, y: y, maxWidth: textWidth, style: line.style)
+                screen.put(piece.text, x: inner.x + 1, y: y, maxWidth: textWidth, style: line.style)
+                if let ms = matches[index] { highlight(&screen, line: line.text, piece: piece, x: inner.x + 1, y: y, matches: ms) }
                 y += 1
             }
             index += 1
@@ -302,15 +306,30 @@ extension AppState {
         if writeInFlight == nil, !background.isEmpty { right = " \(isV2 ? "scanning" : "checking") \(background.joined(separator: ", "))… " + right }
         if let m = mark { right = " marked \(m.label) " + right }
         let rw = DisplayWidth.of(right)
-        if let s = status {
-            let avail = screen.width - x - rw - 1
+        let avail = screen.width - x - rw - 1
+        if let search = searchSummary() {
+            // A search in view owns the status line: its query and which match of how many.
             if avail > 3 {
                 screen.put("│ ", x: x, y: row, style: .statusBar)
-                screen.put(DisplayWidth.truncate(Sanitizer.sanitize(s.text), to: avail - 2), x: x + 2, y: row, maxWidth: avail - 2,
+                screen.put(DisplayWidth.truncate(search, to: avail - 2), x: x + 2, y: row, maxWidth: avail - 2, style: .statusInfo)
+            }
+        } else if let s = status {
+            if avail > 3 {
+                screen.put("│ ", x: x, y: row, style: .statusBar)
+                screen.put(AppState.statusText(Sanitizer.sanitize(s.text), width: avail - 2), x: x + 2, y: row, maxWidth: avail - 2,
                            style: s.isError ? .statusError : .statusInfo)
             }
         }
         if rw > 0, rw < screen.width - x { screen.put(right, x: screen.width - rw, y: row, style: readOnly && writeInFlight == nil ? .warning : .statusBar) }
+    }
+
+    /// A status message cut to `width`: when it does not fit, it ends with "… (M: details)" (the message
+    /// log keeps it whole).
+    static func statusText(_ text: String, width: Int) -> String {
+        guard DisplayWidth.of(text) > width else { return text }
+        let tail = " (M: details)"
+        guard width >= 24 else { return DisplayWidth.truncate(text, to: width) }
+        return DisplayWidth.truncate(text, to: width - DisplayWidth.of(tail)) + tail
     }
 
     private func drawLegend(_ screen: inout Screen, row: Int) {
@@ -335,33 +354,6 @@ extension AppState {
     func drawDialog(_ screen: inout Screen, _ r: Rect, title: String) {
         screen.fill(x: r.x, y: r.y, width: r.width, height: r.height, style: .overlay)
         screen.box(x: r.x, y: r.y, width: r.width, height: r.height, title: title, style: .overlay, titleStyle: .overlayTitle)
-    }
-
-    private func drawHelp(_ screen: inout Screen, scroll: Int) {
-        let lines = helpLines()
-        let keyW = (lines.map { DisplayWidth.of($0.keys) }.max() ?? 4) + 2
-        let r = dialogRect(screen, width: 78, height: lines.count + 5)
-        drawDialog(&screen, r, title: "Help — keys (j/k scroll, Esc closes)")
-        let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
-        guard inner.width > 4, inner.height > 1 else { return }
-        screen.put(AtomsToolVersion.line, x: inner.x, y: inner.y, maxWidth: inner.width, style: .dim)
-        var y = inner.y + 1
-        var i = max(0, min(scroll, lines.count - 1))
-        while y < inner.y + inner.height - 1, i < lines.count {
-            let l = lines[i]
-            let style: Style = l.disabled == nil ? .overlay : .legendDisabled
-            screen.put(l.keys, x: inner.x, y: y, maxWidth: keyW, style: l.disabled == nil ? .legendKey : .legendDisabled)
-            var text = l.help
-            if let why = l.disabled { text += " — disabled: " + why }
-            for piece in wordWrap(text, width: max(1, inner.width - keyW)) {
-                guard y < inner.y + inner.height - 1 else { break }
-                screen.put(piece, x: inner.x + keyW, y: y, maxWidth: inner.width - keyW, style: style)
-                y += 1
-            }
-            i += 1
-        }
-        let footer = "In a name input: ←/→ Home/End ^A/^E Bksp Del ^U ^K ^W · Enter ok · Esc cancel"
-        screen.put(footer, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: .dim)
     }
 
     private func drawConfirm(_ screen: inout Screen, _ c: Confirmation) {

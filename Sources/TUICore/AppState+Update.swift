@@ -70,9 +70,10 @@ extension AppState {
             return failed(effect, failure)
 
         case .connectFailed(let failure):
+            logDetails = failure.logLines
             agentsLoading = false
             agentsError = failure
-            status = StatusMessage("Could not connect: \(Sanitizer.sanitize(failure.line, maxCharacters: 300))", isError: true)
+            status = StatusMessage(reasonFirst(Sanitizer.sanitize(failure.line, maxCharacters: 300), "could not connect"), isError: true)
             return []
 
         case .draftForked(let agentId, let draft):
@@ -217,42 +218,43 @@ extension AppState {
     /// the reason. Exhaustive over effects: a new effect cannot be forgotten here.
     private mutating func failed(_ effect: Effect, _ failure: EffectFailure) -> [Effect] {
         let msg = Sanitizer.sanitize(failure.line, maxCharacters: 300)
+        logDetails = failure.logLines
         switch effect {
         case .loadAgents(_, _, nil):
             agentsLoading = false
             agentsError = failure
-            status = StatusMessage("Could not load agents: \(msg) — R retries", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load the agents; R retries"), isError: true)
         case .loadAgents(_, _, .some):
             agentSearchLoading = false
-            status = StatusMessage("Agent search failed: \(msg) — showing loaded matches only", isError: true)
+            status = StatusMessage(reasonFirst(msg, "the agent search failed; showing loaded matches only"), isError: true)
         case .loadVersions(let agentId, _, _), .loadRevisions(let agentId, _, _, _):
             versions[agentId, default: VersionPage()].loading = false
             versions[agentId]?.error = msg
-            status = StatusMessage("Could not load \(isV2 ? "the history" : "versions") of \(agentName(agentId)): \(msg) — R retries", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load \(isV2 ? "the history" : "the versions") of \(agentName(agentId)); R retries"), isError: true)
         case .loadBranches(let agentId):
             branches[agentId, default: BranchSet()].loading = false
             branches[agentId]?.error = msg
-            status = StatusMessage("Could not load the branches of \(agentName(agentId)): \(msg) — R retries", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load the branches of \(agentName(agentId)); R retries"), isError: true)
         case .loadDrafts(let agentId):
             drafts[agentId, default: DraftSet()].loading = false
             drafts[agentId]?.error = msg
-            status = StatusMessage("Could not load drafts of \(agentName(agentId)): \(msg) — R retries", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load the drafts of \(agentName(agentId)); R retries"), isError: true)
         case .loadConfig(let agentId, let source):
             let ref = ConfigRef(agentId: agentId, source: source)
             configs[ref] = .failed(msg)
             if configInFlight == ref { configInFlight = nil }
-            status = StatusMessage("Could not load the config: \(msg) — Enter retries", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load the config; Enter retries"), isError: true)
         case .loadDiff(let agentId, let from, let to):
             guard var d = diff, d.agentId == agentId, d.from == from, d.to == to else { return [] }
             d.content = .failed(msg)
             diff = d
-            status = StatusMessage("Could not load the diff: \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load the diff"), isError: true)
         case .loadPublishDiff:
             publish?.diff = .failed(msg)
         case .beginEdit, .editDraft, .saveEdit, .abandonEdit:
             let what = editing?.label ?? "the draft"
             endEdit()
-            status = StatusMessage("Could not edit \(what): \(msg) — nothing was sent", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not edit \(what); nothing was sent"), isError: true)
         case .publishDraft, .publishBranch:
             writeInFlight = nil
             if var flow = publish, flow.phase == .publishing {
@@ -260,11 +262,11 @@ extension AppState {
                 flow.error = "Publishing failed: \(msg)"
                 publish = flow
             } else {
-                status = StatusMessage("Publishing failed: \(msg)", isError: true)
+                status = StatusMessage(reasonFirst(msg, "publishing failed"), isError: true)
             }
         case .restoreRevision:
             writeInFlight = nil
-            status = StatusMessage("Restore failed: \(msg) — nothing changed", isError: true)
+            status = StatusMessage(reasonFirst(msg, "the restore failed; nothing changed"), isError: true)
         case .watchCheck(let watchId, _, _, _):
             checkWatchFailed(watchId: watchId, failure)
         case .renameDraft, .createBranch, .renameBranch, .forkDraft:
@@ -278,37 +280,43 @@ extension AppState {
                 status = nil
                 return []
             }
-            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "\(what) failed"), isError: true)
         case .activate, .makeBranchLive:
             if let flow = publish, flow.phase == .activating {
                 publish = nil
                 let what = writeInFlight ?? "activating"
                 writeInFlight = nil
                 if flow.branchId != nil {
-                    status = StatusMessage("Failed \(what): \(msg) — \(flow.versionTitle) stays the head of \(flow.branchTitle)", isError: true)
+                    status = StatusMessage(reasonFirst(msg, "\(what) failed; \(flow.versionTitle) stays the head of \(flow.branchTitle)"), isError: true)
                     return []
                 }
-                status = StatusMessage("Failed \(what): \(msg) — \(flow.versionTitle) stays published and inactive", isError: true)
+                status = StatusMessage(reasonFirst(msg, "\(what) failed; \(flow.versionTitle) stays published and inactive"), isError: true)
                 return []
             }
             let what = writeInFlight ?? "the action"
             writeInFlight = nil
-            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "\(what) failed"), isError: true)
         case .cancelBranchPublish(_, let branchId):
             cancellingScans.remove(branchId)
             let what = writeInFlight ?? "cancelling the scan"
             writeInFlight = nil
-            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "\(what) failed"), isError: true)
         case .discardDraft, .setPinned, .updateVersionMeta, .archiveBranch, .discardBranchDraft:
             let what = writeInFlight ?? "the action"
             writeInFlight = nil
-            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "\(what) failed"), isError: true)
         case .loadReview, .rebaseDraft, .rebaseConflicts, .finishRebase:
             reviewFailed(effect, failure)
         case .cancel, .quit, .suspend, .repaint:
             break
         }
         return []
+    }
+
+    /// A failure's status line: the reason first (capitalised), then what failed and what to do.
+    func reasonFirst(_ reason: String, _ what: String) -> String {
+        guard let first = reason.first else { return what }
+        return first.uppercased() + reason.dropFirst() + " — " + what
     }
 
     /// A refresh's lists arrived: "Refreshing…" gives way to "Up to date".
@@ -431,6 +439,6 @@ extension AppState {
             p.clamp(count: rowCount(pane), visible: visibleRows(pane))
             positions[pane] = p
         }
-        detailScroll = max(0, min(detailScroll, max(0, detailLineCount - 1)))
+        detailScroll = max(0, min(detailScroll, detailMaxScroll(detailContent().lines)))
     }
 }

@@ -112,6 +112,17 @@ public struct AppState: Sendable {
     /// Set by `q`; the Runtime stops after the `.quit` effect.
     public var quitting: Bool = false
 
+    // MARK: Message log and search
+    /// Every status message and error of the session, in full (`M`).
+    public var messageLog = MessageLog()
+    /// Details for the log entry of the status message being set (a failure's whole reason, a copied text);
+    /// taken by `update` when it logs the message.
+    public var logDetails: [String]?
+    /// The time zone the message log's clock times are written in (the Runtime sets the local one).
+    public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// The search inside the detail area (`/` with the detail area focused), if any.
+    public var detailSearch: TextSearch?
+
     /// A fresh state: nothing loaded, the first frame shows the loading state.
     public init(isDemo: Bool = false, apiGeneration: APIGeneration = .v1, accountLabel: String = "", readOnly: Bool = false,
                 now: Date = Date(timeIntervalSince1970: 0), size: Size = Size(width: 80, height: 24),

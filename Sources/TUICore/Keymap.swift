@@ -17,8 +17,11 @@ public enum Keymap {
         KeyBinding(keys: [.char("G"), .end], label: "G/End", action: .bottom, short: "bottom", help: "Go to the last loaded row"),
         KeyBinding(keys: [.enter], label: "Enter", action: .open, short: "open", help: "Open: agent → its versions; version/draft → its config in the detail area", inLegend: true),
         KeyBinding(keys: [.escape], label: "Esc", action: .back, short: "back", help: "Back: close the diff, leave the detail area, clear the filter or the error"),
-        KeyBinding(keys: [.char("/")], label: "/", action: .filter, short: "filter", help: "Filter the focused list as you type (agents also search the server)", inLegend: true,
-                   whyDisabled: { $0.focus == .detail ? "filters work in the list panes; press Esc first" : nil }),
+        KeyBinding(keys: [.char("/")], label: "/", action: .filter, short: "filter",
+                   help: "Filter the focused list as you type (agents also search the server); in the detail area, the help or the message log: search the text (case and accents ignored, matches highlighted)", inLegend: true),
+        // n/N are read before the keymap while a search is on (n forks otherwise), so this row lists no keys.
+        KeyBinding(keys: [], label: "n/N", action: .searchNext, short: "next match",
+                   help: "After a / search in the detail area, the help or the message log: next / previous match (the status line says which of how many; Esc ends the search)"),
         KeyBinding(keys: [.char("d")], label: "d", action: .diff, short: "diff",
                    help: "Diff: a draft against its source version (again: against the active version); a version against the active version", inLegend: true,
                    whyDisabled: { $0.whyDiffDisabled() }),
@@ -79,6 +82,8 @@ public enum Keymap {
         KeyBinding(keys: [.char("x")], label: "x", action: .discard, short: "discard", help: "Discard the selected branch draft (asks y/N); the branch head stays",
                    generation: .v2, whyDisabled: { s in s.whyWriteDisabled() ?? (s.selectedBranchDraft == nil ? "select a branch draft in the Drafts pane" : nil) }),
         KeyBinding(keys: [.char("R")], label: "R", action: .refresh, short: "refresh", help: "Reload the agents and the selected agent's versions and drafts", inLegend: true),
+        KeyBinding(keys: [.char("M"), .char(":")], label: "M/:", action: .messageLog, short: "messages",
+                   help: "Message log: every status message and error of the session in full, with its time (scroll, / search, Esc closes)"),
         KeyBinding(keys: [.ctrl("z")], label: "^Z", action: .suspend, short: "suspend", help: "Suspend to the shell (fg resumes)"),
         KeyBinding(keys: [.ctrl("l")], label: "^L", action: .repaint, short: "repaint", help: "Repaint the whole screen (after another program wrote over it)"),
     ]

@@ -340,6 +340,8 @@ public final class Terminal {
         case .input: return (ul, 0)
         case .inputCursor: return (rev, 0)
         case .warning: colour = (bold, yellow); mono = bold
+        case .match: colour = (none, onYellow); mono = rev
+        case .matchCurrent: colour = (bold, onRed); mono = rev | bold | ul
         }
         return monochrome ? (mono, 0) : colour
     }

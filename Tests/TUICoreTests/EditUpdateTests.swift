@@ -63,7 +63,7 @@ final class EditUpdateTests: XCTestCase {
 
         let begin = F.press([.char("e")], &s)
         _ = update(&s, .failed(begin[0], EffectFailure(kind: .server, status: 503, reason: "Service Unavailable")))
-        XCTAssertEqual(s.status?.text, "Could not edit draft \"fix greeting\": 503 Service Unavailable — nothing was sent")
+        XCTAssertEqual(s.status?.text, "503 Service Unavailable — could not edit draft \"fix greeting\"; nothing was sent")
         XCTAssertNil(s.editing)
     }
 
