@@ -352,7 +352,7 @@ final class EffectRunner: @unchecked Sendable {
             return .versionMetaChanged(agentId: agentId, version: v)
         case .loadReview, .rebaseDraft, .finishRebase:
             return try await performReview(effect, services)
-        case .editDraft, .rebaseConflicts, .watchCheck, .cancel, .quit, .suspend, .repaint:
+        case .editDraft, .rebaseConflicts, .watchCheck, .cancel, .quit, .suspend, .repaint, .copyToClipboard:
             return nil
         }
     }

@@ -3,7 +3,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case focusNext, focusPrev, open, back
     case filter, help, refresh, quit, suspend, repaint
-    case messageLog, searchNext
+    case messageLog, searchNext, copyId, copyConfig
     case diff, mark, threeWay
     case fork, rename, discard, pin, activate
     case edit, publish, publishAndActivate, editMeta

@@ -409,7 +409,7 @@ extension AppState {
 
         case .started, .agentsLoaded, .versionsLoaded, .draftsLoaded, .configLoaded, .diffLoaded, .failed, .connectFailed,
              .draftForked, .draftRenamed, .draftDiscarded, .pinChanged, .activated, .edit, .published, .checkProgress,
-             .checkWatchFailed, .versionMetaChanged, .keyPressed, .resized, .tick, .reviewLoaded, .rebase:
+             .checkWatchFailed, .versionMetaChanged, .keyPressed, .resized, .tick, .copied, .reviewLoaded, .rebase:
             return []  // not v2 messages: the root `update` handles them
         }
     }

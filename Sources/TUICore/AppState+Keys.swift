@@ -67,6 +67,12 @@ extension AppState {
             return []
         case .searchNext:
             return []
+        case .copyId:
+            guard let c = selectedIdForCopy() else { return [] }
+            return [.copyToClipboard(text: c.text, what: c.what)]
+        case .copyConfig:
+            guard let c = selectedConfigForCopy() else { return [] }
+            return [.copyToClipboard(text: c.text, what: c.what)]
         case .refresh: return refresh()
         case .quit:
             quitting = true

@@ -168,6 +168,10 @@ extension AppState {
         case .keyPressed(let key):
             return keyPressed(key)
 
+        case .copied(let what, let text, let refusal):
+            copied(what: what, text: text, refusal: refusal)
+            return []
+
         case .resized(let width, let height):
             size = Size(width: max(0, width), height: max(0, height))
             clampAll()
@@ -307,7 +311,7 @@ extension AppState {
             status = StatusMessage(reasonFirst(msg, "\(what) failed"), isError: true)
         case .loadReview, .rebaseDraft, .rebaseConflicts, .finishRebase:
             reviewFailed(effect, failure)
-        case .cancel, .quit, .suspend, .repaint:
+        case .cancel, .quit, .suspend, .repaint, .copyToClipboard:
             break
         }
         return []

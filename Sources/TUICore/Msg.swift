@@ -66,6 +66,8 @@ public enum Msg: Sendable {
     case reviewLoaded(agentId: String, subject: ReviewTarget, ThreeWayReview)
     /// A step of a rebase (see `RebaseEvent`).
     case rebase(agentId: String, subject: ReviewTarget, RebaseEvent)
+    /// `.copyToClipboard` ran: `refusal` says why the terminal could not take the text (nil when sent).
+    case copied(what: String, text: String, refusal: String?)
     /// The person pressed a key.
     case keyPressed(Key)
     /// The terminal has a new size (also sent once at start).

@@ -302,6 +302,75 @@ public final class Terminal {
         }
     }
 
+    /// The longest text `copyToClipboard` sends (base64 grows it by a third; terminals cap OSC 52 near 100 KB).
+    public static let clipboardLimit = 74_000
+
+    /// Whether OSC 52 can reach a clipboard here, decided once from the environment: nil when it can,
+    /// else why not. `ATOMS_CLIPBOARD=osc52` forces it on, `off` off; a dumb or Linux console has no
+    /// clipboard; GNU screen does not pass OSC 52; tmux passes it only with `set-clipboard on`.
+    public private(set) lazy var clipboardRefusal: String? = Terminal.clipboardRefusal(environment: ProcessInfo.processInfo.environment,
+                                                                                       tmuxSetClipboard: Terminal.tmuxSetClipboard)
+
+    /// Why OSC 52 cannot reach a clipboard in this environment, or nil. Pure, for tests.
+    public static func clipboardRefusal(environment env: [String: String], tmuxSetClipboard: () -> String?) -> String? {
+        switch env["ATOMS_CLIPBOARD"]?.lowercased() {
+        case "osc52"?: return nil
+        case "off"?: return "copying is off (ATOMS_CLIPBOARD=off)"
+        default: break
+        }
+        let term = env["TERM"] ?? ""
+        if term.isEmpty || term == "dumb" || term == "linux" {
+            return "the terminal (TERM=\(term.isEmpty ? "unset" : term)) has no OSC 52 clipboard; ATOMS_CLIPBOARD=osc52 forces it"
+        }
+        if env["STY"] != nil { return "GNU screen does not pass OSC 52 on; ATOMS_CLIPBOARD=osc52 forces it" }
+        if env["TMUX"] != nil {
+            let value = tmuxSetClipboard()?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if value != "on" {
+                return "tmux takes OSC 52 from programs only with set-clipboard on (it is \(value ?? "unknown")): tmux set -g set-clipboard on"
+            }
+        }
+        return nil
+    }
+
+    /// `tmux show-options -gv set-clipboard`, or nil when tmux does not answer.
+    static func tmuxSetClipboard() -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["tmux", "show-options", "-gv", "set-clipboard"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    }
+
+    /// The OSC 52 sequence that puts `text` on the clipboard: the tool's own escape around the text's
+    /// base64 (so nothing of the text can act as a control sequence).
+    public static func osc52(_ text: String) -> String {
+        "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+    }
+
+    /// Puts `text` on the terminal's clipboard with OSC 52; returns nil when sent, else why it was not.
+    public func copyToClipboard(_ text: String) -> String? {
+        if let refusal = clipboardRefusal { return refusal }
+        if text.utf8.count > Terminal.clipboardLimit { return "\(text.utf8.count) bytes is more than terminals take through OSC 52" }
+        cursesLock.lock()
+        defer { cursesLock.unlock() }
+        guard started, !suspended else { return "the terminal is not ours right now" }
+        let bytes = Array(Terminal.osc52(text).utf8)
+        fflush(nil)  // anything curses buffered goes first
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBufferPointer { write(1, $0.baseAddress, $0.count) }
+            if n <= 0 { return "writing to the terminal failed" }
+            offset += n
+        }
+        return nil
+    }
+
     /// True when a row holds a grapheme cluster of more than one code point.
     public static func hasClusters(_ screen: Screen, row y: Int) -> Bool {
         guard y >= 0, y < screen.height else { return false }

@@ -63,7 +63,7 @@ final class SessionTests: XCTestCase {
         case .renameDraft(let id, let d, let name): return .draftRenamed(agentId: id, draftId: d, name: name)
         case .discardDraft(let id, let d): return .draftDiscarded(agentId: id, draftId: d)
         case .setPinned(let id, let v, let p): return .pinChanged(agentId: id, versionId: v, pinned: p)
-        case .cancel, .quit, .suspend, .repaint: return nil
+        case .cancel, .quit, .suspend, .repaint, .copyToClipboard: return nil
         case .loadReview, .rebaseDraft, .rebaseConflicts, .finishRebase: return nil  // ThreeWayReviewTests
         case .beginEdit, .editDraft, .saveEdit, .abandonEdit, .watchCheck: return nil
         case .loadPublishDiff(let id, let from, let to):

@@ -1,0 +1,78 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The message log, search and the clipboard in a real terminal (tmux): what the screen says, and what
+/// reaches tmux's clipboard buffer through OSC 52.
+final class TextViewEndToEndTests: XCTestCase {
+    var dataHome: URL!
+
+    override func setUpWithError() throws {
+        dataHome = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-e2e-data-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dataHome, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: dataHome) }
+
+    func start(width: Int = 120, height: Int = 32, env: [String: String] = [:]) throws -> TmuxSession {
+        let cmd = "\(ChildProcess.binary) --demo-api v1; echo EXIT:$?; sleep 60"
+        var e = ["XDG_DATA_HOME": dataHome.path, "XDG_STATE_HOME": dataHome.appendingPathComponent("state").path,
+                 "XDG_CONFIG_HOME": dataHome.appendingPathComponent("config").path, "SMALLEST_API_KEY": ""]
+        for (k, v) in env { e[k] = v }
+        let t = try TmuxSession(width: width, height: height, command: cmd, environment: e)
+        try t.waitFor("the seeded agents") { $0.contains("Zoë — Café Concierge") && $0.contains("passed") }
+        return t
+    }
+
+    func testYPutsTheAgentIdOnTmuxsClipboardThroughOSC52() throws {
+        let t = try start()
+        t.command("set-option", "-g", "set-clipboard", "on")
+        t.send("y")
+        try t.waitFor(text: "Copied the id of")
+        let deadline = Date().addingTimeInterval(10)
+        var buffer = ""
+        while Date() < deadline {
+            buffer = t.command("show-buffer")
+            if !buffer.isEmpty { break }
+            usleep(25_000)
+        }
+        XCTAssertNotNil(buffer.range(of: "^[0-9a-f]{24}$", options: .regularExpression), "tmux's buffer: \(buffer)")
+        // The id in the buffer is the one the detail area shows for the selected agent.
+        let screen = t.capture()
+        XCTAssertTrue(screen.contains(String(buffer.prefix(12))), screen)
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+    }
+
+    func testWithoutSetClipboardItSaysSoAndTheLogHoldsTheText() throws {
+        let t = try start()
+        t.command("set-option", "-g", "set-clipboard", "off")
+        t.send("y")
+        try t.waitFor(text: "the text is in the message log")
+        XCTAssertEqual(t.command("show-buffer"), "", "nothing reached tmux")
+        t.send("M")
+        let log = try t.waitFor(text: "Messages (")
+        XCTAssertTrue(log.contains("set-clipboard on"), log)
+        XCTAssertNotNil(log.range(of: "[0-9a-f]{24}", options: .regularExpression), log)
+        t.send("Escape")
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+    }
+
+    func testSearchInTheDetailAreaSaysWhichMatchOfHowMany() throws {
+        let t = try start()
+        t.send("Tab")
+        t.send("Enter")
+        try t.waitFor("the config in the detail area") { $0.contains("prompt:") }
+        t.send("/")
+        t.type("the")
+        let screen = try t.waitFor("a match count") { $0.range(of: "/the▏  1/[0-9]+", options: .regularExpression) != nil }
+        XCTAssertTrue(screen.contains("Enter keeps"), screen)
+        t.send("Enter")
+        t.send("n")
+        try t.waitFor("the second match") { $0.range(of: "/the  2/[0-9]+", options: .regularExpression) != nil }
+        t.send("Escape")
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+    }
+}
