@@ -67,6 +67,10 @@ extension AppState {
             return []
         case .searchNext:
             return []
+        case .jumpAgents: return jump(to: .agents)
+        case .jumpVersions: return jump(to: .versions)
+        case .jumpDrafts: return jump(to: .drafts)
+        case .sort: return cycleSort()
         case .copyId:
             guard let c = selectedIdForCopy() else { return [] }
             return [.copyToClipboard(text: c.text, what: c.what)]
@@ -144,11 +148,38 @@ extension AppState {
         }
     }
 
+    private mutating func jump(to pane: Pane) -> [Effect] {
+        guard focus != pane else { return [] }
+        focus = pane
+        return focusChanged()
+    }
+
+    /// `s`: the next order of the focused list, the selected row kept under the cursor.
+    private mutating func cycleSort() -> [Effect] {
+        let pane = focus == .detail ? detailOwner : focus
+        switch pane {
+        case .agents:
+            agentSort = agentSort.next
+            positions[.agents] = ListPosition(cursor: agentRows.firstIndex { $0.id == selectedAgentId } ?? 0)
+            status = StatusMessage("Agents \(agentSort.phrase)" + (agentsHasMore && agentSort != .server ? " (the rows loaded so far)" : "") + " — s again: \(agentSort.next.phrase)", isError: false)
+        case .versions:
+            let selected = versionUnderCursor?.id
+            versionSort = versionSort.next
+            positions[.versions] = ListPosition(cursor: versionRows.firstIndex { $0.id == selected } ?? 0)
+            status = StatusMessage("\(isV2 ? "Revisions" : "Versions") \(versionSort.phrase) — s again: \(versionSort.next.phrase)", isError: false)
+        default:
+            return []
+        }
+        clampAll()
+        return []
+    }
+
     private mutating func cycleFocus(forward: Bool) -> [Effect] {
         let order = Pane.lists
         let current = focus == .detail ? detailOwner : focus
         let i = order.firstIndex(of: current) ?? 0
-        let next = forward ? min(order.count - 1, i + 1) : max(0, i - 1)
+        // Tab wraps: from Drafts back to Agents (and S-Tab from Agents to Drafts).
+        let next = (i + (forward ? 1 : order.count - 1)) % order.count
         if focus == .detail && !forward {
             focus = detailOwner
         } else {

@@ -126,6 +126,7 @@ extension AppState {
         if let t = agentsTotal { count = filter(.agents).isEmpty ? "\(agents.count)/\(t)" : "\(rows.count)" }
         if agentsLoading && !agents.isEmpty { count += " …" }
         if agentSearchLoading { count += " searching…" }
+        if agentSort != .server { count += agentSort == .name ? " · by name" : " · by update" }
         drawFrame(&screen, rect, pane: .agents, title: paneTitle(.agents, layout: layout, detail: count))
         let iw = rect.width - 2
         let showDrafts = iw >= 24, showLive = iw >= 16
@@ -154,6 +155,7 @@ extension AppState {
         var count = ""
         if let t = page?.total { count = filter(.versions).isEmpty ? "\(page!.items.count)/\(t)" : "\(rows.count)" }
         if page?.loading == true && page?.items.isEmpty == false { count += " …" }
+        if versionSort == .age { count += " · by age" }
         if isV2, let b = currentBranch {
             let list = branchList
             let i = (list.firstIndex { $0.id == b.id } ?? 0) + 1

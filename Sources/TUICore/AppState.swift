@@ -28,6 +28,10 @@ public struct AppState: Sendable {
     public var detailOwner: Pane = .agents
     /// Cursor and scroll of each list pane.
     public var positions: [Pane: ListPosition] = [:]
+    /// The Agents pane's order (`s`).
+    public var agentSort: AgentSort = .server
+    /// The Versions (History) pane's order (`s`).
+    public var versionSort: VersionSort = .number
     /// The filter text of each list pane (empty = no filter).
     public var filters: [Pane: String] = [:]
     /// The pane whose filter is being typed, with its editor.

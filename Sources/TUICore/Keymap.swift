@@ -11,6 +11,15 @@ public enum Keymap {
         KeyBinding(keys: [.down, .char("j")], label: "↓/j", action: .moveDown, short: "down", help: "Move down (scroll down in the detail area)"),
         KeyBinding(keys: [.tab, .right, .char("l")], label: "Tab/→/l", action: .focusNext, short: "pane", help: "Focus the next pane", inLegend: true),
         KeyBinding(keys: [.backTab, .left, .char("h")], label: "S-Tab/←/h", action: .focusPrev, short: "back pane", help: "Focus the previous pane"),
+        KeyBinding(keys: [.char("1")], label: "1", action: .jumpAgents, short: "agents", help: "Jump to the Agents pane"),
+        KeyBinding(keys: [.char("2")], label: "2", action: .jumpVersions, short: "versions", help: "Jump to the Versions pane"),
+        KeyBinding(keys: [.char("4")], label: "4", action: .jumpDrafts, short: "drafts", help: "Jump to the Drafts pane (4, as 3 is the three-way view)"),
+        KeyBinding(keys: [.char("s")], label: "s", action: .sort, short: "sort",
+                   help: "Sort the focused list: agents by name, by last update, or as the server lists them; versions by number or by age",
+                   whyDisabled: { s in
+                       let pane = s.focus == .detail ? s.detailOwner : s.focus
+                       return pane == .agents || pane == .versions ? nil : "sorting works in the Agents and Versions panes"
+                   }),
         KeyBinding(keys: [.pageUp], label: "PgUp", action: .pageUp, short: "page up", help: "Page up"),
         KeyBinding(keys: [.pageDown, .char(" ")], label: "PgDn/Space", action: .pageDown, short: "page down", help: "Page down (loads more rows near the end)"),
         KeyBinding(keys: [.char("g"), .home], label: "g/Home", action: .top, short: "top", help: "Go to the first row"),

@@ -232,3 +232,75 @@ final class TextViewTests: XCTestCase {
         XCTAssertFalse(lines.joined().contains("␤"))
     }
 }
+
+/// Pane jumps, wrapping Tab, sorting.
+final class NavigationTests: XCTestCase {
+    typealias F = Fixtures
+    let a0 = Fixtures.agentId(0)
+
+    func testTabWrapsBothWays() {
+        var s = F.loadedState()
+        F.press([.tab, .tab], &s)
+        XCTAssertEqual(s.focus, .drafts)
+        F.press([.tab], &s)
+        XCTAssertEqual(s.focus, .agents, "Tab from Drafts wraps to Agents")
+        F.press([.backTab], &s)
+        XCTAssertEqual(s.focus, .drafts, "S-Tab from Agents wraps to Drafts")
+    }
+
+    func testNumberKeysJumpToPanesAndThreeStaysTheThreeWayView() {
+        var s = F.loadedState()
+        F.press([.char("2")], &s)
+        XCTAssertEqual(s.focus, .versions)
+        F.press([.char("4")], &s)
+        XCTAssertEqual(s.focus, .drafts)
+        XCTAssertEqual(F.press([.char("3")], &s).first.map { if case .loadReview = $0 { return true }; return false }, true)
+        s.overlay = nil
+        s.publish = nil
+        F.press([.char("1")], &s)
+        XCTAssertEqual(s.focus, .agents)
+        XCTAssertTrue(render(s, s.size).text.contains("Agents"))
+    }
+
+    func testSCyclesTheAgentOrderKeepingTheSelection() {
+        var s = F.loadedState()
+        F.press([.down, .down], &s)  // "Billing 🤖 helper"
+        let selected = s.selectedAgentId
+        F.press([.char("s")], &s)
+        XCTAssertEqual(s.agentSort, .name)
+        XCTAssertEqual(s.agentRows.map(\.name), F.agentNames.sorted { $0.localizedStandardCompare($1) == .orderedAscending })
+        XCTAssertEqual(s.selectedAgentId, selected)
+        XCTAssertEqual(s.agentRows[s.position(.agents).cursor].id, selected, "the cursor stays on the selected agent")
+        XCTAssertTrue(render(s, s.size).rowText(0).contains("Agents 8/8 · by name"), render(s, s.size).rowText(0))
+        XCTAssertEqual(s.status?.text, "Agents by name — s again: by last update, newest first")
+        F.press([.char("s")], &s)
+        XCTAssertEqual(s.agentRows.first?.name, "Support Bot", "most recently updated first")
+        F.press([.char("s")], &s)
+        XCTAssertEqual(s.agentSort, .server)
+        XCTAssertEqual(s.agentRows.map(\.name), F.agentNames)
+    }
+
+    func testSSortsVersionsByAgeAndIsRefusedInDrafts() {
+        var s = F.loadedState()
+        var page = s.versions[a0]!
+        page.items[3].publishedAt = F.iso(minutesAgo: 1)  // v2 republished most recently
+        s.versions[a0] = page
+        F.press([.tab, .char("s")], &s)
+        XCTAssertEqual(s.versionRows.map(\.displayNumber), ["v2", "v5", "v4", "v3", "v1"])
+        XCTAssertTrue(render(s, s.size).rowText(0).contains("· by age"))
+        F.press([.char("s")], &s)
+        XCTAssertEqual(s.versionRows.map(\.displayNumber), ["v5", "v4", "v3", "v2", "v1"])
+        F.press([.tab, .char("s")], &s)
+        XCTAssertEqual(s.status?.text, "s sort: sorting works in the Agents and Versions panes")
+    }
+
+    func testAForkedDraftIsSelected() {
+        var s = F.loadedState()
+        F.press([.tab, .down], &s)
+        var d = F.drafts()[0]
+        d.id = "new-row"; d.draftId = F.draftId(0, 9); d.draftName = "forked"
+        _ = update(&s, .draftForked(agentId: a0, draft: d))
+        XCTAssertEqual(s.focus, .drafts)
+        XCTAssertEqual(s.selectedDraft?.draftName, "forked")
+    }
+}
