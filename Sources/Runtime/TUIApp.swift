@@ -69,6 +69,7 @@ public enum TUIApp {
         var state = AppState(isDemo: demo, apiGeneration: initial, accountLabel: demo ? "local simulator" : options.accountLabel,
                              readOnly: options.readOnly, now: Date(), size: terminal.size)
         state.timeZone = TimeZone.current
+        state.asciiOnly = !terminal.unicode
         // First frame at once: nothing loaded yet, the loading state shows.
         var effects = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
         var shown = render(state, state.size)

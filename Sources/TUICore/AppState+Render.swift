@@ -3,6 +3,12 @@ import AtomsModels
 extension AppState {
     /// Draws the state into a screen of `size` (see `render(_:_:)`).
     public func render(size: Size) -> Screen {
+        var screen = drawScreen(size: size)
+        if asciiOnly { screen.makeASCII() }
+        return screen
+    }
+
+    private func drawScreen(size: Size) -> Screen {
         var screen = Screen(size: size)
         let layout = Layout(size: size, focus: focus, detailOwner: detailOwner)
         if layout.tooSmall {

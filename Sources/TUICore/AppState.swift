@@ -124,6 +124,9 @@ public struct AppState: Sendable {
     public var logDetails: [String]?
     /// The time zone the message log's clock times are written in (the Runtime sets the local one).
     public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// The terminal has no UTF-8 locale (`LANG=C`): borders, marks and emoji are drawn in ASCII (set by the Runtime
+    /// from what the Terminal layer found).
+    public var asciiOnly: Bool = false
     /// The search inside the detail area (`/` with the detail area focused), if any.
     public var detailSearch: TextSearch?
 

@@ -30,6 +30,9 @@ public final class Terminal {
     public private(set) var monochrome: Bool
     /// Drawing counters.
     public private(set) var stats = Stats()
+    /// The user's locale is UTF-8 (known after `start()`); without it the TUI draws in ASCII.
+    /// `ATOMS_ASCII=1` asks for ASCII anyway.
+    public private(set) var unicode = true
     private var previous: Screen?
     private var started = false
     private var suspended = false
@@ -53,7 +56,9 @@ public final class Terminal {
     public func start() {
         guard !started else { return }
         setlocale(LC_ALL, "")
+        unicode = String(cString: tui_codeset()) == "UTF-8" && ProcessInfo.processInfo.environment["ATOMS_ASCII"] != "1"
         if String(cString: tui_codeset()) != "UTF-8" {
+            // Curses still needs a UTF-8 locale to read keys and width text; what is drawn is ASCII (`unicode`).
             setlocale(LC_CTYPE, "C.UTF-8")
         }
         initscr()

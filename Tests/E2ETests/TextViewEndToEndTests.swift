@@ -76,3 +76,22 @@ final class TextViewEndToEndTests: XCTestCase {
         try t.waitFor(text: "EXIT:0")
     }
 }
+
+/// `LANG=C`: the real binary draws in ASCII.
+final class ASCIIEndToEndTests: XCTestCase {
+    func testWithoutAUTF8LocaleTheScreenIsASCII() throws {
+        let dataHome = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-e2e-data-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: dataHome) }
+        let cmd = "\(ChildProcess.binary) --demo-api v1; echo EXIT:$?; sleep 60"
+        let env = ["XDG_DATA_HOME": dataHome.path, "XDG_STATE_HOME": dataHome.appendingPathComponent("state").path,
+                   "XDG_CONFIG_HOME": dataHome.appendingPathComponent("config").path, "SMALLEST_API_KEY": "",
+                   "LANG": "C", "LC_ALL": "C"]
+        let t = try TmuxSession(width: 120, height: 32, command: cmd, environment: env)
+        let screen = try t.waitFor("the versions of the first agent") { $0.contains("passed") && $0.contains("Launch Line") }
+        XCTAssertTrue(screen.contains("+ Agents"), screen)
+        XCTAssertFalse(screen.contains("┌") || screen.contains("│") || screen.contains("●"), screen)
+        XCTAssertTrue(screen.contains("Caf? Concierge"), "accented letters become ?: \(screen)")
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+    }
+}

@@ -304,3 +304,33 @@ final class NavigationTests: XCTestCase {
         XCTAssertEqual(s.selectedDraft?.draftName, "forked")
     }
 }
+
+/// Without a UTF-8 locale everything drawn is ASCII.
+final class ASCIIFallbackTests: XCTestCase {
+    typealias F = Fixtures
+
+    func testBordersMarksAndWideTextFallBackToASCII() {
+        var s = F.loadedState()
+        s.asciiOnly = true
+        let screen = render(s, s.size)
+        XCTAssertTrue(screen.text.unicodeScalars.allSatisfy { $0.isASCII }, screen.text)
+        XCTAssertTrue(screen.rowText(0).hasPrefix("+ Agents 8/8 ---"), screen.rowText(0))
+        XCTAssertTrue(screen.text.contains("||*    v4"), "the active mark: \(screen.text)")
+        XCTAssertTrue(screen.text.contains("|Sales ?????? ??????~ "), "a wide character keeps its two cells: \(screen.text)")
+        XCTAssertTrue(screen.text.contains("Billing ?? helper"), screen.text)
+        // The same frame with UTF-8 has the box drawing; columns line up between the two.
+        s.asciiOnly = false
+        let unicode = render(s, s.size)
+        XCTAssertTrue(unicode.rowText(0).hasPrefix("┌ Agents"))
+        for y in 0..<screen.height { XCTAssertEqual(screen.styleRuns(y).map(\.start), unicode.styleRuns(y).map(\.start), "row \(y)") }
+    }
+
+    func testDialogsAndHelpToo() {
+        var s = F.loadedState(size: Size(width: 80, height: 24))
+        s.asciiOnly = true
+        F.press([.char("?")], &s)
+        XCTAssertTrue(render(s, s.size).text.unicodeScalars.allSatisfy { $0.isASCII })
+        F.press([.escape, .tab, .tab, .char("x")], &s)
+        XCTAssertTrue(render(s, s.size).text.unicodeScalars.allSatisfy { $0.isASCII })
+    }
+}
