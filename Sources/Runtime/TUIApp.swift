@@ -63,7 +63,7 @@ public enum TUIApp {
             FileHandle.standardError.write(Data("atoms-tui: the TUI needs a terminal; use a subcommand (see --help) for scripts\n".utf8))
             return 2
         }
-        let terminal = Terminal()
+        let terminal = Terminal(mouse: options.mouse)
         terminal.start()
         let initial: APIGeneration = demo ? (demoV2 ? .v2 : .v1) : (options.apiMode == .v2 ? .v2 : .v1)
         var state = AppState(isDemo: demo, apiGeneration: initial, accountLabel: demo ? "local simulator" : options.accountLabel,

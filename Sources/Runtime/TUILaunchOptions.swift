@@ -11,6 +11,8 @@ public struct TUILaunchOptions: Sendable {
     public var accountLabel: String = ""
     /// Disable every write.
     public var readOnly = false
+    /// Report clicks and the wheel (`--no-mouse` turns it off).
+    public var mouse = true
     /// Delete the demo database first.
     public var resetDemo = false
     /// The demo simulator's security-check duration.

@@ -5,6 +5,7 @@ extension AppState {
     /// Handles a key: overlays and text inputs first, then the keymap.
     mutating func keyPressed(_ key: Key) -> [Effect] {
         if key == .resize { return [] }
+        if case .mouse(let m) = key { return mouse(m) }
         // Ctrl-L repaints from anywhere, dialogs included.
         if key == .ctrl("l") { return [.repaint] }
         if let overlay {
@@ -511,6 +512,62 @@ extension AppState {
         var s = text
         for (a, b) in table { s = s.replacingOccurrences(of: a, with: b) }
         return s
+    }
+}
+
+extension AppState {
+    /// A click focuses the pane under it and selects the row clicked; the wheel moves the list (or scrolls
+    /// the detail area, the help, the message log) under it by three. Dialogs and the publish flow ignore
+    /// the mouse (their keys say what to do).
+    mutating func mouse(_ m: MouseEvent) -> [Effect] {
+        let step = m.kind == .wheelUp ? -3 : 3
+        switch overlay {
+        case .help(let p)?:
+            guard m.kind != .click else { return [] }
+            var q = p
+            q.scroll = max(0, min(p.scroll + step, panelGeometry(.help).maxScroll))
+            overlay = .help(q)
+            return []
+        case .messageLog(let p)?:
+            guard m.kind != .click else { return [] }
+            var q = p
+            q.scroll = max(0, min(p.scroll + step, panelGeometry(.messageLog).maxScroll))
+            overlay = .messageLog(q)
+            return []
+        case nil: break
+        default: return []
+        }
+        guard publish == nil, filterEditor == nil, detailSearch?.isTyping != true else { return [] }
+        let layout = Layout(size: size, focus: focus, detailOwner: detailOwner)
+        func inside(_ r: Rect) -> Bool { m.x >= r.x && m.x < r.x + r.width && m.y >= r.y && m.y < r.y + r.height }
+        if let r = layout.detail, inside(r) {
+            var effects: [Effect] = []
+            if focus != .detail {
+                guard detailOwner == .versions || detailOwner == .drafts, selectedAgentId != nil else { return [] }
+                effects = perform(.open)
+            }
+            if m.kind != .click { effects += perform(m.kind == .wheelUp ? .moveUp : .moveDown) + perform(m.kind == .wheelUp ? .moveUp : .moveDown) + perform(m.kind == .wheelUp ? .moveUp : .moveDown) }
+            return effects
+        }
+        guard let (pane, r) = layout.panes.first(where: { inside($0.rect) }) else { return [] }
+        var effects: [Effect] = []
+        if focus != pane {
+            focus = pane
+            effects += focusChanged()
+        }
+        switch m.kind {
+        case .click:
+            // Below the border and the header row.
+            let row = m.y - r.y - 2
+            guard row >= 0, row < r.height - 3 else { return effects }
+            let index = position(pane).scroll + row
+            guard index < rowCount(pane) else { return effects }
+            let delta = index - position(pane).cursor
+            if delta != 0 { effects += move(by: delta) }
+        case .wheelUp, .wheelDown:
+            effects += move(by: step)
+        }
+        return effects
     }
 }
 

@@ -324,15 +324,16 @@ extension AppState {
         } else if let s = status {
             if avail > 3 {
                 screen.put("│ ", x: x, y: row, style: .statusBar)
-                screen.put(AppState.statusText(Sanitizer.sanitize(s.text), width: avail - 2), x: x + 2, y: row, maxWidth: avail - 2,
+                // A cut error says where the rest is; a cut confirmation keeps every cell for its words.
+                let text = s.isError ? AppState.statusText(Sanitizer.sanitize(s.text), width: avail - 2) : DisplayWidth.truncate(Sanitizer.sanitize(s.text), to: avail - 2)
+                screen.put(text, x: x + 2, y: row, maxWidth: avail - 2,
                            style: s.isError ? .statusError : .statusInfo)
             }
         }
         if rw > 0, rw < screen.width - x { screen.put(right, x: screen.width - rw, y: row, style: readOnly && writeInFlight == nil ? .warning : .statusBar) }
     }
 
-    /// A status message cut to `width`: when it does not fit, it ends with "… (M: details)" (the message
-    /// log keeps it whole).
+    /// An error cut to `width`: when it does not fit, it ends with "… (M: details)" (the message log keeps it whole).
     static func statusText(_ text: String, width: Int) -> String {
         guard DisplayWidth.of(text) > width else { return text }
         let tail = " (M: details)"

@@ -37,8 +37,13 @@ public final class Terminal {
     private var started = false
     private var suspended = false
 
+    /// Clicks and the wheel are reported (`--no-mouse` turns it off; Shift+drag still selects text in
+    /// common terminals while it is on).
+    public let mouse: Bool
+
     /// A terminal that is not started yet. `noColor` defaults to whether `NO_COLOR` is set (and non-empty).
-    public init(noColor: Bool? = nil) {
+    public init(noColor: Bool? = nil, mouse: Bool = false) {
+        self.mouse = mouse
         if let noColor {
             monochrome = noColor
         } else if let v = getenv("NO_COLOR") {
@@ -70,6 +75,7 @@ public final class Terminal {
         keypad(tui_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
+        if mouse { tui_mouse(1) }
         if !monochrome && has_colors() {
             start_color()
             use_default_colors()
@@ -124,11 +130,59 @@ public final class Terminal {
             var ch: wint_t = 0
             let rc = wget_wch(tui_stdscr(), &ch)
             if rc == ERR { break }
-            let key = Terminal.decode(rc: rc, code: Int(ch))
+            var key = Terminal.decode(rc: rc, code: Int(ch))
+            if rc == KEY_CODE_YES, Int32(ch) == KEY_MOUSE {
+                var x: Int32 = 0, y: Int32 = 0
+                switch tui_getmouse(&x, &y) {
+                case 1: key = .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .click))
+                case 4: key = .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .wheelUp))
+                case 5: key = .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .wheelDown))
+                default: continue
+                }
+            }
             if key == .resize { previous = nil }
             keys.append(key)
         }
-        return keys
+        return mouse ? Terminal.mergeMouseReports(keys) : keys
+    }
+
+    /// Turns SGR mouse reports that curses handed over as plain characters (`Esc [ < b ; x ; y M`) into
+    /// `.mouse` keys: a button-1 press is a click, buttons 64/65 the wheel; releases and motion are
+    /// dropped. Anything else passes unchanged. Pure, for tests.
+    public static func mergeMouseReports(_ keys: [Key]) -> [Key] {
+        guard keys.contains(.escape) else { return keys }
+        var out: [Key] = []
+        var i = 0
+        while i < keys.count {
+            if keys[i] == .escape, i + 2 < keys.count, keys[i + 1] == .char("["), keys[i + 2] == .char("<") {
+                var j = i + 3
+                var numbers: [Int] = [0]
+                var end: Character?
+                while j < keys.count, case .char(let c) = keys[j] {
+                    if let d = c.wholeNumberValue, c.isASCII { numbers[numbers.count - 1] = min(100_000, numbers[numbers.count - 1] * 10 + d) }
+                    else if c == ";" { numbers.append(0) }
+                    else if c == "M" || c == "m" { end = c; break }
+                    else { break }
+                    j += 1
+                }
+                if let end, numbers.count == 3 {
+                    let (b, x, y) = (numbers[0], numbers[1] - 1, numbers[2] - 1)
+                    if end == "M", x >= 0, y >= 0 {
+                        switch b {
+                        case 0: out.append(.mouse(MouseEvent(x: x, y: y, kind: .click)))
+                        case 64: out.append(.mouse(MouseEvent(x: x, y: y, kind: .wheelUp)))
+                        case 65: out.append(.mouse(MouseEvent(x: x, y: y, kind: .wheelDown)))
+                        default: break
+                        }
+                    }
+                    i = j + 1
+                    continue
+                }
+            }
+            out.append(keys[i])
+            i += 1
+        }
+        return out
     }
 
     /// Tells curses the window's new size (after SIGWINCH); the next `present` redraws everything.

@@ -44,6 +44,9 @@ struct AtomsTUI: AsyncParsableCommand {
     @Flag(help: "Disable every write in the TUI (keys say why).")
     var readOnly = false
 
+    @Flag(help: "Do not take the mouse (clicks focus panes and select rows, the wheel scrolls; with it on, Shift+drag selects text in most terminals).")
+    var noMouse = false
+
     @Flag(help: "Start the demo over from the seeded data.")
     var resetDemo = false
 
@@ -67,6 +70,7 @@ struct AtomsTUI: AsyncParsableCommand {
         options.baseURL = conn.baseURL
         options.accountLabel = conn.profileName ?? conn.baseURL.host ?? "account"
         options.readOnly = readOnly
+        options.mouse = !noMouse
         options.resetDemo = resetDemo
         options.demoScanSeconds = demoScanSeconds
         options.exitAfterFirstFrame = exitAfterFirstFrame

@@ -95,3 +95,48 @@ final class ASCIIEndToEndTests: XCTestCase {
         try t.waitFor(text: "EXIT:0")
     }
 }
+
+/// The mouse in a real terminal: raw SGR mouse sequences sent to the pane (what a terminal sends).
+final class MouseEndToEndTests: XCTestCase {
+    func start(extra: String = "") throws -> (TmuxSession, URL) {
+        let dataHome = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-e2e-data-\(UUID().uuidString.prefix(8))")
+        let cmd = "\(ChildProcess.binary) --demo-api v1 \(extra); echo EXIT:$?; sleep 60"
+        let env = ["XDG_DATA_HOME": dataHome.path, "XDG_STATE_HOME": dataHome.appendingPathComponent("state").path,
+                   "XDG_CONFIG_HOME": dataHome.appendingPathComponent("config").path, "SMALLEST_API_KEY": ""]
+        let t = try TmuxSession(width: 120, height: 32, command: cmd, environment: env)
+        try t.waitFor("the seeded agents") { $0.contains("Zoë — Café Concierge") && $0.contains("passed") }
+        return (t, dataHome)
+    }
+
+    /// SGR (1006) mouse report, 1-based column and row.
+    func sgr(button: Int, x: Int, y: Int) -> String { "\u{1B}[<\(button);\(x + 1);\(y + 1)M" }
+
+    func testAClickSelectsARowAndFocusesItsPane() throws {
+        let (t, home) = try start()
+        defer { try? FileManager.default.removeItem(at: home) }
+        // The second version row of the Versions pane (x 36..<84; rows from y 2).
+        t.type(sgr(button: 0, x: 50, y: 3))
+        let screen = try t.waitFor("the clicked version's config") { $0.contains("Config of v") }
+        let row = screen.components(separatedBy: "\n")[3]
+        // The wheel over the Agents pane moves its cursor by three: another agent's versions show.
+        t.type(sgr(button: 65, x: 5, y: 5))
+        try t.waitFor("the agent three rows down") { $0 != screen && $0.contains("Agent") }
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+        XCTAssertFalse(row.isEmpty)
+    }
+
+    func testNoMouseLeavesTheSequenceAlone() throws {
+        // tmux knows whether the program asked for mouse reports.
+        let (on, home1) = try start()
+        defer { try? FileManager.default.removeItem(at: home1) }
+        XCTAssertEqual(on.command("display-message", "-p", "-t", "app", "#{mouse_any_flag}").trimmingCharacters(in: .whitespacesAndNewlines), "1")
+        on.send("q")
+        try on.waitFor(text: "EXIT:0")
+        let (off, home2) = try start(extra: "--no-mouse")
+        defer { try? FileManager.default.removeItem(at: home2) }
+        XCTAssertEqual(off.command("display-message", "-p", "-t", "app", "#{mouse_any_flag}").trimmingCharacters(in: .whitespacesAndNewlines), "0")
+        off.send("q")
+        try off.waitFor(text: "EXIT:0")
+    }
+}

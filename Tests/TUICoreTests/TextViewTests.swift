@@ -334,3 +334,45 @@ final class ASCIIFallbackTests: XCTestCase {
         XCTAssertTrue(render(s, s.size).text.unicodeScalars.allSatisfy { $0.isASCII })
     }
 }
+
+/// Clicks focus panes and select rows; the wheel scrolls what is under it.
+final class MouseTests: XCTestCase {
+    typealias F = Fixtures
+
+    func testAClickFocusesThePaneAndSelectsTheRowClicked() {
+        var s = F.loadedState()  // 120×32: Agents x 0..<36, Versions 36..<84, Drafts 84..<120; rows start at y 2
+        let fx = F.press([.mouse(MouseEvent(x: 5, y: 4, kind: .click))], &s)
+        XCTAssertEqual(s.focus, .agents)
+        XCTAssertEqual(s.position(.agents).cursor, 2)
+        XCTAssertEqual(s.selectedAgentId, F.agentId(2))
+        XCTAssertTrue(fx.contains(.loadVersions(agentId: F.agentId(2), skip: 0, limit: 50)), "\(fx)")
+        F.press([.mouse(MouseEvent(x: 0, y: 2, kind: .click))], &s)
+        F.press([.mouse(MouseEvent(x: 50, y: 3, kind: .click))], &s)
+        XCTAssertEqual(s.focus, .versions)
+        XCTAssertEqual(s.selectedVersion?.displayNumber, "v4")
+        // A click on the header or below the rows selects nothing new.
+        F.press([.mouse(MouseEvent(x: 50, y: 1, kind: .click)), .mouse(MouseEvent(x: 50, y: 12, kind: .click))], &s)
+        XCTAssertEqual(s.selectedVersion?.displayNumber, "v4")
+        XCTAssertTrue(render(s, s.size).text.contains("Config of v4"))
+    }
+
+    func testTheWheelMovesTheListUnderItAndScrollsTheHelp() {
+        var s = F.loadedState()
+        F.press([.mouse(MouseEvent(x: 5, y: 5, kind: .wheelDown))], &s)
+        XCTAssertEqual(s.position(.agents).cursor, 3)
+        F.press([.mouse(MouseEvent(x: 5, y: 5, kind: .wheelUp))], &s)
+        XCTAssertEqual(s.position(.agents).cursor, 0)
+        F.press([.char("?"), .mouse(MouseEvent(x: 50, y: 10, kind: .wheelDown))], &s)
+        XCTAssertEqual(s.overlay, .help(TextPanel(scroll: 3)))
+        F.press([.mouse(MouseEvent(x: 50, y: 10, kind: .click))], &s)
+        XCTAssertEqual(s.overlay, .help(TextPanel(scroll: 3)), "a click in a dialog does nothing")
+    }
+
+    func testDialogsIgnoreTheMouse() {
+        var s = F.loadedState()
+        F.press([.tab, .tab, .char("x")], &s)
+        XCTAssertEqual(F.press([.mouse(MouseEvent(x: 5, y: 4, kind: .click))], &s), [])
+        guard case .confirm? = s.overlay else { return XCTFail("the dialog closed") }
+        XCTAssertEqual(s.focus, .drafts)
+    }
+}
