@@ -70,6 +70,7 @@ public enum TUIApp {
                              readOnly: options.readOnly, now: Date(), size: terminal.size)
         state.timeZone = TimeZone.current
         state.asciiOnly = !terminal.unicode
+        state.watchInterval = options.watchInterval
         // First frame at once: nothing loaded yet, the loading state shows.
         var effects = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
         var shown = render(state, state.size)

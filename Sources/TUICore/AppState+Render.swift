@@ -313,6 +313,8 @@ extension AppState {
         let background = watches.filter { $0.key != publish?.watchId }.sorted { $0.key < $1.key }.map { $0.value.title }
         if writeInFlight == nil, !background.isEmpty { right = " \(isV2 ? "scanning" : "checking") \(background.joined(separator: ", "))… " + right }
         if let m = mark { right = " marked \(m.label) " + right }
+        // The age of the lists, when nothing more important wants the line.
+        if right.isEmpty, status == nil, searchSummary() == nil, let ago = updatedAgo() { right = " \(ago) " }
         let rw = DisplayWidth.of(right)
         let avail = screen.width - x - rw - 1
         if let search = searchSummary() {

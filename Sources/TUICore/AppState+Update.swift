@@ -204,6 +204,13 @@ extension AppState {
         if page <= 1 { refreshFinished() }
         if page <= 1 {
             agents = list.agents
+            // A refresh keeps the selected agent under the cursor even when rows moved around it.
+            if let sel = selectedAgentId, let i = agentRows.firstIndex(where: { $0.id == sel }), i != position(.agents).cursor {
+                var p = position(.agents)
+                p.scroll += i - p.cursor
+                p.cursor = i
+                positions[.agents] = p
+            }
         } else if page == agentPagesLoaded + 1 {
             let known = Set(agents.map(\.id))
             agents += list.agents.filter { !known.contains($0.id) }

@@ -127,6 +127,10 @@ public struct AppState: Sendable {
     /// The terminal has no UTF-8 locale (`LANG=C`): borders, marks and emoji are drawn in ASCII (set by the Runtime
     /// from what the Terminal layer found).
     public var asciiOnly: Bool = false
+    /// Live refresh: seconds between background reads (nil: off, `--no-watch`).
+    public var watchInterval: TimeInterval?
+    /// When the lists on screen were last read (the status line says "updated 12 s ago").
+    public var lastRefreshed: Date?
     /// The search inside the detail area (`/` with the detail area focused), if any.
     public var detailSearch: TextSearch?
 

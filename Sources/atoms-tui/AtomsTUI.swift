@@ -47,6 +47,9 @@ struct AtomsTUI: AsyncParsableCommand {
     @Flag(help: "Do not take the mouse (clicks focus panes and select rows, the wheel scrolls; with it on, Shift+drag selects text in most terminals).")
     var noMouse = false
 
+    @Flag(help: "Do not refresh the lists on screen in the background (every 30 seconds otherwise, paused in dialogs and the editor).")
+    var noWatch = false
+
     @Flag(help: "Start the demo over from the seeded data.")
     var resetDemo = false
 
@@ -71,6 +74,7 @@ struct AtomsTUI: AsyncParsableCommand {
         options.accountLabel = conn.profileName ?? conn.baseURL.host ?? "account"
         options.readOnly = readOnly
         options.mouse = !noMouse
+        if noWatch { options.watchInterval = nil }
         options.resetDemo = resetDemo
         options.demoScanSeconds = demoScanSeconds
         options.exitAfterFirstFrame = exitAfterFirstFrame

@@ -140,3 +140,30 @@ final class MouseEndToEndTests: XCTestCase {
         try off.waitFor(text: "EXIT:0")
     }
 }
+
+/// Live refresh: the status line says when the lists were read; `--no-watch` turns it off.
+final class WatchEndToEndTests: XCTestCase {
+    func run(_ extra: String, _ check: (TmuxSession) throws -> Void) throws {
+        let dataHome = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-e2e-data-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: dataHome) }
+        let cmd = "\(ChildProcess.binary) --demo-api v1 \(extra); echo EXIT:$?; sleep 60"
+        let env = ["XDG_DATA_HOME": dataHome.path, "XDG_STATE_HOME": dataHome.appendingPathComponent("state").path,
+                   "XDG_CONFIG_HOME": dataHome.appendingPathComponent("config").path, "SMALLEST_API_KEY": ""]
+        let t = try TmuxSession(width: 120, height: 32, command: cmd, environment: env)
+        try t.waitFor("the seeded agents") { $0.contains("Zoë — Café Concierge") && $0.contains("passed") }
+        try check(t)
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+    }
+
+    func testTheStatusLineSaysWhenTheListsWereRead() throws {
+        try run("") { t in
+            let screen = try t.waitFor("the age of the lists") { $0.range(of: "updated [0-9]+ s ago", options: .regularExpression) != nil }
+            XCTAssertTrue(screen.contains("updated"), screen)
+        }
+        try run("--no-watch") { t in
+            let screen = t.capture()
+            XCTAssertNil(screen.range(of: "updated [0-9]+ s ago", options: .regularExpression), screen)
+        }
+    }
+}

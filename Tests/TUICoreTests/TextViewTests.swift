@@ -376,3 +376,55 @@ final class MouseTests: XCTestCase {
         XCTAssertEqual(s.focus, .drafts)
     }
 }
+
+/// Live refresh in the background.
+final class WatchTests: XCTestCase {
+    typealias F = Fixtures
+    let a0 = Fixtures.agentId(0)
+
+    func testListsAreReadAgainEveryIntervalAndTheStatusLineSaysWhen() {
+        var s = F.loadedState()
+        XCTAssertEqual(update(&s, .tick(F.now.addingTimeInterval(300))), [], "off unless asked for (--no-watch is the Runtime's default off switch)")
+        s = F.loadedState()
+        s.watchInterval = 30
+        XCTAssertEqual(update(&s, .tick(F.now.addingTimeInterval(12))), [])
+        XCTAssertTrue(render(s, s.size).rowText(30).hasSuffix("updated 12 s ago"), render(s, s.size).rowText(30))
+        _ = update(&s, .failed(.loadDrafts(agentId: a0), EffectFailure(kind: .server, status: 503, reason: "down")))
+        XCTAssertFalse(render(s, s.size).rowText(30).contains("updated"), "a message has the line to itself")
+        F.press([.escape], &s)
+        XCTAssertEqual(update(&s, .tick(F.now.addingTimeInterval(31))),
+                       [.loadAgents(page: 1, pageSize: 50, search: nil), .loadVersions(agentId: a0, skip: 0, limit: 50), .loadDrafts(agentId: a0)])
+        XCTAssertEqual(update(&s, .tick(F.now.addingTimeInterval(32))), [], "once per interval")
+        XCTAssertNil(s.status, "no Refreshing… noise")
+    }
+
+    func testPausedInDialogsAndWhileTyping() {
+        var s = F.loadedState()
+        s.watchInterval = 30
+        func listLoads(_ fx: [Effect]) -> [Effect] {
+            fx.filter { switch $0 { case .loadAgents, .loadVersions, .loadDrafts: return true; default: return false } }
+        }
+        F.press([.tab, .tab, .char("x")], &s)
+        XCTAssertEqual(listLoads(update(&s, .tick(F.now.addingTimeInterval(31)))), [], "a dialog is open")
+        F.press([.escape, .char("/")], &s)
+        XCTAssertEqual(listLoads(update(&s, .tick(F.now.addingTimeInterval(62)))), [], "a filter is typed")
+        F.press([.enter], &s)
+        XCTAssertEqual(listLoads(update(&s, .tick(F.now.addingTimeInterval(93)))).count, 3)
+    }
+
+    func testANewRowAboveKeepsTheSelection() {
+        var s = F.loadedState()
+        s.watchInterval = 30
+        F.press([.tab, .down], &s)  // v4
+        XCTAssertEqual(s.selectedVersion?.displayNumber, "v4")
+        // Someone published v6 meanwhile: it lists first, the cursor stays on v4.
+        _ = update(&s, .versionsLoaded(agentId: a0, skip: 0, list: VersionList(versions: F.versions(count: 6), total: 6)))
+        XCTAssertEqual(s.selectedVersion?.displayNumber, "v4")
+        XCTAssertEqual(s.versionRows.first?.displayNumber, "v6")
+        // The agents list reordered: the selected agent stays selected, nothing else is loaded.
+        F.press([.char("1")], &s)
+        let fx = update(&s, .agentsLoaded(page: 1, search: nil, list: F.agentList(Array(F.agents().reversed()))))
+        XCTAssertEqual(s.selectedAgentId, a0)
+        XCTAssertEqual(fx, [])
+    }
+}
