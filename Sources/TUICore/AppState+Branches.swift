@@ -319,6 +319,12 @@ extension AppState {
                 if let i = agentSearchResults.firstIndex(where: { $0.id == agentId }) { agentSearchResults[i].activeVersionId = head }
             }
             refreshStats(agentId)
+            if agentId == selectedAgentId, let want = branchDraftToSelect {
+                branchDraftToSelect = nil
+                if let i = branchDraftRows.firstIndex(where: { if case .draft(let b) = $0 { return b.id == want }; return false }) {
+                    positions[.drafts] = ListPosition(cursor: i)
+                }
+            }
             clampAll()
             guard agentId == selectedAgentId else { return [] }
             if focus == .drafts || (focus == .detail && detailOwner == .drafts) { wantConfigForSelection() }

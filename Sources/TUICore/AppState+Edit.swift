@@ -58,7 +58,10 @@ extension AppState {
             }
             guard agentId == selectedAgentId else { return [] }
             if focus == .drafts || (focus == .detail && detailOwner == .drafts) { wantConfigForSelection() }
-            if target.branchId != nil { return reloadBranches(agentId) }
+            if let branchId = target.branchId {
+                branchDraftToSelect = branchId  // a new branch draft's row is selected once it lists
+                return reloadBranches(agentId)
+            }
             drafts[agentId, default: DraftSet()].loading = true
             return [.loadDrafts(agentId: agentId)]
         case .conflict(let conflict):

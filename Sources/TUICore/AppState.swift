@@ -75,6 +75,9 @@ public struct AppState: Sendable {
     public var branches: [String: BranchSet] = [:]
     /// The branch History shows, per agent (v2; the live branch until switched).
     public var selectedBranchIds: [String: String] = [:]
+    /// A branch whose draft row the Drafts cursor moves to when the branches next arrive (v2: a new branch
+    /// draft was just saved).
+    public var branchDraftToSelect: String?
 
     // MARK: Detail
     /// Prepared config lines per version or draft.

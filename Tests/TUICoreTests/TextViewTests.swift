@@ -428,3 +428,26 @@ final class WatchTests: XCTestCase {
         XCTAssertEqual(fx, [])
     }
 }
+
+/// v2: a branch draft made with `e` on "+ new draft on BRANCH…" is selected once it lists.
+final class NewBranchDraftSelectionTests: XCTestCase {
+    typealias F = Fixtures
+    typealias B = BranchFixtures
+
+    func testTheNewBranchDraftRowIsSelected() {
+        var s = B.loadedState()
+        let agent = F.agentId(0)
+        _ = update(&s, .branchesLoaded(agentId: agent, branches: B.branches(mainDraft: false)))
+        F.press([.char("4"), .char("G")], &s)  // Drafts: the "+ new draft on main…" row
+        guard case .newDraft? = s.selectedBranchDraftRow else { return XCTFail("not on the new-draft row: \(String(describing: s.selectedBranchDraftRow))") }
+        let fx = F.press([.char("e")], &s)
+        guard case .beginEdit(let target, _)? = fx.first else { return XCTFail("\(fx)") }
+        XCTAssertEqual(target.branchId, B.mainId)
+        _ = update(&s, .edit(agentId: agent, draftId: target.draftId, .begun))
+        _ = update(&s, .edit(agentId: agent, draftId: target.draftId, .ready(fields: ["firstMessage"])))
+        _ = update(&s, .edit(agentId: agent, draftId: target.draftId, .saved(revision: 1, notPersisted: [], recoveryPath: nil)))
+        _ = update(&s, .branchesLoaded(agentId: agent, branches: B.branches(mainDraft: true)))
+        guard case .draft(let b)? = s.selectedBranchDraftRow else { return XCTFail("no draft row selected") }
+        XCTAssertEqual(b.id, B.mainId, "the new draft's row, not the row that took the cursor's old place")
+    }
+}
