@@ -73,8 +73,10 @@ struct AtomsTUI: AsyncParsableCommand {
         options.baseURL = conn.baseURL
         options.accountLabel = conn.profileName ?? conn.baseURL.host ?? "account"
         options.readOnly = readOnly
-        options.mouse = !noMouse
-        if noWatch { options.watchInterval = nil }
+        // config.yaml's `mouse` and `watchSeconds`; the flags win.
+        let settings = (try? ConfigFile.load(from: AppPaths().config.appendingPathComponent("config.yaml"))) ?? ConfigFile()
+        options.mouse = !noMouse && (settings.mouse ?? true)
+        options.watchInterval = noWatch ? nil : settings.watchInterval
         options.resetDemo = resetDemo
         options.demoScanSeconds = demoScanSeconds
         options.exitAfterFirstFrame = exitAfterFirstFrame
