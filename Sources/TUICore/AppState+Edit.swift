@@ -71,7 +71,8 @@ extension AppState {
         case .failed(let message, let path):
             endEdit()
             let kept = path.map { "your edit is kept in \($0) (e offers to resume it)" } ?? "the recovery file could not be written"
-            status = StatusMessage("Saving \(target.label) failed: \(Sanitizer.sanitize(message, maxCharacters: 300)) — \(kept)", isError: true)
+            logDetails = ["reason: " + Sanitizer.sanitize(message)]
+            status = StatusMessage(reasonFirst(Sanitizer.sanitize(message, maxCharacters: 300), "saving \(target.label) failed; \(kept)"), isError: true)
             return []
         case .abandoned(let path):
             endEdit()

@@ -97,7 +97,7 @@ extension AppState {
             }
         default:
             writeInFlight = nil
-            status = StatusMessage("Rebase failed: \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "the rebase failed"), isError: true)
         }
     }
 
