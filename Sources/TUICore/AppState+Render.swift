@@ -198,7 +198,7 @@ extension AppState {
             let aboveHead = !isHead && v.status == .published && (v.revisionNumber ?? 0) > (headNumber ?? Int.max)
             let marker = isActive ? "● " : (isHead ? "○ " : (marked ? "◆ " : (aboveHead ? "↑ " : "  ")))
             var cells: [(String, Style)] = [(marker, isActive ? .active : (aboveHead ? .dim : .pinned))]
-            cells.append((DisplayWidth.pad(isV2 ? v.revisionLabel : v.displayNumber, to: 5, alignRight: true), .bold))
+            cells.append((DisplayWidth.pad(isV2 ? v.revisionLabel : v.displayNumber, to: 5, alignRight: true), isFresh(v.id) ? .added : .bold))
             cells.append((v.isPinned ? " ★ " : "   ", .pinned))
             // One cell of gap keeps a cut label from running into the badge.
             cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.shownLabel ?? "", maxCharacters: 400), to: max(0, labelW - 1)) + (labelW > 1 ? " " : ""), .normal))
@@ -254,7 +254,7 @@ extension AppState {
             let behind = DraftBaseStatus.of(sourceVersionId: d.sourceVersionId, activeVersionId: activeVersionId,
                                             versions: versions[agentId]?.items ?? [])
             if let b = behind, b.isBehind { source += b.liveIsOlder ? " ↺" : " ↓\(b.behindBy)" }
-            var cells: [(String, Style)] = [(DisplayWidth.pad(name, to: max(0, nameW - 1)) + (nameW > 1 ? " " : ""), .normal),
+            var cells: [(String, Style)] = [(DisplayWidth.pad(name, to: max(0, nameW - 1)) + (nameW > 1 ? " " : ""), isFresh(d.id) ? .added : .normal),
                                             (DisplayWidth.pad(source, to: 8) + " ", behind?.isBehind == true ? .warning : .dim)]
             if showRev { cells.append((DisplayWidth.pad(d.draftRevision.map { "r\($0)" } ?? "-", to: 5), .normal)) }
             if showEditor { cells.append((DisplayWidth.pad(Sanitizer.sanitize(d.lastEditorName ?? "-", maxCharacters: 40), to: 10) + " ", .dim)) }

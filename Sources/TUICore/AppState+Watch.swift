@@ -41,6 +41,30 @@ extension AppState {
         return s < 60 ? "updated \(s) s ago" : "updated \(s / 60) min ago"
     }
 
+    /// How long a row that appeared on a refresh stays marked.
+    public static let freshFor: TimeInterval = 10
+
+    /// The ids of the selected agent's version rows and draft rows now (each nil before it first loaded).
+    func shownRowIds() -> (agent: String, versions: Set<String>?, drafts: Set<String>?)? {
+        guard let id = selectedAgentId else { return nil }
+        return (id, versions[id]?.total != nil ? Set((versions[id]?.items ?? []).map(\.id)) : nil,
+                drafts[id]?.loaded == true ? Set((drafts[id]?.items ?? []).map(\.id)) : nil)
+    }
+
+    /// Marks the rows that were not there before this answer (someone else made them), for `freshFor` seconds;
+    /// a list's first load marks nothing.
+    mutating func markFreshRows(since before: (agent: String, versions: Set<String>?, drafts: Set<String>?)?) {
+        freshRows = freshRows.filter { $0.value > now }
+        guard let before, before.agent == selectedAgentId, let after = shownRowIds() else { return }
+        var appeared = Set<String>()
+        if let b = before.versions, let a = after.versions { appeared.formUnion(a.subtracting(b)) }
+        if let b = before.drafts, let a = after.drafts { appeared.formUnion(a.subtracting(b)) }
+        for id in appeared { freshRows[id] = now.addingTimeInterval(AppState.freshFor) }
+    }
+
+    /// True while a row that appeared on a refresh is marked as new.
+    func isFresh(_ id: String) -> Bool { (freshRows[id] ?? .distantPast) > now }
+
     /// The rows under the cursors, by id, before new rows arrive. A cursor on the first row stays on the
     /// first row (it follows the newest version or draft).
     func selectionIds() -> (agent: String?, version: String?, draft: String?) {

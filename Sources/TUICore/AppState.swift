@@ -134,6 +134,9 @@ public struct AppState: Sendable {
     public var watchInterval: TimeInterval?
     /// When the lists on screen were last read (the status line says "updated 12 s ago").
     public var lastRefreshed: Date?
+    /// Rows that appeared when an already shown list was read again (made elsewhere), until when they are
+    /// marked as new.
+    public var freshRows: [String: Date] = [:]
     /// The search inside the detail area (`/` with the detail area focused), if any.
     public var detailSearch: TextSearch?
 

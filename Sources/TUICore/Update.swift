@@ -14,8 +14,12 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         }
     default: break
     }
+    let shownBefore = state.shownRowIds()
     var effects = state.update(msg)
-    if let kept, kept.agent == state.selectedAgentId { state.restoreSelection(kept) }
+    if let kept, kept.agent == state.selectedAgentId {
+        state.restoreSelection(kept)
+        state.markFreshRows(since: shownBefore)
+    }
     if case .tick(let date) = msg { effects += state.watchTick(date) }
     state.holdDetailIfLoaded()
     // Confirmations are transient: a new one lasts `statusLifetime`, errors stay until replaced or Esc.

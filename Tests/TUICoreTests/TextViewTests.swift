@@ -451,3 +451,23 @@ final class NewBranchDraftSelectionTests: XCTestCase {
         XCTAssertEqual(b.id, B.mainId, "the new draft's row, not the row that took the cursor's old place")
     }
 }
+
+/// Rows made elsewhere show up marked for a moment.
+final class FreshRowTests: XCTestCase {
+    typealias F = Fixtures
+
+    func testARowThatAppearsOnARefreshIsMarkedBriefly() {
+        var s = F.loadedState()
+        let a0 = F.agentId(0)
+        XCTAssertTrue(s.freshRows.isEmpty, "the first load marks nothing")
+        F.press([.tab, .down], &s)  // v4: the new row above does not take the cursor
+        _ = update(&s, .versionsLoaded(agentId: a0, skip: 0, list: VersionList(versions: F.versions(count: 6), total: 6)))
+        XCTAssertEqual(Array(s.freshRows.keys), [F.versionId(0, 6)])
+        let screen = render(s, s.size)
+        let y = (0..<screen.height).first { screen.rowText($0).contains("v6") }!
+        XCTAssertTrue(screen.styleRuns(y).contains { $0.style == .added }, screen.styleText)
+        _ = update(&s, .tick(F.now.addingTimeInterval(AppState.freshFor + 1)))
+        let later = render(s, s.size)
+        XCTAssertFalse(later.styleRuns(y).contains { $0.style == .added }, "the mark goes away")
+    }
+}
