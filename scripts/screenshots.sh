@@ -58,6 +58,9 @@ shot review 140x40 / type:Zoë Enter Tab Tab Down p sleep:1
 ARGS="--demo-scan-seconds 30" shot progress 140x40 / type:Zoë Enter Tab Tab Down p sleep:1 type:holiday\ greeting Enter sleep:2.5
 shot help 140x40 ?
 shot confirm 140x40 / type:Zoë Enter Tab j j j a
+# Search inside the detail area (matches highlighted, "2/N" on the status line) and the message log.
+shot search 140x40 / type:Zoë Enter Tab Enter sleep:0.5 / type:order Enter n
+shot messages 140x40 R sleep:1 y a M
 # The v1 demo: a version diffed against the active one.
 ARGS="--demo-api v1" shot diff 140x40 j j j j j Tab j j d sleep:1
 # Release health on the v1 demo: Clínica's active v8 is significantly worse than v7 — the Calls/Fail/p50

@@ -42,8 +42,9 @@ public enum EditSaveResult: Sendable {
     case saved(PatchOutcome)
     /// Someone else changed the same fields since the edit began.
     case conflict(fields: [String], theirs: ConfigDocument, mine: ConfigDocument, latest: ConfigDocument, latestRevision: Int?)
-    /// Something failed after the editor; the text is in the recovery file.
-    case failed(message: String, recoveryFile: URL?)
+    /// Something failed after the editor; the text is in the recovery file. `error` is the client's error
+    /// when there is one (front ends word it their own way: the TUI leads with the reason).
+    case failed(message: String, recoveryFile: URL?, error: AtomsError?)
 }
 
 /// The editing flow shared by `e` in the TUI and `atoms-tui drafts edit`:
@@ -217,7 +218,7 @@ public struct DraftEditFlow: Sendable {
     func failed(_ session: DraftEditSession, _ error: Error) -> EditSaveResult {
         let url = try? recovery.save(session.text, agentId: session.agentId, draftId: session.draftId, format: session.format)
         let message = (error as? AtomsError)?.description ?? "\(error)"
-        return .failed(message: message, recoveryFile: url)
+        return .failed(message: message, recoveryFile: url, error: error as? AtomsError)
     }
 
     /// After a conflict: edit again on top of the latest. The reopened text is the latest draft with the

@@ -244,7 +244,7 @@ public struct DraftRebase: Sendable {
             case .conflict(let fields, _, _, _, _):
                 outcome.cancelled = "someone else changed \(fields.joined(separator: ", ")) of the rebased draft meanwhile; nothing of the edit was sent"
                 return outcome
-            case .failed(let message, let file):
+            case .failed(let message, let file, _):
                 outcome.cancelled = message
                 outcome.recoveryFile = file
                 return outcome

@@ -29,12 +29,32 @@ public struct ConfigFile: Codable, Sendable, Equatable {
     public var profiles: [String: Profile]
     /// Editor document format: `yaml` (default) or `json`.
     public var editFormat: String?
+    /// The TUI takes the mouse (default true; `--no-mouse` overrides).
+    public var mouse: Bool?
+    /// Seconds between the TUI's background refreshes (default 30, at least 5; 0 turns it off; `--no-watch` overrides).
+    public var watchSeconds: Double?
+
+    /// The TUI's refresh interval from `watchSeconds`: nil when off, never under 5 s.
+    public var watchInterval: Double? {
+        guard let s = watchSeconds else { return 30 }
+        return s <= 0 ? nil : max(5, s)
+    }
 
     /// Builds a config.
     public init(defaultProfile: String? = nil, profiles: [String: Profile] = [:], editFormat: String? = nil) {
         self.defaultProfile = defaultProfile
         self.profiles = profiles
         self.editFormat = editFormat
+    }
+
+    /// Decodes a config; every key is optional (a file with only `mouse: false` is a config too).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        defaultProfile = try c.decodeIfPresent(String.self, forKey: .defaultProfile)
+        profiles = try c.decodeIfPresent([String: Profile].self, forKey: .profiles) ?? [:]
+        editFormat = try c.decodeIfPresent(String.self, forKey: .editFormat)
+        mouse = try c.decodeIfPresent(Bool.self, forKey: .mouse)
+        watchSeconds = try c.decodeIfPresent(Double.self, forKey: .watchSeconds)
     }
 
     /// Reads the file; a missing file is an empty config.

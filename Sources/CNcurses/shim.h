@@ -34,6 +34,22 @@ static inline const cchar_t *tui_WACS_HLINE(void) { return WACS_HLINE; }
 static inline const cchar_t *tui_WACS_VLINE(void) { return WACS_VLINE; }
 static inline const cchar_t *tui_WACS_D_HLINE(void) { return WACS_D_HLINE; }
 static inline const cchar_t *tui_WACS_D_VLINE(void) { return WACS_D_VLINE; }
+/// Turns mouse reporting on (a button-1 press, the wheel) or off, with no click-resolution delay.
+static inline void tui_mouse(int on) {
+    mmask_t old;
+    mousemask(on ? (BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0, &old);
+    mouseinterval(0);
+}
+/// The pending mouse event after KEY_MOUSE: 1 button-1 press, 4 wheel up, 5 wheel down, 0 other, -1 none.
+static inline int tui_getmouse(int *x, int *y) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return -1;
+    *x = e.x; *y = e.y;
+    if (e.bstate & BUTTON1_PRESSED) return 1;
+    if (e.bstate & BUTTON4_PRESSED) return 4;
+    if (e.bstate & BUTTON5_PRESSED) return 5;
+    return 0;
+}
 /// The locale's codeset name (`UTF-8` when the locale is a UTF-8 one).
 static inline const char *tui_codeset(void) { return nl_langinfo(CODESET); }
 #endif

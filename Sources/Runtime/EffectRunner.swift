@@ -363,7 +363,7 @@ final class EffectRunner: @unchecked Sendable {
             return try await rebaseDraft(agentId: agentId, agentName: agentName, subject: subject, services)
         case .finishRebase(let agentId, let subject):
             return try await finishRebase(agentId: agentId, subject: subject, services)
-        case .editDraft, .rebaseConflicts, .watchCheck, .cancel, .quit, .suspend, .repaint:
+        case .editDraft, .rebaseConflicts, .watchCheck, .cancel, .quit, .suspend, .repaint, .copyToClipboard:
             return nil
         }
     }
@@ -415,9 +415,11 @@ final class EffectRunner: @unchecked Sendable {
             services.sessions.set(entry, agentId, draftId)
             let rows = fields.map { EditConflict.Field(name: $0, theirs: text(theirs[$0]), mine: text(mine[$0])) }
             return .edit(agentId: agentId, draftId: draftId, .conflict(EditConflict(fields: rows, latestRevision: latestRevision)))
-        case .failed(let message, let url):
+        case .failed(let message, let url, let error):
             services.sessions.remove(agentId, draftId)
-            return .edit(agentId: agentId, draftId: draftId, .failed(message: message, recoveryPath: url?.path))
+            // The reason first (status, server words, hint, request id), never the method and path.
+            let reason = error.map { EffectRunner.failure($0).line } ?? message
+            return .edit(agentId: agentId, draftId: draftId, .failed(message: reason, recoveryPath: url?.path))
         }
     }
 

@@ -63,12 +63,15 @@ public enum TUIApp {
             FileHandle.standardError.write(Data("atoms-tui: the TUI needs a terminal; use a subcommand (see --help) for scripts\n".utf8))
             return 2
         }
-        let terminal = Terminal()
+        let terminal = Terminal(mouse: options.mouse)
         terminal.start()
         let initial: APIGeneration = demo ? (demoV2 ? .v2 : .v1) : (options.apiMode == .v2 ? .v2 : .v1)
         var state = AppState(isDemo: demo, apiGeneration: initial, accountLabel: demo ? "local simulator" : options.accountLabel,
                              readOnly: options.readOnly, now: Date(), size: terminal.size)
         state.localConfigDir = options.localConfigDir
+        state.timeZone = TimeZone.current
+        state.asciiOnly = !terminal.unicode
+        state.watchInterval = options.watchInterval
         // First frame at once: nothing loaded yet, the loading state shows.
         var effects = update(&state, .resized(width: terminal.size.width, height: terminal.size.height))
         var shown = render(state, state.size)
@@ -130,6 +133,10 @@ public enum TUIApp {
                     redrawAll()
                 case .repaint:
                     redrawAll()
+                case .copyToClipboard(let text, let what):
+                    // The terminal layer writes its own OSC 52 escape (base64 of the text) or says why it cannot.
+                    let refusal = terminal.copyToClipboard(text)
+                    perform(update(&state, .copied(what: what, text: text, refusal: refusal)))
                 case .editDraft(let agentId, let draftId, let rebase):
                     guard !editorOpen else { continue }
                     // The editor owns the terminal until it exits; the loop goes on with effect results.

@@ -11,6 +11,10 @@ public struct TUILaunchOptions: Sendable {
     public var accountLabel: String = ""
     /// Disable every write.
     public var readOnly = false
+    /// Seconds between background refreshes of the lists on screen (nil: `--no-watch`).
+    public var watchInterval: Double? = 30
+    /// Report clicks and the wheel (`--no-mouse` turns it off).
+    public var mouse = true
     /// Delete the demo database first.
     public var resetDemo = false
     /// The demo simulator's security-check duration.

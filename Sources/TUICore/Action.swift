@@ -3,6 +3,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case focusNext, focusPrev, open, back
     case filter, help, refresh, quit, suspend, repaint
+    case messageLog, searchNext, copyId, copyConfig
+    case jumpAgents, jumpVersions, jumpDrafts, sort
     case diff, mark, threeWay
     case fork, rename, discard, pin, activate
     case edit, publish, publishAndActivate, editMeta

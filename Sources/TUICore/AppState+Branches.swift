@@ -324,6 +324,12 @@ extension AppState {
                 if let i = agentSearchResults.firstIndex(where: { $0.id == agentId }) { agentSearchResults[i].activeVersionId = head }
             }
             refreshStats(agentId)
+            if agentId == selectedAgentId, let want = branchDraftToSelect {
+                branchDraftToSelect = nil
+                if let i = branchDraftRows.firstIndex(where: { if case .draft(let b) = $0 { return b.id == want }; return false }) {
+                    positions[.drafts] = ListPosition(cursor: i)
+                }
+            }
             clampAll()
             guard agentId == selectedAgentId else { return [] }
             if focus == .drafts || (focus == .detail && detailOwner == .drafts) { wantConfigForSelection() }
@@ -419,7 +425,7 @@ extension AppState {
 
         case .started, .agentsLoaded, .versionsLoaded, .draftsLoaded, .configLoaded, .diffLoaded, .failed, .connectFailed,
              .draftForked, .draftRenamed, .draftDiscarded, .pinChanged, .activated, .edit, .published, .checkProgress,
-             .checkWatchFailed, .versionMetaChanged, .keyPressed, .resized, .tick, .reviewLoaded, .rebase, .localPlansLoaded, .healthLoaded:
+             .checkWatchFailed, .versionMetaChanged, .keyPressed, .resized, .tick, .reviewLoaded, .rebase, .copied, .localPlansLoaded, .healthLoaded:
             return []  // not v2 messages: the root `update` handles them
         }
     }

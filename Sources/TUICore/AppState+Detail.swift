@@ -137,7 +137,7 @@ extension AppState {
         if isV2, let set = branches[a.id], set.loaded {
             lines.append(DetailLine("branches \(set.items.count)" + (set.live.map { " · live: " + Sanitizer.sanitize($0.branch.name, maxCharacters: 40) } ?? "")))
         }
-        if let page = versions[a.id], let t = page.total { lines.append(DetailLine("versions \(t)")) }
+        if let page = versions[a.id], let t = page.total { lines.append(DetailLine(isV2 ? "history  \(t) revisions" : "versions \(t)")) }
         if let w = a.workflowType { lines.append(DetailLine("workflow " + Sanitizer.sanitize(w))) }
         if let p = localPlans[a.id] {
             lines.append(DetailLine("file     " + Sanitizer.sanitize(p.file, maxCharacters: 80) + ": " + p.status.words + (p.status == .unchanged ? "" : " — D shows the plan"),
@@ -177,8 +177,9 @@ extension AppState {
             meta.append("published by " + Sanitizer.sanitize(p, maxCharacters: 60))
         }
         if let at = v.publishedAt ?? v.createdAt { meta.append(RelativeAge.phrase(iso: at, now: now)) }
-        if let d = v.description, !d.isEmpty { meta.append(Sanitizer.sanitize(d, maxCharacters: 300)) }
         if !meta.isEmpty { lines.append(DetailLine(meta.joined(separator: " · "), style: .dim)) }
+        // The description keeps its line breaks (and its whole text: the area wraps and scrolls).
+        if let d = v.description, !d.isEmpty { lines += Sanitizer.sanitizeLines(d).dropLastEmpty().map { DetailLine($0, style: .dim) } }
         lines.append(DetailLine(""))
         return lines
     }

@@ -58,7 +58,10 @@ extension AppState {
             }
             guard agentId == selectedAgentId else { return [] }
             if focus == .drafts || (focus == .detail && detailOwner == .drafts) { wantConfigForSelection() }
-            if target.branchId != nil { return reloadBranches(agentId) }
+            if let branchId = target.branchId {
+                branchDraftToSelect = branchId  // a new branch draft's row is selected once it lists
+                return reloadBranches(agentId)
+            }
             drafts[agentId, default: DraftSet()].loading = true
             return [.loadDrafts(agentId: agentId)]
         case .conflict(let conflict):
@@ -68,7 +71,8 @@ extension AppState {
         case .failed(let message, let path):
             endEdit()
             let kept = path.map { "your edit is kept in \($0) (e offers to resume it)" } ?? "the recovery file could not be written"
-            status = StatusMessage("Saving \(target.label) failed: \(Sanitizer.sanitize(message, maxCharacters: 300)) — \(kept)", isError: true)
+            logDetails = ["reason: " + Sanitizer.sanitize(message)]
+            status = StatusMessage(reasonFirst(Sanitizer.sanitize(message, maxCharacters: 300), "saving \(target.label) failed; \(kept)"), isError: true)
             return []
         case .abandoned(let path):
             endEdit()

@@ -1,25 +1,32 @@
 import AtomsModels
+import Foundation
 
 extension AppState {
     /// Handles a key: overlays and text inputs first, then the keymap.
     mutating func keyPressed(_ key: Key) -> [Effect] {
         if key == .resize { return [] }
+        if case .mouse(let m) = key { return mouse(m) }
         // Ctrl-L repaints from anywhere, dialogs included.
         if key == .ctrl("l") { return [.repaint] }
         if let overlay {
             switch overlay {
-            case .help(let scroll): return helpKey(key, scroll: scroll)
+            case .help(let p): return panelKey(key, .help, p)
+            case .messageLog(let p): return panelKey(key, .messageLog, p)
             case .confirm(let c): return confirmKey(key, c)
             case .input(let p): return inputKey(key, p)
             case .resumeEdit(let target, let path): return resumeKey(key, target, path: path)
             case .editConflict(let target, let conflict): return conflictKey(key, target, conflict)
             case .versionMeta(let p): return versionMetaKey(key, p)
             case .threeWay(let t): return threeWayKey(key, t)
-            case .text(let t): return textPanelKey(key, t)
+            case .plan(let t): return planPanelKey(key, t)
             }
         }
         if publish != nil { return publishKey(key) }
         if filterEditor != nil { return filterKey(key) }
+        if detailSearch?.isTyping == true { return detailSearchKey(key) }
+        if focus == .detail, detailSearch != nil, key == .char("n") || key == .char("N") {
+            return moveDetailMatch(forward: key == .char("n"))
+        }
         guard let binding = Keymap.binding(for: key, generation: apiGeneration) else { return [] }
         // Read-only by structure: every write action is refused here, whatever its own checks say.
         if readOnly && binding.action.isWrite {
@@ -48,11 +55,30 @@ extension AppState {
         case .open: return open()
         case .back: return back()
         case .filter:
+            if focus == .detail {
+                detailSearch = TextSearch(typing: "")
+                return []
+            }
             filterEditor = (focus, LineEditor(filter(focus), maxLength: 100))
             return []
         case .help:
-            overlay = .help(scroll: 0)
+            overlay = .help(TextPanel())
             return []
+        case .messageLog:
+            openMessageLog()
+            return []
+        case .searchNext:
+            return []
+        case .jumpAgents: return jump(to: .agents)
+        case .jumpVersions: return jump(to: .versions)
+        case .jumpDrafts: return jump(to: .drafts)
+        case .sort: return cycleSort()
+        case .copyId:
+            guard let c = selectedIdForCopy() else { return [] }
+            return [.copyToClipboard(text: c.text, what: c.what)]
+        case .copyConfig:
+            guard let c = selectedConfigForCopy() else { return [] }
+            return [.copyToClipboard(text: c.text, what: c.what)]
         case .refresh: return refresh()
         case .quit:
             quitting = true
@@ -95,7 +121,7 @@ extension AppState {
 
     private mutating func move(by delta: Int) -> [Effect] {
         if focus == .detail {
-            let maxScroll = max(0, detailLineCount - 1)
+            let maxScroll = detailMaxScroll(detailContent().lines)
             detailScroll = max(0, min(maxScroll, detailScroll &+ delta))
             return []
         }
@@ -124,11 +150,38 @@ extension AppState {
         }
     }
 
+    private mutating func jump(to pane: Pane) -> [Effect] {
+        guard focus != pane else { return [] }
+        focus = pane
+        return focusChanged()
+    }
+
+    /// `s`: the next order of the focused list, the selected row kept under the cursor.
+    private mutating func cycleSort() -> [Effect] {
+        let pane = focus == .detail ? detailOwner : focus
+        switch pane {
+        case .agents:
+            agentSort = agentSort.next
+            positions[.agents] = ListPosition(cursor: agentRows.firstIndex { $0.id == selectedAgentId } ?? 0)
+            status = StatusMessage("Agents \(agentSort.phrase)" + (agentsHasMore && agentSort != .server ? " (the rows loaded so far)" : "") + " — s again: \(agentSort.next.phrase)", isError: false)
+        case .versions:
+            let selected = versionUnderCursor?.id
+            versionSort = versionSort.next
+            positions[.versions] = ListPosition(cursor: versionRows.firstIndex { $0.id == selected } ?? 0)
+            status = StatusMessage("\(isV2 ? "Revisions" : "Versions") \(versionSort.phrase) — s again: \(versionSort.next.phrase)", isError: false)
+        default:
+            return []
+        }
+        clampAll()
+        return []
+    }
+
     private mutating func cycleFocus(forward: Bool) -> [Effect] {
         let order = Pane.lists
         let current = focus == .detail ? detailOwner : focus
         let i = order.firstIndex(of: current) ?? 0
-        let next = forward ? min(order.count - 1, i + 1) : max(0, i - 1)
+        // Tab wraps: from Drafts back to Agents (and S-Tab from Agents to Drafts).
+        let next = (i + (forward ? 1 : order.count - 1)) % order.count
         if focus == .detail && !forward {
             focus = detailOwner
         } else {
@@ -138,6 +191,7 @@ extension AppState {
     }
 
     private mutating func focusChanged() -> [Effect] {
+        if focus != .detail { detailSearch = nil }
         if focus != .detail {
             if focus != detailOwner { diff = nil; detailScroll = 0 }
             detailOwner = focus
@@ -160,6 +214,7 @@ extension AppState {
             configWanted = nil
             detailOwner = focus
             focus = .detail
+            detailSearch = nil
             clampAll()
             return diff == nil ? loadConfig(ref) : []
         case .detail:
@@ -168,6 +223,10 @@ extension AppState {
     }
 
     private mutating func back() -> [Effect] {
+        if focus == .detail, detailSearch != nil {
+            detailSearch = nil
+            return []
+        }
         if diff != nil {
             diff = nil
             detailScroll = 0
@@ -270,20 +329,6 @@ extension AppState {
     }
 
     // MARK: - Overlays
-
-    private mutating func helpKey(_ key: Key, scroll: Int) -> [Effect] {
-        let lines = helpLines().count
-        switch key {
-        case .escape, .char("?"), .char("q"), .enter:
-            overlay = nil
-        case .down, .char("j"): overlay = .help(scroll: min(max(0, lines - 1), scroll + 1))
-        case .up, .char("k"): overlay = .help(scroll: max(0, scroll - 1))
-        case .pageDown, .char(" "): overlay = .help(scroll: min(max(0, lines - 1), scroll + 10))
-        case .pageUp: overlay = .help(scroll: max(0, scroll - 10))
-        default: break
-        }
-        return []
-    }
 
     mutating func confirmKey(_ key: Key, _ c: Confirmation) -> [Effect] {
         if c.reviewPending, key == .char("y") || key == .char("Y") {
@@ -449,7 +494,89 @@ extension AppState {
 
     /// The lines of the help overlay, generated from the keymap.
     public func helpLines() -> [(keys: String, help: String, disabled: String?)] {
-        Keymap.bindings.filter { $0.applies(to: apiGeneration) }.map { ($0.label, $0.help, $0.whyDisabled(self)) }
+        Keymap.bindings.filter { $0.applies(to: apiGeneration) }.map { b in
+            // The rows shared by both generations are written in v1's words; v2 says revisions and branches.
+            let shared = isV2 && b.generation == nil
+            return (b.label, shared ? AppState.v2Wording(b.help) : b.help, b.whyDisabled(self).map { shared ? AppState.v2Wording($0) : $0 })
+        }
+    }
+
+    /// A help sentence written for v1 in the branch model's words ("versions" → "revisions", drafts → branch drafts).
+    static func v2Wording(_ text: String) -> String {
+        let table: [(String, String)] = [
+            ("versions and drafts", "history and branches"),
+            ("Versions or Drafts pane", "History or Drafts pane"),
+            ("Versions pane", "History pane"),
+            ("version/draft", "revision/branch draft"),
+            ("a version or draft", "a revision or branch draft"),
+            ("a version or a draft", "a revision or a branch draft"),
+            ("a draft against its source version (again: against the active version); a version against the active version",
+             "a branch draft against its head; a revision against the live revision"),
+            ("the selected draft", "the selected branch draft"),
+            ("its versions", "its history"),
+            ("active version", "live revision"),
+            ("versions", "revisions"),
+            ("version", "revision"),
+        ]
+        var s = text
+        for (a, b) in table { s = s.replacingOccurrences(of: a, with: b) }
+        return s
+    }
+}
+
+extension AppState {
+    /// A click focuses the pane under it and selects the row clicked; the wheel moves the list (or scrolls
+    /// the detail area, the help, the message log) under it by three. Dialogs and the publish flow ignore
+    /// the mouse (their keys say what to do).
+    mutating func mouse(_ m: MouseEvent) -> [Effect] {
+        let step = m.kind == .wheelUp ? -3 : 3
+        switch overlay {
+        case .help(let p)?:
+            guard m.kind != .click else { return [] }
+            var q = p
+            q.scroll = max(0, min(p.scroll + step, panelGeometry(.help).maxScroll))
+            overlay = .help(q)
+            return []
+        case .messageLog(let p)?:
+            guard m.kind != .click else { return [] }
+            var q = p
+            q.scroll = max(0, min(p.scroll + step, panelGeometry(.messageLog).maxScroll))
+            overlay = .messageLog(q)
+            return []
+        case nil: break
+        default: return []
+        }
+        guard publish == nil, filterEditor == nil, detailSearch?.isTyping != true else { return [] }
+        let layout = Layout(size: size, focus: focus, detailOwner: detailOwner)
+        func inside(_ r: Rect) -> Bool { m.x >= r.x && m.x < r.x + r.width && m.y >= r.y && m.y < r.y + r.height }
+        if let r = layout.detail, inside(r) {
+            var effects: [Effect] = []
+            if focus != .detail {
+                guard detailOwner == .versions || detailOwner == .drafts, selectedAgentId != nil else { return [] }
+                effects = perform(.open)
+            }
+            if m.kind != .click { effects += perform(m.kind == .wheelUp ? .moveUp : .moveDown) + perform(m.kind == .wheelUp ? .moveUp : .moveDown) + perform(m.kind == .wheelUp ? .moveUp : .moveDown) }
+            return effects
+        }
+        guard let (pane, r) = layout.panes.first(where: { inside($0.rect) }) else { return [] }
+        var effects: [Effect] = []
+        if focus != pane {
+            focus = pane
+            effects += focusChanged()
+        }
+        switch m.kind {
+        case .click:
+            // Below the border and the header row.
+            let row = m.y - r.y - 2
+            guard row >= 0, row < r.height - 3 else { return effects }
+            let index = position(pane).scroll + row
+            guard index < rowCount(pane) else { return effects }
+            let delta = index - position(pane).cursor
+            if delta != 0 { effects += move(by: delta) }
+        case .wheelUp, .wheelDown:
+            effects += move(by: step)
+        }
+        return effects
     }
 }
 

@@ -41,12 +41,12 @@ extension AppState {
     /// `D` on an agent: its file's plan.
     mutating func showLocalPlan() -> [Effect] {
         guard let p = selectedLocalPlan else { return [] }
-        overlay = .text(TextPanel(title: planTitle(p), lines: planLines(p)))
+        overlay = .plan(PlanPanel(title: planTitle(p), lines: planLines(p)))
         return []
     }
 
     /// Keys of a text panel: scroll, Esc/q close.
-    mutating func textPanelKey(_ key: Key, _ panel: TextPanel) -> [Effect] {
+    mutating func planPanelKey(_ key: Key, _ panel: PlanPanel) -> [Effect] {
         var t = panel
         let count = t.lines.count
         switch key {
@@ -61,11 +61,11 @@ extension AppState {
         case .end, .char("G"): t.scroll = max(0, count - max(1, size.height - 8))
         default: return []
         }
-        overlay = .text(t)
+        overlay = .plan(t)
         return []
     }
 
-    func drawTextPanel(_ screen: inout Screen, _ t: TextPanel) {
+    func drawPlanPanel(_ screen: inout Screen, _ t: PlanPanel) {
         let room = max(1, screen.height - 8)
         let first = max(0, min(t.scroll, max(0, t.lines.count - 1)))
         var lines: [(String, Style)] = t.lines[first...].prefix(room).map { ($0.text, $0.style == .normal ? .overlay : $0.style) }

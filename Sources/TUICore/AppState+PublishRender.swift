@@ -46,12 +46,20 @@ extension AppState {
             : flow.andActivate
             ? "Publish \(flow.draftTitle) of \(agent) and ACTIVATE it as soon as its security check passes — it will serve live traffic, no second question."
             : "Publish \(flow.draftTitle) of \(agent) as a new version. It stays inactive until you activate it (you are asked after the security check)."
-        for l in wordWrap(intro, width: w) where y < bottom {
+        // Bottom part, from the footer up.
+        let descRows = r.height >= 20 ? 3 : 1
+        let lowerCount = 2 + (flow.noDifferences ? 1 : 0) + (flow.branchId == nil ? 1 + descRows : 0) + (flow.error != nil ? 1 : 0) + 1
+        // The fields and the keys always show: the intro gives way first (cut short with "…"), then the diff.
+        let introRoom = max(1, bottom - top - lowerCount - 2)
+        var introLines = wordWrap(intro, width: w)
+        if introLines.count > introRoom {
+            introLines = Array(introLines.prefix(introRoom))
+            introLines[introLines.count - 1] = DisplayWidth.truncate(introLines[introLines.count - 1] + " …", to: w)
+        }
+        for l in introLines where y < bottom {
             screen.put(l, x: x, y: y, maxWidth: w, style: flow.andActivate || flow.onLiveBranch ? .warning : .overlay)
             y += 1
         }
-        // Bottom part, from the footer up.
-        let descRows = r.height >= 20 ? 3 : 1
         var lower: [(kind: String, style: Style)] = []
         if flow.noDifferences { lower.append(("warning", .warning)) }
         lower += [("labelCaption", .overlay), ("label", .input)]
@@ -61,9 +69,11 @@ extension AppState {
         }
         if flow.error != nil { lower.append(("error", .failed)) }
         lower.append(("footer", .dim))
-        let diffTop = y + 1
+        // Without room for a line of diff the header gives way too.
+        let roomForHeader = bottom - y - lower.count >= 2
+        let diffTop = roomForHeader ? y + 1 : y
         let diffBottom = max(diffTop, bottom - lower.count)  // exclusive
-        if y < bottom {
+        if y < bottom, roomForHeader {
             let header: String
             if flow.review?.value?.wouldUndoLiveChanges == true {
                 header = "Your changes first, then what publishing would undo (PgUp/PgDn scroll):"
@@ -120,8 +130,11 @@ extension AppState {
                     screen.put("Enter asks first (it would undo live changes; R there rebases) · PgUp/PgDn scroll · Esc cancel", x: x, y: y, maxWidth: w, style: .warning)
                     break
                 }
-                screen.put(flow.branchId == nil ? "Enter publish · Tab field · ^N new line · PgUp/PgDn diff · Esc cancel"
-                                                : (flow.onLiveBranch ? "Enter review the production question · PgUp/PgDn diff · Esc cancel" : "Enter publish · PgUp/PgDn diff · Esc cancel"),
+                let keys = flow.branchId == nil ? "Enter publish · Tab field · ^N new line · PgUp/PgDn diff · Esc cancel"
+                    : (flow.onLiveBranch ? "Enter review the production question · PgUp/PgDn diff · Esc cancel" : "Enter publish · PgUp/PgDn diff · Esc cancel")
+                // Narrow: the keys that matter, whole.
+                let short = flow.branchId == nil ? "Enter publish · Tab · Esc cancel" : "Enter ok · PgDn diff · Esc cancel"
+                screen.put(DisplayWidth.of(keys) <= w ? keys : (DisplayWidth.of(short) <= w ? short : "Enter ok · Esc cancel"),
                            x: x, y: y, maxWidth: w, style: .dim)
             }
             y += 1

@@ -10,6 +10,11 @@ extension AppState {
     /// The Agents pane's rows: the loaded list, or with a filter the loaded matches followed by the
     /// server search's extra results.
     public var agentRows: [Agent] {
+        agentSort == .server ? unsortedAgentRows : agentSort.apply(unsortedAgentRows)
+    }
+
+    /// The Agents pane's rows in the server's order (filtered).
+    var unsortedAgentRows: [Agent] {
         let q = filter(.agents)
         if q.isEmpty { return agents }
         let needle = q.lowercased()
@@ -39,6 +44,11 @@ extension AppState {
 
     /// The Versions pane's rows for the selected agent (filtered).
     public var versionRows: [AgentVersion] {
+        versionSort == .number ? unsortedVersionRows : versionSort.apply(unsortedVersionRows)
+    }
+
+    /// The Versions pane's rows in the server's order (filtered).
+    var unsortedVersionRows: [AgentVersion] {
         guard let id = selectedAgentId, let page = versions[id] else { return [] }
         let q = filter(.versions).lowercased()
         if q.isEmpty { return page.items }

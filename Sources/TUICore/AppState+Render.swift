@@ -3,6 +3,12 @@ import AtomsModels
 extension AppState {
     /// Draws the state into a screen of `size` (see `render(_:_:)`).
     public func render(size: Size) -> Screen {
+        var screen = drawScreen(size: size)
+        if asciiOnly { screen.makeASCII() }
+        return screen
+    }
+
+    private func drawScreen(size: Size) -> Screen {
         var screen = Screen(size: size)
         let layout = Layout(size: size, focus: focus, detailOwner: detailOwner)
         if layout.tooSmall {
@@ -22,7 +28,8 @@ extension AppState {
         drawLegend(&screen, row: layout.legendRow)
         if let flow = publish { drawPublish(&screen, flow) }
         switch overlay {
-        case .help(let scroll)?: drawHelp(&screen, scroll: scroll)
+        case .help(let p)?: drawTextPanel(&screen, .help, p)
+        case .messageLog(let p)?: drawTextPanel(&screen, .messageLog, p)
         case .confirm(let c)?: drawConfirm(&screen, c)
         case .input(let p)?: drawInput(&screen, p)
         case .resumeEdit(let target, let path)?:
@@ -32,7 +39,7 @@ extension AppState {
                         footer: "y resume it · n or Enter start from the draft as it is now · Esc cancel")
         case .versionMeta(let p)?: drawVersionMeta(&screen, p)
         case .threeWay(let t)?: drawThreeWay(&screen, t)
-        case .text(let t)?: drawTextPanel(&screen, t)
+        case .plan(let t)?: drawPlanPanel(&screen, t)
         case .editConflict(let target, let conflict)?:
             drawMessage(&screen, title: "Conflict — \(target.label)", lines: conflictLines(target, conflict),
                         footer: "e edit again (theirs + your changes) · o overwrite with yours · c/Esc cancel (your text is kept)")
@@ -126,6 +133,7 @@ extension AppState {
         if let t = agentsTotal { count = filter(.agents).isEmpty ? "\(agents.count)/\(t)" : "\(rows.count)" }
         if agentsLoading && !agents.isEmpty { count += " …" }
         if agentSearchLoading { count += " searching…" }
+        if agentSort != .server { count += agentSort == .name ? " · by name" : " · by update" }
         drawFrame(&screen, rect, pane: .agents, title: paneTitle(.agents, layout: layout, detail: count))
         let iw = rect.width - 2
         let showDrafts = iw >= 24, showLive = iw >= 16
@@ -160,6 +168,7 @@ extension AppState {
         var count = ""
         if let t = page?.total { count = filter(.versions).isEmpty ? "\(page!.items.count)/\(t)" : "\(rows.count)" }
         if page?.loading == true && page?.items.isEmpty == false { count += " …" }
+        if versionSort == .age { count += " · by age" }
         if isV2, let b = currentBranch {
             let list = branchList
             let i = (list.firstIndex { $0.id == b.id } ?? 0) + 1
@@ -212,7 +221,7 @@ extension AppState {
             let aboveHead = !isHead && v.status == .published && (v.revisionNumber ?? 0) > (headNumber ?? Int.max)
             let marker = isActive ? "● " : (isHead ? "○ " : (marked ? "◆ " : (aboveHead ? "↑ " : "  ")))
             var cells: [(String, Style)] = [(marker, isActive ? .active : (aboveHead ? .dim : .pinned))]
-            cells.append((DisplayWidth.pad(isV2 ? v.revisionLabel : v.displayNumber, to: 5, alignRight: true), .bold))
+            cells.append((DisplayWidth.pad(isV2 ? v.revisionLabel : v.displayNumber, to: 5, alignRight: true), isFresh(v.id) ? .added : .bold))
             cells.append((v.isPinned ? " ★ " : "   ", .pinned))
             // One cell of gap keeps a cut label from running into the badge.
             cells.append((DisplayWidth.pad(Sanitizer.sanitize(v.shownLabel ?? "", maxCharacters: 400), to: max(0, labelW - 1)) + (labelW > 1 ? " " : ""), .normal))
@@ -272,7 +281,7 @@ extension AppState {
             let behind = DraftBaseStatus.of(sourceVersionId: d.sourceVersionId, activeVersionId: activeVersionId,
                                             versions: versions[agentId]?.items ?? [])
             if let b = behind, b.isBehind { source += b.liveIsOlder ? " ↺" : " ↓\(b.behindBy)" }
-            var cells: [(String, Style)] = [(DisplayWidth.pad(name, to: max(0, nameW - 1)) + (nameW > 1 ? " " : ""), .normal),
+            var cells: [(String, Style)] = [(DisplayWidth.pad(name, to: max(0, nameW - 1)) + (nameW > 1 ? " " : ""), isFresh(d.id) ? .added : .normal),
                                             (DisplayWidth.pad(source, to: 8) + " ", behind?.isBehind == true ? .warning : .dim)]
             if showRev { cells.append((DisplayWidth.pad(d.draftRevision.map { "r\($0)" } ?? "-", to: 5), .normal)) }
             if showEditor { cells.append((DisplayWidth.pad(Sanitizer.sanitize(d.lastEditorName ?? "-", maxCharacters: 40), to: 10) + " ", .dim)) }
@@ -294,11 +303,14 @@ extension AppState {
         var y = inner.y
         var index = max(0, min(detailScroll, max(0, lines.count - 1)))
         let textWidth = inner.width - 1  // one column of margin
+        let matches = focused ? matchesByLine(detailMatches(), current: detailSearch?.current) : [:]
         while y < inner.y + inner.height, index < lines.count {
             let line = lines[index]
-            for piece in DisplayWidth.wrap(line.text, width: textWidth) {
+            // Long lines wrap at word boundaries; only as many pieces as can show are made.
+            for piece in TextWrap.wrap(line.text, width: textWidth, maxPieces: inner.y + inner.height - y) {
                 guard y < inner.y + inner.height else { break }
-                screen.put(piece, x: inner.x + 1, y: y, maxWidth: textWidth, style: line.style)
+                screen.put(piece.text, x: inner.x + 1, y: y, maxWidth: textWidth, style: line.style)
+                if let ms = matches[index] { highlight(&screen, line: line.text, piece: piece, x: inner.x + 1, y: y, matches: ms) }
                 y += 1
             }
             index += 1
@@ -328,23 +340,40 @@ extension AppState {
         let background = watches.filter { $0.key != publish?.watchId }.sorted { $0.key < $1.key }.map { $0.value.title }
         if writeInFlight == nil, !background.isEmpty { right = " \(isV2 ? "scanning" : "checking") \(background.joined(separator: ", "))… " + right }
         if let m = mark { right = " marked \(m.label) " + right }
+        // The age of the lists, when nothing more important wants the line.
+        if right.isEmpty, status == nil, searchSummary() == nil, let ago = updatedAgo() { right = " \(ago) " }
         let rw = DisplayWidth.of(right)
-        if status == nil, let alert = healthAlert {
-            let avail = screen.width - x - rw - 1
+        let avail = screen.width - x - rw - 1
+        if let search = searchSummary() {
+            // A search in view owns the status line: its query and which match of how many.
+            if avail > 3 {
+                screen.put("│ ", x: x, y: row, style: .statusBar)
+                screen.put(DisplayWidth.truncate(search, to: avail - 2), x: x + 2, y: row, maxWidth: avail - 2, style: .statusInfo)
+            }
+        } else if let s = status {
+            if avail > 3 {
+                screen.put("│ ", x: x, y: row, style: .statusBar)
+                // A cut error says where the rest is; a cut confirmation keeps every cell for its words.
+                let text = s.isError ? AppState.statusText(Sanitizer.sanitize(s.text), width: avail - 2) : DisplayWidth.truncate(Sanitizer.sanitize(s.text), to: avail - 2)
+                screen.put(text, x: x + 2, y: row, maxWidth: avail - 2,
+                           style: s.isError ? .statusError : .statusInfo)
+            }
+        } else if let alert = healthAlert {
+            // The active version is significantly worse: the roll-back key, until something else is said.
             if avail > 3 {
                 screen.put("│ ", x: x, y: row, style: .statusBar)
                 screen.put(DisplayWidth.truncate(alert, to: avail - 2), x: x + 2, y: row, maxWidth: avail - 2, style: .statusError)
             }
         }
-        if let s = status {
-            let avail = screen.width - x - rw - 1
-            if avail > 3 {
-                screen.put("│ ", x: x, y: row, style: .statusBar)
-                screen.put(DisplayWidth.truncate(Sanitizer.sanitize(s.text), to: avail - 2), x: x + 2, y: row, maxWidth: avail - 2,
-                           style: s.isError ? .statusError : .statusInfo)
-            }
-        }
         if rw > 0, rw < screen.width - x { screen.put(right, x: screen.width - rw, y: row, style: readOnly && writeInFlight == nil ? .warning : .statusBar) }
+    }
+
+    /// An error cut to `width`: when it does not fit, it ends with "… (M: details)" (the message log keeps it whole).
+    static func statusText(_ text: String, width: Int) -> String {
+        guard DisplayWidth.of(text) > width else { return text }
+        let tail = " (M: details)"
+        guard width >= 24 else { return DisplayWidth.truncate(text, to: width) }
+        return DisplayWidth.truncate(text, to: width - DisplayWidth.of(tail)) + tail
     }
 
     private func drawLegend(_ screen: inout Screen, row: Int) {
@@ -369,33 +398,6 @@ extension AppState {
     func drawDialog(_ screen: inout Screen, _ r: Rect, title: String) {
         screen.fill(x: r.x, y: r.y, width: r.width, height: r.height, style: .overlay)
         screen.box(x: r.x, y: r.y, width: r.width, height: r.height, title: title, style: .overlay, titleStyle: .overlayTitle)
-    }
-
-    private func drawHelp(_ screen: inout Screen, scroll: Int) {
-        let lines = helpLines()
-        let keyW = (lines.map { DisplayWidth.of($0.keys) }.max() ?? 4) + 2
-        let r = dialogRect(screen, width: 78, height: lines.count + 5)
-        drawDialog(&screen, r, title: "Help — keys (j/k scroll, Esc closes)")
-        let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
-        guard inner.width > 4, inner.height > 1 else { return }
-        screen.put(AtomsToolVersion.line, x: inner.x, y: inner.y, maxWidth: inner.width, style: .dim)
-        var y = inner.y + 1
-        var i = max(0, min(scroll, lines.count - 1))
-        while y < inner.y + inner.height - 1, i < lines.count {
-            let l = lines[i]
-            let style: Style = l.disabled == nil ? .overlay : .legendDisabled
-            screen.put(l.keys, x: inner.x, y: y, maxWidth: keyW, style: l.disabled == nil ? .legendKey : .legendDisabled)
-            var text = l.help
-            if let why = l.disabled { text += " — disabled: " + why }
-            for piece in wordWrap(text, width: max(1, inner.width - keyW)) {
-                guard y < inner.y + inner.height - 1 else { break }
-                screen.put(piece, x: inner.x + keyW, y: y, maxWidth: inner.width - keyW, style: style)
-                y += 1
-            }
-            i += 1
-        }
-        let footer = "In a name input: ←/→ Home/End ^A/^E Bksp Del ^U ^K ^W · Enter ok · Esc cancel"
-        screen.put(footer, x: inner.x, y: inner.y + inner.height - 1, maxWidth: inner.width, style: .dim)
     }
 
     private func drawConfirm(_ screen: inout Screen, _ c: Confirmation) {

@@ -109,7 +109,7 @@ extension AppState {
             }
         default:
             writeInFlight = nil
-            status = StatusMessage("Rebase failed: \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "the rebase failed"), isError: true)
         }
     }
 

@@ -19,9 +19,9 @@ extension AppState {
         case .localPlansLoaded(let dir, let plans):
             guard dir == localConfigDir else { return [] }
             localPlans = Dictionary(plans.map { ($0.agentId, $0) }, uniquingKeysWith: { a, _ in a })
-            if case .text(var t)? = overlay, let id = selectedAgentId, let p = localPlans[id], t.title == planTitle(p) {
+            if case .plan(var t)? = overlay, let id = selectedAgentId, let p = localPlans[id], t.title == planTitle(p) {
                 t.lines = planLines(p)
-                overlay = .text(t)
+                overlay = .plan(t)
             }
             return []
 
@@ -79,9 +79,10 @@ extension AppState {
             return failed(effect, failure)
 
         case .connectFailed(let failure):
+            logDetails = failure.logLines
             agentsLoading = false
             agentsError = failure
-            status = StatusMessage("Could not connect: \(Sanitizer.sanitize(failure.line, maxCharacters: 300))", isError: true)
+            status = StatusMessage(reasonFirst(Sanitizer.sanitize(failure.line, maxCharacters: 300), "could not connect"), isError: true)
             return []
 
         case .draftForked(let agentId, let draft):
@@ -183,6 +184,10 @@ extension AppState {
         case .keyPressed(let key):
             return keyPressed(key)
 
+        case .copied(let what, let text, let refusal):
+            copied(what: what, text: text, refusal: refusal)
+            return []
+
         case .resized(let width, let height):
             size = Size(width: max(0, width), height: max(0, height))
             clampAll()
@@ -215,6 +220,13 @@ extension AppState {
         if page <= 1 { refreshFinished() }
         if page <= 1 {
             agents = list.agents
+            // A refresh keeps the selected agent under the cursor even when rows moved around it.
+            if let sel = selectedAgentId, let i = agentRows.firstIndex(where: { $0.id == sel }), i != position(.agents).cursor {
+                var p = position(.agents)
+                p.scroll += i - p.cursor
+                p.cursor = i
+                positions[.agents] = p
+            }
         } else if page == agentPagesLoaded + 1 {
             let known = Set(agents.map(\.id))
             agents += list.agents.filter { !known.contains($0.id) }
@@ -233,46 +245,47 @@ extension AppState {
     /// the reason. Exhaustive over effects: a new effect cannot be forgotten here.
     private mutating func failed(_ effect: Effect, _ failure: EffectFailure) -> [Effect] {
         let msg = Sanitizer.sanitize(failure.line, maxCharacters: 300)
+        logDetails = failure.logLines
         switch effect {
         case .loadAgents(_, _, nil):
             agentsLoading = false
             agentsError = failure
-            status = StatusMessage("Could not load agents: \(msg) — R retries", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load the agents; R retries"), isError: true)
         case .loadAgents(_, _, .some):
             agentSearchLoading = false
-            status = StatusMessage("Agent search failed: \(msg) — showing loaded matches only", isError: true)
+            status = StatusMessage(reasonFirst(msg, "the agent search failed; showing loaded matches only"), isError: true)
         case .loadVersions(let agentId, _, _), .loadRevisions(let agentId, _, _, _):
             versions[agentId, default: VersionPage()].loading = false
             versions[agentId]?.error = msg
-            status = StatusMessage("Could not load \(isV2 ? "the history" : "versions") of \(agentName(agentId)): \(msg) — R retries", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load \(isV2 ? "the history" : "the versions") of \(agentName(agentId)); R retries"), isError: true)
         case .planLocalConfigs(let dir, _):
-            status = StatusMessage("Could not plan the config files in \(Sanitizer.sanitize(dir, maxCharacters: 100)): \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not plan the config files in \(Sanitizer.sanitize(dir, maxCharacters: 100))"), isError: true)
         case .loadDraftBase:
             break  // the behind mark stays unknown; the three-way view (3) and the publish review still say it
         case .loadBranches(let agentId):
             branches[agentId, default: BranchSet()].loading = false
             branches[agentId]?.error = msg
-            status = StatusMessage("Could not load the branches of \(agentName(agentId)): \(msg) — R retries", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load the branches of \(agentName(agentId)); R retries"), isError: true)
         case .loadDrafts(let agentId):
             drafts[agentId, default: DraftSet()].loading = false
             drafts[agentId]?.error = msg
-            status = StatusMessage("Could not load drafts of \(agentName(agentId)): \(msg) — R retries", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load the drafts of \(agentName(agentId)); R retries"), isError: true)
         case .loadConfig(let agentId, let source):
             let ref = ConfigRef(agentId: agentId, source: source)
             configs[ref] = .failed(msg)
             if configInFlight == ref { configInFlight = nil }
-            status = StatusMessage("Could not load the config: \(msg) — Enter retries", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load the config; Enter retries"), isError: true)
         case .loadDiff(let agentId, let from, let to, _):
             guard var d = diff, d.agentId == agentId, d.from == from, d.to == to else { return [] }
             d.content = .failed(msg)
             diff = d
-            status = StatusMessage("Could not load the diff: \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not load the diff"), isError: true)
         case .loadPublishDiff:
             publish?.diff = .failed(msg)
         case .beginEdit, .editDraft, .saveEdit, .abandonEdit:
             let what = editing?.label ?? "the draft"
             endEdit()
-            status = StatusMessage("Could not edit \(what): \(msg) — nothing was sent", isError: true)
+            status = StatusMessage(reasonFirst(msg, "could not edit \(what); nothing was sent"), isError: true)
         case .publishDraft, .publishBranch:
             writeInFlight = nil
             if var flow = publish, flow.phase == .publishing {
@@ -280,11 +293,11 @@ extension AppState {
                 flow.error = "Publishing failed: \(msg)"
                 publish = flow
             } else {
-                status = StatusMessage("Publishing failed: \(msg)", isError: true)
+                status = StatusMessage(reasonFirst(msg, "publishing failed"), isError: true)
             }
         case .restoreRevision:
             writeInFlight = nil
-            status = StatusMessage("Restore failed: \(msg) — nothing changed", isError: true)
+            status = StatusMessage(reasonFirst(msg, "the restore failed; nothing changed"), isError: true)
         case .watchCheck(let watchId, _, _, _):
             checkWatchFailed(watchId: watchId, failure)
         case .renameDraft, .createBranch, .renameBranch, .forkDraft:
@@ -298,39 +311,45 @@ extension AppState {
                 status = nil
                 return []
             }
-            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "\(what) failed"), isError: true)
         case .activate, .makeBranchLive:
             if let flow = publish, flow.phase == .activating {
                 publish = nil
                 let what = writeInFlight ?? "activating"
                 writeInFlight = nil
                 if flow.branchId != nil {
-                    status = StatusMessage("Failed \(what): \(msg) — \(flow.versionTitle) stays the head of \(flow.branchTitle)", isError: true)
+                    status = StatusMessage(reasonFirst(msg, "\(what) failed; \(flow.versionTitle) stays the head of \(flow.branchTitle)"), isError: true)
                     return []
                 }
-                status = StatusMessage("Failed \(what): \(msg) — \(flow.versionTitle) stays published and inactive", isError: true)
+                status = StatusMessage(reasonFirst(msg, "\(what) failed; \(flow.versionTitle) stays published and inactive"), isError: true)
                 return []
             }
             let what = writeInFlight ?? "the action"
             writeInFlight = nil
-            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "\(what) failed"), isError: true)
         case .cancelBranchPublish(_, let branchId):
             cancellingScans.remove(branchId)
             let what = writeInFlight ?? "cancelling the scan"
             writeInFlight = nil
-            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "\(what) failed"), isError: true)
         case .discardDraft, .setPinned, .updateVersionMeta, .archiveBranch, .discardBranchDraft:
             let what = writeInFlight ?? "the action"
             writeInFlight = nil
-            status = StatusMessage("Failed \(what): \(msg)", isError: true)
+            status = StatusMessage(reasonFirst(msg, "\(what) failed"), isError: true)
         case .loadHealth(let agentId, _):
             healthFailed(agentId: agentId, msg)  // shown in the Health section, not as an error: the versions still work
         case .loadReview, .rebaseDraft, .rebaseConflicts, .finishRebase:
             reviewFailed(effect, failure)
-        case .cancel, .quit, .suspend, .repaint:
+        case .cancel, .quit, .suspend, .repaint, .copyToClipboard:
             break
         }
         return []
+    }
+
+    /// A failure's status line: the reason first (capitalised), then what failed and what to do.
+    func reasonFirst(_ reason: String, _ what: String) -> String {
+        guard let first = reason.first else { return what }
+        return first.uppercased() + reason.dropFirst() + " — " + what
     }
 
     /// A refresh's lists arrived: "Refreshing…" gives way to "Up to date".
@@ -453,6 +472,6 @@ extension AppState {
             p.clamp(count: rowCount(pane), visible: visibleRows(pane))
             positions[pane] = p
         }
-        detailScroll = max(0, min(detailScroll, max(0, detailLineCount - 1)))
+        detailScroll = max(0, min(detailScroll, detailMaxScroll(detailContent().lines)))
     }
 }

@@ -29,6 +29,10 @@ public struct AppState: Sendable {
     public var detailOwner: Pane = .agents
     /// Cursor and scroll of each list pane.
     public var positions: [Pane: ListPosition] = [:]
+    /// The Agents pane's order (`s`).
+    public var agentSort: AgentSort = .server
+    /// The Versions (History) pane's order (`s`).
+    public var versionSort: VersionSort = .number
     /// The filter text of each list pane (empty = no filter).
     public var filters: [Pane: String] = [:]
     /// The pane whose filter is being typed, with its editor.
@@ -72,6 +76,9 @@ public struct AppState: Sendable {
     public var localConfigDir: String?
     /// The plans of those files, by agent id.
     public var localPlans: [String: LocalConfigPlan] = [:]
+    /// v2: a branch whose draft row the Drafts cursor moves to when the branches next arrive (a new branch
+    /// draft was just saved).
+    public var branchDraftToSelect: String?
 
     // MARK: Detail
     /// Prepared config lines per version or draft.
@@ -112,6 +119,27 @@ public struct AppState: Sendable {
     public var publishedHere: Set<String> = []
     /// Set by `q`; the Runtime stops after the `.quit` effect.
     public var quitting: Bool = false
+
+    // MARK: Message log and search
+    /// Every status message and error of the session, in full (`M`).
+    public var messageLog = MessageLog()
+    /// Details for the log entry of the status message being set (a failure's whole reason, a copied text);
+    /// taken by `update` when it logs the message.
+    public var logDetails: [String]?
+    /// The time zone the message log's clock times are written in (the Runtime sets the local one).
+    public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// The terminal has no UTF-8 locale (`LANG=C`): borders, marks and emoji are drawn in ASCII (set by the Runtime
+    /// from what the Terminal layer found).
+    public var asciiOnly: Bool = false
+    /// Live refresh: seconds between background reads (nil: off, `--no-watch`).
+    public var watchInterval: TimeInterval?
+    /// When the lists on screen were last read (the status line says "updated 12 s ago").
+    public var lastRefreshed: Date?
+    /// Rows that appeared when an already shown list was read again (made elsewhere), until when they are
+    /// marked as new.
+    public var freshRows: [String: Date] = [:]
+    /// The search inside the detail area (`/` with the detail area focused), if any.
+    public var detailSearch: TextSearch?
 
     /// A fresh state: nothing loaded, the first frame shows the loading state.
     public init(isDemo: Bool = false, apiGeneration: APIGeneration = .v1, accountLabel: String = "", readOnly: Bool = false,

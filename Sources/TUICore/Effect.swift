@@ -107,6 +107,9 @@ public enum Effect: Hashable, Sendable {
     case suspend
     /// Repaint every cell of the terminal (Ctrl-L).
     case repaint
+    /// Put `text` on the terminal's clipboard (OSC 52, base64; the Terminal layer decides whether the
+    /// terminal can) → `.copied`. `what` names it for the status line.
+    case copyToClipboard(text: String, what: String)
 
     /// The task key: the Runtime keeps at most one running task per key.
     public var key: String {
@@ -135,6 +138,7 @@ public enum Effect: Hashable, Sendable {
         case .quit: return "quit"
         case .suspend: return "suspend"
         case .repaint: return "repaint"
+        case .copyToClipboard: return "clipboard"
         }
     }
 

@@ -12,6 +12,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case resize
     /// A key the decoder does not name (raw curses key code).
     case unknown(Int)
+    /// A mouse event at a cell (column `x`, row `y`).
+    case mouse(MouseEvent)
 
     /// A short human name for legends, help and logs: `↑`, `PgDn`, `^Z`, `q`.
     public var description: String {
@@ -35,6 +37,32 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .ctrl(let c): return "^" + String(c).uppercased()
         case .resize: return "Resize"
         case .unknown(let n): return "key\(n)"
+        case .mouse(let m): return "mouse \(m.kind.rawValue) at \(m.x),\(m.y)"
         }
+    }
+}
+
+/// A mouse event the terminal reported (`--no-mouse` turns reporting off).
+public struct MouseEvent: Hashable, Sendable {
+    /// What happened.
+    public enum Kind: String, Hashable, Sendable {
+        /// The (left) button was pressed.
+        case click
+        /// The wheel turned up / down.
+        case wheelUp, wheelDown
+    }
+
+    /// Column.
+    public var x: Int
+    /// Row.
+    public var y: Int
+    /// What happened.
+    public var kind: Kind
+
+    /// Builds an event.
+    public init(x: Int, y: Int, kind: Kind) {
+        self.x = x
+        self.y = y
+        self.kind = kind
     }
 }

@@ -48,7 +48,7 @@ public struct LocalConfigPlan: Hashable, Sendable {
 }
 
 /// A read-only text panel over the panes (`D` on an agent with a pulled file: its plan).
-public struct TextPanel: Hashable, Sendable {
+public struct PlanPanel: Hashable, Sendable {
     /// Title.
     public var title: String
     /// The lines (sanitized when drawn).

@@ -72,6 +72,8 @@ public enum Msg: Sendable {
     case rebase(agentId: String, subject: ReviewTarget, RebaseEvent)
     /// An agent's release health arrived (`.loadHealth`).
     case healthLoaded(agentId: String, report: HealthReport)
+    /// `.copyToClipboard` ran: `refusal` says why the terminal could not take the text (nil when sent).
+    case copied(what: String, text: String, refusal: String?)
     /// The person pressed a key.
     case keyPressed(Key)
     /// The terminal has a new size (also sent once at start).

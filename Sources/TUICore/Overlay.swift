@@ -1,7 +1,9 @@
 /// A modal layer drawn over the panes; while open it receives every key.
 public enum Overlay: Hashable, Sendable {
-    /// The `?` help, generated from the keymap, scrolled by `scroll` lines.
-    case help(scroll: Int)
+    /// The `?` help, generated from the keymap (scroll and search in the panel).
+    case help(TextPanel)
+    /// `M`: the message log, every status message and error in full with its time.
+    case messageLog(TextPanel)
     /// A y/N confirmation.
     case confirm(Confirmation)
     /// A one-line name input.
@@ -15,5 +17,24 @@ public enum Overlay: Hashable, Sendable {
     /// `3`: a draft's three-way review (base, draft, live).
     case threeWay(ThreeWayPanel)
     /// `D` on an agent with a pulled config file: the plan of that file (read-only).
-    case text(TextPanel)
+    case plan(PlanPanel)
+}
+
+/// A scrollable, searchable text overlay's own state (the help, the message log).
+public struct TextPanel: Hashable, Sendable {
+    /// First visible line.
+    public var scroll: Int
+    /// The search inside it, if any.
+    public var search: TextSearch?
+
+    /// A panel scrolled to `scroll`.
+    public init(scroll: Int = 0, search: TextSearch? = nil) {
+        self.scroll = scroll
+        self.search = search
+    }
+}
+
+/// Which text overlay.
+public enum TextPanelKind: Hashable, Sendable {
+    case help, messageLog
 }

@@ -101,6 +101,12 @@ public struct Screen: Hashable, Sendable {
         }
     }
 
+    /// Replaces one cell as it is (no wide-character bookkeeping; for whole-screen passes like `makeASCII`).
+    mutating func setCell(_ x: Int, _ y: Int, _ cell: Cell) {
+        guard x >= 0, y >= 0, x < width, y < height else { return }
+        cells[y * width + x] = cell
+    }
+
     private mutating func set(_ x: Int, _ y: Int, _ cell: Cell) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
         let i = y * width + x

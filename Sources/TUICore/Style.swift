@@ -11,4 +11,5 @@ public enum Style: String, Hashable, Sendable, CaseIterable {
     case statusBar, statusError, statusInfo, demo
     case legendKey, legendText, legendDisabled
     case overlay, overlayTitle, input, inputCursor, warning
+    case match, matchCurrent
 }

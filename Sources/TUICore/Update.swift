@@ -1,12 +1,36 @@
 /// Applies a message to the state and returns the effects to run, in order. Pure: no I/O.
 public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     let before = state.status
-    let effects = state.update(msg)
+    // Lists that answer keep the rows under the cursors selected, and say when they were read.
+    var kept: (agent: String?, version: String?, draft: String?)?
+    switch msg {
+    case .agentsLoaded(1, nil, _):
+        kept = state.selectionIds()
+        state.lastRefreshed = state.now
+    case .versionsLoaded(let id, 0, _), .draftsLoaded(let id, _), .branchesLoaded(let id, _), .revisionsLoaded(let id, _, 0, _):
+        if id == state.selectedAgentId {
+            kept = state.selectionIds()
+            state.lastRefreshed = state.now
+        }
+    default: break
+    }
+    let shownBefore = state.shownRowIds()
+    var effects = state.update(msg)
+    if let kept, kept.agent == state.selectedAgentId {
+        state.restoreSelection(kept)
+        state.markFreshRows(since: shownBefore)
+    }
+    if case .tick(let date) = msg { effects += state.watchTick(date) }
     state.holdDetailIfLoaded()
     // Confirmations are transient: a new one lasts `statusLifetime`, errors stay until replaced or Esc.
     if let s = state.status, s != before, !s.isError, s.until == nil {
         state.status?.until = state.now.addingTimeInterval(AppState.statusLifetime)
     }
+    // Every message the status line shows is kept in full, with its time, for `M`.
+    if let s = state.status, s != before, !s.inProgress {
+        state.messageLog.append(MessageLog.Entry(time: state.now, text: s.text, isError: s.isError, details: state.logDetails ?? []))
+    }
+    state.logDetails = nil
     return effects
 }
 

@@ -30,12 +30,20 @@ public final class Terminal {
     public private(set) var monochrome: Bool
     /// Drawing counters.
     public private(set) var stats = Stats()
+    /// The user's locale is UTF-8 (known after `start()`); without it the TUI draws in ASCII.
+    /// `ATOMS_ASCII=1` asks for ASCII anyway.
+    public private(set) var unicode = true
     private var previous: Screen?
     private var started = false
     private var suspended = false
 
+    /// Clicks and the wheel are reported (`--no-mouse` turns it off; Shift+drag still selects text in
+    /// common terminals while it is on).
+    public let mouse: Bool
+
     /// A terminal that is not started yet. `noColor` defaults to whether `NO_COLOR` is set (and non-empty).
-    public init(noColor: Bool? = nil) {
+    public init(noColor: Bool? = nil, mouse: Bool = false) {
+        self.mouse = mouse
         if let noColor {
             monochrome = noColor
         } else if let v = getenv("NO_COLOR") {
@@ -53,7 +61,9 @@ public final class Terminal {
     public func start() {
         guard !started else { return }
         setlocale(LC_ALL, "")
+        unicode = String(cString: tui_codeset()) == "UTF-8" && ProcessInfo.processInfo.environment["ATOMS_ASCII"] != "1"
         if String(cString: tui_codeset()) != "UTF-8" {
+            // Curses still needs a UTF-8 locale to read keys and width text; what is drawn is ASCII (`unicode`).
             setlocale(LC_CTYPE, "C.UTF-8")
         }
         initscr()
@@ -65,6 +75,7 @@ public final class Terminal {
         keypad(tui_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
+        if mouse { tui_mouse(1) }
         if !monochrome && has_colors() {
             start_color()
             use_default_colors()
@@ -119,11 +130,59 @@ public final class Terminal {
             var ch: wint_t = 0
             let rc = wget_wch(tui_stdscr(), &ch)
             if rc == ERR { break }
-            let key = Terminal.decode(rc: rc, code: Int(ch))
+            var key = Terminal.decode(rc: rc, code: Int(ch))
+            if rc == KEY_CODE_YES, Int32(ch) == KEY_MOUSE {
+                var x: Int32 = 0, y: Int32 = 0
+                switch tui_getmouse(&x, &y) {
+                case 1: key = .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .click))
+                case 4: key = .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .wheelUp))
+                case 5: key = .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .wheelDown))
+                default: continue
+                }
+            }
             if key == .resize { previous = nil }
             keys.append(key)
         }
-        return keys
+        return mouse ? Terminal.mergeMouseReports(keys) : keys
+    }
+
+    /// Turns SGR mouse reports that curses handed over as plain characters (`Esc [ < b ; x ; y M`) into
+    /// `.mouse` keys: a button-1 press is a click, buttons 64/65 the wheel; releases and motion are
+    /// dropped. Anything else passes unchanged. Pure, for tests.
+    public static func mergeMouseReports(_ keys: [Key]) -> [Key] {
+        guard keys.contains(.escape) else { return keys }
+        var out: [Key] = []
+        var i = 0
+        while i < keys.count {
+            if keys[i] == .escape, i + 2 < keys.count, keys[i + 1] == .char("["), keys[i + 2] == .char("<") {
+                var j = i + 3
+                var numbers: [Int] = [0]
+                var end: Character?
+                while j < keys.count, case .char(let c) = keys[j] {
+                    if let d = c.wholeNumberValue, c.isASCII { numbers[numbers.count - 1] = min(100_000, numbers[numbers.count - 1] * 10 + d) }
+                    else if c == ";" { numbers.append(0) }
+                    else if c == "M" || c == "m" { end = c; break }
+                    else { break }
+                    j += 1
+                }
+                if let end, numbers.count == 3 {
+                    let (b, x, y) = (numbers[0], numbers[1] - 1, numbers[2] - 1)
+                    if end == "M", x >= 0, y >= 0 {
+                        switch b {
+                        case 0: out.append(.mouse(MouseEvent(x: x, y: y, kind: .click)))
+                        case 64: out.append(.mouse(MouseEvent(x: x, y: y, kind: .wheelUp)))
+                        case 65: out.append(.mouse(MouseEvent(x: x, y: y, kind: .wheelDown)))
+                        default: break
+                        }
+                    }
+                    i = j + 1
+                    continue
+                }
+            }
+            out.append(keys[i])
+            i += 1
+        }
+        return out
     }
 
     /// Tells curses the window's new size (after SIGWINCH); the next `present` redraws everything.
@@ -310,6 +369,75 @@ public final class Terminal {
         }
     }
 
+    /// The longest text `copyToClipboard` sends (base64 grows it by a third; terminals cap OSC 52 near 100 KB).
+    public static let clipboardLimit = 74_000
+
+    /// Whether OSC 52 can reach a clipboard here, decided once from the environment: nil when it can,
+    /// else why not. `ATOMS_CLIPBOARD=osc52` forces it on, `off` off; a dumb or Linux console has no
+    /// clipboard; GNU screen does not pass OSC 52; tmux passes it only with `set-clipboard on`.
+    public private(set) lazy var clipboardRefusal: String? = Terminal.clipboardRefusal(environment: ProcessInfo.processInfo.environment,
+                                                                                       tmuxSetClipboard: Terminal.tmuxSetClipboard)
+
+    /// Why OSC 52 cannot reach a clipboard in this environment, or nil. Pure, for tests.
+    public static func clipboardRefusal(environment env: [String: String], tmuxSetClipboard: () -> String?) -> String? {
+        switch env["ATOMS_CLIPBOARD"]?.lowercased() {
+        case "osc52"?: return nil
+        case "off"?: return "copying is off (ATOMS_CLIPBOARD=off)"
+        default: break
+        }
+        let term = env["TERM"] ?? ""
+        if term.isEmpty || term == "dumb" || term == "linux" {
+            return "the terminal (TERM=\(term.isEmpty ? "unset" : term)) has no OSC 52 clipboard; ATOMS_CLIPBOARD=osc52 forces it"
+        }
+        if env["STY"] != nil { return "GNU screen does not pass OSC 52 on; ATOMS_CLIPBOARD=osc52 forces it" }
+        if env["TMUX"] != nil {
+            let value = tmuxSetClipboard()?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if value != "on" {
+                return "tmux takes OSC 52 from programs only with set-clipboard on (it is \(value ?? "unknown")): tmux set -g set-clipboard on"
+            }
+        }
+        return nil
+    }
+
+    /// `tmux show-options -gv set-clipboard`, or nil when tmux does not answer.
+    static func tmuxSetClipboard() -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["tmux", "show-options", "-gv", "set-clipboard"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    }
+
+    /// The OSC 52 sequence that puts `text` on the clipboard: the tool's own escape around the text's
+    /// base64 (so nothing of the text can act as a control sequence).
+    public static func osc52(_ text: String) -> String {
+        "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+    }
+
+    /// Puts `text` on the terminal's clipboard with OSC 52; returns nil when sent, else why it was not.
+    public func copyToClipboard(_ text: String) -> String? {
+        if let refusal = clipboardRefusal { return refusal }
+        if text.utf8.count > Terminal.clipboardLimit { return "\(text.utf8.count) bytes is more than terminals take through OSC 52" }
+        cursesLock.lock()
+        defer { cursesLock.unlock() }
+        guard started, !suspended else { return "the terminal is not ours right now" }
+        let bytes = Array(Terminal.osc52(text).utf8)
+        fflush(nil)  // anything curses buffered goes first
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBufferPointer { write(1, $0.baseAddress, $0.count) }
+            if n <= 0 { return "writing to the terminal failed" }
+            offset += n
+        }
+        return nil
+    }
+
     /// True when a row holds a grapheme cluster of more than one code point.
     public static func hasClusters(_ screen: Screen, row y: Int) -> Bool {
         guard y >= 0, y < screen.height else { return false }
@@ -354,6 +482,8 @@ public final class Terminal {
         case .input: return (ul, 0)
         case .inputCursor: return (rev, 0)
         case .warning: colour = (bold, yellow); mono = bold
+        case .match: colour = (none, onYellow); mono = rev
+        case .matchCurrent: colour = (bold, onRed); mono = rev | bold | ul
         }
         return monochrome ? (mono, 0) : colour
     }

@@ -45,6 +45,12 @@ struct AtomsTUI: AsyncParsableCommand {
     @Flag(help: "Disable every write in the TUI (keys say why).")
     var readOnly = false
 
+    @Flag(help: "Do not take the mouse (clicks focus panes and select rows, the wheel scrolls; with it on, Shift+drag selects text in most terminals).")
+    var noMouse = false
+
+    @Flag(help: "Do not refresh the lists on screen in the background (every 30 seconds otherwise, paused in dialogs and the editor).")
+    var noWatch = false
+
     @Flag(help: "Start the demo over from the seeded data.")
     var resetDemo = false
 
@@ -75,6 +81,10 @@ struct AtomsTUI: AsyncParsableCommand {
         options.baseURL = conn.baseURL
         options.accountLabel = conn.profileName ?? conn.baseURL.host ?? "account"
         options.readOnly = readOnly
+        // config.yaml's `mouse` and `watchSeconds`; the flags win.
+        let settings = (try? ConfigFile.load(from: AppPaths().config.appendingPathComponent("config.yaml"))) ?? ConfigFile()
+        options.mouse = !noMouse && (settings.mouse ?? true)
+        options.watchInterval = noWatch ? nil : settings.watchInterval
         options.resetDemo = resetDemo
         options.demoScanSeconds = demoScanSeconds
         options.exitAfterFirstFrame = exitAfterFirstFrame

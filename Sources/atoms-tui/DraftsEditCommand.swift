@@ -82,7 +82,7 @@ struct DraftsEditCommand: AsyncParsableCommand {
                         }
                         throw CLIFailure(code: CLIFailure.apiError,
                                          message: "Saved · rev \(outcome.revision ?? 0) · NOT verified: \(outcome.notPersisted.joined(separator: ", ")) \(Visibility.notVisibleYet); your text is kept in the recovery file")
-                    case .failed(let message, let file):
+                    case .failed(let message, let file, _):
                         throw CLIFailure(code: CLIFailure.apiError,
                                          message: "\(message); nothing was lost: your edit is in \(file?.path ?? "(could not write a recovery file)") and the next edit of this draft offers it")
                     case .conflict(let fields, let theirs, let mine, let latest, let rev):

@@ -81,3 +81,21 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertNil(ConfigSync.merged(entry, force: false).patch["firstMessage"])
     }
 }
+
+/// The TUI's settings in config.yaml.
+final class TUISettingsTests: XCTestCase {
+    func testMouseAndWatchSettings() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-settings-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("config.yaml")
+        XCTAssertEqual(try ConfigFile.load(from: url).watchInterval, 30, "no file: every 30 s")
+        XCTAssertNil(try ConfigFile.load(from: url).mouse)
+        try "mouse: false\nwatchSeconds: 2\n".write(to: url, atomically: true, encoding: .utf8)
+        let c = try ConfigFile.load(from: url)
+        XCTAssertEqual(c.mouse, false)
+        XCTAssertEqual(c.watchInterval, 5, "never more often than every 5 s")
+        try "watchSeconds: 0\n".write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertNil(try ConfigFile.load(from: url).watchInterval, "0 turns it off")
+    }
+}

@@ -189,8 +189,9 @@ final class EditFlowTests: XCTestCase {
         var session = try await f.begin(agentId: agentId, draftId: id, agentName: "A", draftName: "d", format: .yaml, resume: true)
         guard case .ready(let patch, _) = f.editRounds(&session, runEditor: { sed("s/^firstMessage:.*/firstMessage: Precious words/").edit($0) }) else { return XCTFail() }
         await h.sim.stop()   // the connection drops
-        guard case .failed(let message, let file) = await f.save(session, patch: patch) else { return XCTFail("expected failure") }
+        guard case .failed(let message, let file, let error) = await f.save(session, patch: patch) else { return XCTFail("expected failure") }
         XCTAssertFalse(message.isEmpty)
+        XCTAssertNotNil(error, "the client error travels with the words, so front ends can lead with the reason")
         let url = try XCTUnwrap(file)
         XCTAssertTrue(try String(contentsOf: url, encoding: .utf8).contains("Precious words"))
         var st = stat()

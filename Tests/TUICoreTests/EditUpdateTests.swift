@@ -57,13 +57,15 @@ final class EditUpdateTests: XCTestCase {
         F.press([.char("e")], &s)
         _ = update(&s, .edit(agentId: a0, draftId: d1, .begun))
         _ = update(&s, .edit(agentId: a0, draftId: d1, .ready(fields: ["firstMessage"])))
-        _ = update(&s, .edit(agentId: a0, draftId: d1, .failed(message: "PATCH … → 423 config_freeze_active", recoveryPath: "/st/recovery/x.yaml")))
-        XCTAssertEqual(s.status?.text, "Saving draft \"fix greeting\" failed: PATCH … → 423 config_freeze_active — your edit is kept in /st/recovery/x.yaml (e offers to resume it)")
+        // The Runtime words the client's error reason first (EffectFailure.line), never with the method and path.
+        _ = update(&s, .edit(agentId: a0, draftId: d1, .failed(message: "423 config freeze active: writes are frozen for a maintenance window — reads still work; try again later",
+                                                               recoveryPath: "/st/recovery/x.yaml")))
+        XCTAssertEqual(s.status?.text, "423 config freeze active: writes are frozen for a maintenance window — reads still work; try again later — saving draft \"fix greeting\" failed; your edit is kept in /st/recovery/x.yaml (e offers to resume it)")
         XCTAssertNil(s.writeInFlight)
 
         let begin = F.press([.char("e")], &s)
         _ = update(&s, .failed(begin[0], EffectFailure(kind: .server, status: 503, reason: "Service Unavailable")))
-        XCTAssertEqual(s.status?.text, "Could not edit draft \"fix greeting\": 503 Service Unavailable — nothing was sent")
+        XCTAssertEqual(s.status?.text, "503 Service Unavailable — could not edit draft \"fix greeting\"; nothing was sent")
         XCTAssertNil(s.editing)
     }
 

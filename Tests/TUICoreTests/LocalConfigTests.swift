@@ -41,7 +41,7 @@ final class LocalConfigTests: XCTestCase {
         var (s, _) = started()
         _ = update(&s, .localPlansLoaded(dir: "/work/agents", [Self.drift]))
         XCTAssertEqual(F.press([.char("D")], &s), [], "D only reads: nothing is sent")
-        guard case .text(let panel)? = s.overlay else { return XCTFail("no plan panel") }
+        guard case .plan(let panel)? = s.overlay else { return XCTFail("no plan panel") }
         XCTAssertEqual(panel.title, "Plan of support-bot.atoms.yaml")
         let text = render(s, s.size).text
         XCTAssertTrue(text.contains("slmModel: \"electron\" → \"neutron\" (changed on the platform; kept)"), text)
@@ -61,6 +61,6 @@ final class LocalConfigTests: XCTestCase {
         XCTAssertEqual(update(&s, .started), [.loadAgents(page: 1, pageSize: 50, search: nil)])
         var (t, _) = started(generation: .v2)
         _ = update(&t, .failed(.planLocalConfigs(dir: "/work/agents", generation: .v2), EffectFailure(kind: .network, reason: "connection refused")))
-        XCTAssertTrue(t.status?.text.contains("Could not plan the config files in /work/agents") == true, t.status?.text ?? "")
+        XCTAssertTrue(t.status?.text.contains("could not plan the config files in /work/agents") == true, t.status?.text ?? "")
     }
 }

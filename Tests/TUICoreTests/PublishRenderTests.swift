@@ -47,3 +47,21 @@ final class PublishRenderTests: XCTestCase {
         GoldenFile.assert(GoldenFile.text(of: render(s, s.size)), named: "version-meta-120x32")
     }
 }
+
+/// The publish review at the smallest size still shows its label field and its keys.
+final class SmallPublishTests: XCTestCase {
+    func testAt40x12TheReviewShowsItsFieldAndKeys() {
+        let size = Size(width: 40, height: 12)
+        var s = Fixtures.loadedState(size: size)
+        Fixtures.press([.tab, .tab, .char("p")], &s)
+        _ = update(&s, .diffLoaded(agentId: Fixtures.agentId(0), from: .version(Fixtures.versionId(0, 4)), to: .draft(Fixtures.draftId(0, 1)), diff: Fixtures.diff))
+        Fixtures.press([.tab] + Fixtures.typing("Warmer greeting"), &s)
+        let screen = render(s, size)
+        let text = screen.text
+        XCTAssertTrue(text.contains("Label"), text)
+        XCTAssertTrue(text.contains("fix greeting  ") || text.contains("│ fix greeting"), "the label field: \(text)")
+        XCTAssertTrue(text.contains("Enter publish · Tab · Esc cancel"), "the keys: \(text)")
+        XCTAssertTrue(screen.styleText.contains("input"), screen.styleText)
+        GoldenFile.assert(GoldenFile.text(of: screen), named: "publish-review-40x12")
+    }
+}

@@ -200,7 +200,7 @@ final class PublishUpdateTests: XCTestCase {
         _ = update(&s, .failed(.activate(agentId: a0, versionId: v6), EffectFailure(kind: .rejected, status: 400, reason: "Security check pending for this version")))
         XCTAssertNil(s.publish)
         XCTAssertNil(s.writeInFlight)
-        XCTAssertEqual(s.status?.text, "Failed activating v6: 400 Security check pending for this version — v6 \"fix greeting\" stays published and inactive")
+        XCTAssertEqual(s.status?.text, "400 Security check pending for this version — activating v6 failed; v6 \"fix greeting\" stays published and inactive")
         XCTAssertEqual(s.activeVersionId, v4)
     }
 

@@ -156,7 +156,7 @@ final class RenderGoldenTests: XCTestCase {
         let nAt = legend.range(of: "n fork").map { legend.distance(from: legend.startIndex, to: $0.lowerBound) }!
         XCTAssertEqual(screen[nAt, 31].style, .legendDisabled)
         XCTAssertEqual(screen[0, 31].style, .legendKey)
-        F.press([.char("?")], &s)
+        F.press([.char("?"), .pageDown], &s)
         XCTAssertTrue(s.helpLines().contains { $0.keys == "n" && $0.disabled?.hasPrefix("read-only mode") == true })
         let help = render(s, s.size).text
         XCTAssertTrue(help.contains("Fork a new draft from the selected version or draft —"), help)

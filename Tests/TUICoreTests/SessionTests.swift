@@ -63,7 +63,7 @@ final class SessionTests: XCTestCase {
         case .renameDraft(let id, let d, let name): return .draftRenamed(agentId: id, draftId: d, name: name)
         case .discardDraft(let id, let d): return .draftDiscarded(agentId: id, draftId: d)
         case .setPinned(let id, let v, let p): return .pinChanged(agentId: id, versionId: v, pinned: p)
-        case .cancel, .quit, .suspend, .repaint, .planLocalConfigs: return nil
+        case .cancel, .quit, .suspend, .repaint, .planLocalConfigs, .copyToClipboard: return nil
         case .loadHealth: return nil  // HealthTests
         case .loadReview, .rebaseDraft, .rebaseConflicts, .finishRebase: return nil  // ThreeWayReviewTests
         case .beginEdit, .editDraft, .saveEdit, .abandonEdit, .watchCheck: return nil
@@ -112,13 +112,14 @@ final class SessionTests: XCTestCase {
             if case .loadVersions = e, failing { return .failed(e, EffectFailure(kind: .server, status: 503, reason: "Service Unavailable")) }
             return Self.stub(e)
         }
-        XCTAssertTrue(s.screen.text.contains("Could not load versions"), s.screen.text)
+        XCTAssertTrue(s.screen.text.contains("503 Service Unavailable —"), s.screen.text)
+        XCTAssertTrue(s.state.status?.text.contains("could not load the versions") == true)
         XCTAssertTrue(s.screen.styleRuns(22).contains { $0.style == .statusError })
         failing = false
         s.answer = Self.stub
         s.keys([.char("R")])
         XCTAssertEqual(s.state.versionRows.count, 5)
-        XCTAssertFalse(s.screen.text.contains("Could not load"))
+        XCTAssertFalse(s.screen.text.contains("503"))
     }
 
     func testBrowseFilterAndDiffAtSmallSize() {

@@ -29,3 +29,18 @@ final class TerminalDecodeTests: XCTestCase {
         XCTAssertEqual(Terminal.decode(rc: ok, code: 0x9B), .unknown(0x9B), "C1 controls are not characters")
     }
 }
+
+/// SGR mouse reports that reach the app as characters become mouse keys.
+final class MouseDecodeTests: XCTestCase {
+    func keys(_ s: String) -> [Key] { s.map { $0 == "\u{1B}" ? .escape : .char($0) } }
+
+    func testSGRReportsBecomeMouseKeys() {
+        XCTAssertEqual(Terminal.mergeMouseReports(keys("\u{1B}[<0;51;4M")), [.mouse(MouseEvent(x: 50, y: 3, kind: .click))])
+        XCTAssertEqual(Terminal.mergeMouseReports(keys("a\u{1B}[<65;2;3Mb")), [.char("a"), .mouse(MouseEvent(x: 1, y: 2, kind: .wheelDown)), .char("b")])
+        XCTAssertEqual(Terminal.mergeMouseReports(keys("\u{1B}[<64;1;1M")), [.mouse(MouseEvent(x: 0, y: 0, kind: .wheelUp))])
+        XCTAssertEqual(Terminal.mergeMouseReports(keys("\u{1B}[<0;51;4m")), [], "a release is dropped")
+        XCTAssertEqual(Terminal.mergeMouseReports(keys("\u{1B}[<2;5;5M")), [], "other buttons are dropped")
+        XCTAssertEqual(Terminal.mergeMouseReports([.escape, .char("j")]), [.escape, .char("j")], "Esc then a key stays")
+        XCTAssertEqual(Terminal.mergeMouseReports(keys("\u{1B}[<0;5")), keys("\u{1B}[<0;5"), "an unfinished report stays as it was")
+    }
+}

@@ -184,7 +184,7 @@ final class ThreeWayReviewTests: XCTestCase {
         XCTAssertTrue(s.status?.text.contains("not completed: rebase cancelled in the editor") == true, s.status?.text ?? "")
         let f = update(&s, .failed(.rebaseDraft(agentId: a0, agentName: "x", subject: .draft(draftId: d1)), EffectFailure(kind: .network, reason: "no answer")))
         XCTAssertEqual(f, [])
-        XCTAssertTrue(s.status?.text.hasPrefix("Rebase failed:") == true, s.status?.text ?? "")
+        XCTAssertTrue(s.status?.text.hasSuffix("— the rebase failed") == true, s.status?.text ?? "")
     }
 
     func testRebaseIsRefusedReadOnly() {

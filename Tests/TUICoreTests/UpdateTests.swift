@@ -240,7 +240,7 @@ final class UpdateTests: XCTestCase {
         _ = update(&s, .failed(.setPinned(agentId: a0, versionId: F.versionId(0, 5), pinned: true),
                                EffectFailure(kind: .frozen, status: 423, reason: "config freeze active: writes are frozen", requestId: "req-42")))
         XCTAssertEqual(s.status?.isError, true)
-        XCTAssertEqual(s.status?.text, "Failed pinning v5: 423 config freeze active: writes are frozen (request req-42)",
+        XCTAssertEqual(s.status?.text, "423 config freeze active: writes are frozen (request req-42) — pinning v5 failed",
                        "the reason leads, never the method and path")
         XCTAssertNil(s.writeInFlight)
     }
@@ -332,7 +332,7 @@ final class UpdateTests: XCTestCase {
         var s = F.loadedState()
         F.press([.down], &s)
         _ = update(&s, .failed(.loadVersions(agentId: a1, skip: 0, limit: 50), EffectFailure(kind: .server, status: 503, reason: "Service Unavailable (retried 3×)")))
-        XCTAssertEqual(s.status, StatusMessage("Could not load versions of \"Sales 日本語 アシスタント\": 503 Service Unavailable (retried 3×) — R retries", isError: true))
+        XCTAssertEqual(s.status, StatusMessage("503 Service Unavailable (retried 3×) — could not load the versions of \"Sales 日本語 アシスタント\"; R retries", isError: true))
         let effects = F.press([.char("R")], &s)
         XCTAssertEqual(effects, [.loadAgents(page: 1, pageSize: 50, search: nil), .cancel(key: "versions"), .cancel(key: "drafts"),
                                  .loadVersions(agentId: a1, skip: 0, limit: 50), .loadDrafts(agentId: a1)])
@@ -342,9 +342,9 @@ final class UpdateTests: XCTestCase {
     func testQuitSuspendAndHelp() {
         var s = F.loadedState()
         XCTAssertEqual(F.press([.char("?")], &s), [])
-        XCTAssertEqual(s.overlay, .help(scroll: 0))
+        XCTAssertEqual(s.overlay, .help(TextPanel(scroll: 0)))
         XCTAssertEqual(F.press([.char("j"), .char("j")], &s), [])
-        XCTAssertEqual(s.overlay, .help(scroll: 2))
+        XCTAssertEqual(s.overlay, .help(TextPanel(scroll: 2)))
         XCTAssertEqual(F.press([.char("q")], &s), [], "q closes the help, it does not quit")
         XCTAssertNil(s.overlay)
         XCTAssertEqual(F.press([.ctrl("z")], &s), [.suspend])

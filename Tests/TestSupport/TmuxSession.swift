@@ -47,6 +47,12 @@ public final class TmuxSession {
         (try? Self.tmux(["-S", socket, "capture-pane", "-t", "app", "-p"] + (colors ? ["-e"] : [])))?.stdout ?? ""
     }
 
+    /// Runs a tmux command on this session's server (`set-option`, `show-buffer`…); returns its stdout.
+    @discardableResult
+    public func command(_ args: String...) -> String {
+        (try? Self.tmux(["-S", socket] + args))?.stdout ?? ""
+    }
+
     /// Resizes the window.
     public func resize(width: Int, height: Int) {
         _ = try? Self.tmux(["-S", socket, "resize-window", "-t", "app", "-x", String(width), "-y", String(height)])
