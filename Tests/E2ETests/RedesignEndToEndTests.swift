@@ -147,7 +147,8 @@ final class RedesignEndToEndTests: XCTestCase {
         t.send("y")
         try t.waitFor("r14 the new head", timeout: 20) { s in s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r14 ") } }
         let restored = t.capture()
-        XCTAssertTrue(restored.split(separator: "\n").contains { $0.contains(" r14 ") && $0.contains("restored from") }, restored)
+        // The label may be cut in the list ("restored …") where the health columns take room.
+        XCTAssertTrue(restored.split(separator: "\n").contains { $0.contains(" r14 ") && $0.contains("restored") }, restored)
         t.send("q")
         try t.waitFor(text: "EXIT:0")
 
@@ -157,6 +158,8 @@ final class RedesignEndToEndTests: XCTestCase {
         let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let numbers = (obj?["revisions"] as? [[String: Any]] ?? []).compactMap { $0["revisionNumber"] as? Int }
         XCTAssertEqual(numbers.prefix(3), [14, 13, 12], r.stdout)
+        let r14 = (obj?["revisions"] as? [[String: Any]] ?? []).first { $0["revisionNumber"] as? Int == 14 }
+        XCTAssertNotNil(r14?["restoredFromRevisionId"], "r14 says what it restores (the TUI labels it \"restored from …\"): \(r14 ?? [:])")
         let feature = try sim.cli(["revisions", "list", "Zoë — Café Concierge", "--branch", "feature/holiday-menu", "--json"])
         XCTAssertTrue(feature.stdout.contains("\"revisionNumber\" : 1") || feature.stdout.contains("\"revisionNumber\":1"), feature.stdout)
     }
