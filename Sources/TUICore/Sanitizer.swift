@@ -78,6 +78,10 @@ public enum Sanitizer {
              0x200B, 0x200C, 0x2060...0x2064, 0xFEFF, 0x00AD, 0x180E, 0x2028, 0x2029:
             return .some(Unicode.Scalar(0xFFFD)!)
         default:
+            // Fast paths: no format character (Cf) lies below U+0600 but the soft hyphen (handled above),
+            // nor between U+2100 and U+FEFE (letterlike symbols, arrows, box drawing, CJK, Hangul…) — the
+            // Unicode property lookup below is most of a frame's cost otherwise.
+            if v < 0x0600 || (v >= 0x2100 && v < 0xFEFF) { return nil }
             if v >= 0xFFF9 && v <= 0xFFFB { return .some(Unicode.Scalar(0xFFFD)!) }
             if v >= 0xE0000 && v <= 0xE007F { return .some(nil) }  // tag characters: invisible
             if s.properties.generalCategory == .format { return .some(Unicode.Scalar(0xFFFD)!) }

@@ -14,7 +14,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         }
     default: break
     }
-    let shownBefore = state.shownRowIds()
+    // Only list answers can bring new rows: the ids on screen are collected for them alone (a Set of every
+    // loaded row per key press would cost milliseconds on 10,000 versions).
+    let shownBefore = kept == nil ? nil : state.shownRowIds()
     var effects = state.update(msg)
     if let kept, kept.agent == state.selectedAgentId {
         state.restoreSelection(kept)

@@ -133,4 +133,17 @@ final class FormatterTests: XCTestCase {
         for c in "abcdef" { short.handle(.char(c)) }
         XCTAssertEqual(short.string, "abc")
     }
+
+    /// The Sanitizer's fast paths skip the Unicode property lookup below U+0600 and in U+2100..<U+FEFF:
+    /// no format character (other than the soft hyphen, handled on its own) may lie there.
+    func testSanitizerFastRangesHoldNoFormatCharacters() {
+        let ranges: [Range<UInt32>] = [0..<0x0600, 0x2100..<0xFEFF]
+        for r in ranges {
+            for v in r where v != 0xAD {
+                if let s = Unicode.Scalar(v), s.properties.generalCategory == .format { XCTFail("U+\(String(v, radix: 16)) is a format character") }
+            }
+        }
+        XCTAssertEqual(Sanitizer.sanitize("a\u{00AD}b"), "a\u{FFFD}b")
+        XCTAssertEqual(Sanitizer.sanitize("┌─★ ● ↓ 日本"), "┌─★ ● ↓ 日本")
+    }
 }
