@@ -161,9 +161,11 @@ extension SimulatorStore {
             let end = i + 1 < activated.count ? activated[i + 1].1 : now
             calls += try productionCalls(db, v, from: start, to: min(end, now), open: end >= now, next: &next)
         }
-        for v in versions.values {
-            guard let published = date(v.row.publishedAt) else { continue }
-            calls += try testCalls(db, v, after: published, now: now, next: &next)
+        // Test calls are made right after publishing: those of the newest versions only (an agent with
+        // 10,000 synthetic versions would otherwise cost seconds per page, with the store locked).
+        let published = versions.values.compactMap { v in date(v.row.publishedAt).map { (v, $0) } }.sorted { $0.1 > $1.1 }
+        for (v, at) in published.prefix(Self.versionsWithTestCalls) {
+            calls += try testCalls(db, v, after: at, now: now, next: &next)
         }
         // Test calls made through the test-call operations: completed, `isTest`, on their version.
         for (i, t) in try SimulatorDatabase.testCalls(db, agentId: agentId).enumerated() {
@@ -216,6 +218,9 @@ extension SimulatorStore {
         }
         return out
     }
+
+    /// How many of an agent's most recently published versions carry generated test calls.
+    static let versionsWithTestCalls = 200
 
     static let failureReasons = ["llm_timeout", "tts_error", "transfer_failed", "sip_error", "tool_call_error"]
 
