@@ -111,6 +111,16 @@ struct SimulatorDatabase: Sendable {
             """, arguments: [agentId]).map { try decode(StoredVersion.self, $0) }
     }
 
+    /// One page of an agent's published versions (newest first) and how many there are, read in SQL so a
+    /// page of an agent with 10,000 versions does not decode all of them.
+    static func publishedVersionsPage(_ db: Database, agentId: String, limit: Int, skip: Int) throws -> (rows: [StoredVersion], total: Int) {
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM versions WHERE agentId = ? AND kind = 'published'", arguments: [agentId]) ?? 0
+        let rows = try String.fetchAll(db, sql: """
+            SELECT doc FROM versions WHERE agentId = ? AND kind = 'published' ORDER BY versionNumber DESC LIMIT ? OFFSET ?
+            """, arguments: [agentId, limit, skip]).map { try decode(StoredVersion.self, $0) }
+        return (rows, total)
+    }
+
     /// Live (non-discarded, unpublished) drafts of an agent, oldest first.
     static func drafts(_ db: Database, agentId: String) throws -> [StoredVersion] {
         try String.fetchAll(db, sql: """

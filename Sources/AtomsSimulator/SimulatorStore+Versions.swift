@@ -28,10 +28,12 @@ extension SimulatorStore {
         guard skip >= 0 else { throw SimulatorError.badRequest("skip: Number must be greater than or equal to 0") }
         return try write { db, now in
             _ = try requireAgent(db, agentId)
+            guard let isPinned else {
+                let (page, total) = try SimulatorDatabase.publishedVersionsPage(db, agentId: agentId, limit: limit, skip: skip)
+                return VersionList(versions: try page.map { Self.listed(try refreshed(db, $0, now)) }, total: total)
+            }
             let all = try SimulatorDatabase.publishedVersions(db, agentId: agentId)
-            var rows = all
-            if let isPinned { rows = rows.filter { $0.row.isPinned == isPinned } }
-            let page = rows.dropFirst(skip).prefix(limit)
+            let page = all.filter { $0.row.isPinned == isPinned }.dropFirst(skip).prefix(limit)
             let out = try page.map { Self.listed(try refreshed(db, $0, now)) }
             return VersionList(versions: out, total: all.count)
         }
