@@ -189,7 +189,8 @@ def bench_bytes_and_rss(quick):
     sim = Sim("--scale-agents", "1", "--scale-versions", "10000")
     try:
         e = env_with(SMALLEST_API_KEY=KEY, XDG_DATA_HOME=tmp, XDG_STATE_HOME=tmp, XDG_CONFIG_HOME=tmp, TERM="xterm-256color", LANG="C.UTF-8")
-        t = Pty(["--base-url", sim.url], e)
+        # --no-watch: the status line's "updated N s ago" changes once a second, not per move; measured apart.
+        t = Pty(["--base-url", sim.url, "--no-watch", "--no-config-dir"], e)
         t.read_for(quiet=0.5, limit=15)
         t.send("\t")
         t.read_for(quiet=0.5, limit=10)
