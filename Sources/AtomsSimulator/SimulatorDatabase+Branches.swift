@@ -51,7 +51,8 @@ extension SimulatorDatabase {
     /// Every revision of an agent (rows with `branch` set, not dropped), in creation order.
     static func revisions(_ db: Database, agentId: String) throws -> [StoredVersion] {
         try String.fetchAll(db, sql: """
-            SELECT doc FROM versions WHERE agentId = ? AND kind IN ('published', 'revision') AND deleted = 0 ORDER BY id
+            SELECT doc FROM versions WHERE agentId = ? AND kind IN ('published', 'revision') AND deleted = 0
+              AND json_extract(doc, '$.row.branch') IS NOT NULL ORDER BY id
             """, arguments: [agentId]).map { try decode(StoredVersion.self, $0) }.filter { $0.row.branch != nil }
     }
 
