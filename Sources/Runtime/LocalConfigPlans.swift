@@ -42,6 +42,7 @@ extension EffectRunner {
         case .conflict: status = .conflict
         case .new, .missing, .error: status = .error
         }
-        return LocalConfigPlan(agentId: agentId, file: name, status: status, lines: ConfigPlanText.lines(entry))
+        return LocalConfigPlan(agentId: agentId, file: name, status: status, marker: ConfigPlanText.marker(entry.status),
+                               title: ConfigPlanText.title(entry.status), lines: ConfigPlanText.lines(entry))
     }
 }

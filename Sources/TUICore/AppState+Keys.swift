@@ -18,7 +18,7 @@ extension AppState {
             case .editConflict(let target, let conflict): return conflictKey(key, target, conflict)
             case .versionMeta(let p): return versionMetaKey(key, p)
             case .threeWay(let t): return threeWayKey(key, t)
-            case .plan(let t): return planPanelKey(key, t)
+            case .plan(let p): return panelKey(key, .plan, p)
             }
         }
         if publish != nil { return publishKey(key) }
@@ -542,6 +542,12 @@ extension AppState {
             var q = p
             q.scroll = max(0, min(p.scroll + step, panelGeometry(.messageLog).maxScroll))
             overlay = .messageLog(q)
+            return []
+        case .plan(let p)?:
+            guard m.kind != .click else { return [] }
+            var q = p
+            q.scroll = max(0, min(p.scroll + step, panelGeometry(.plan).maxScroll))
+            overlay = .plan(q)
             return []
         case nil: break
         default: return []

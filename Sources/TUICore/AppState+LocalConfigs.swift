@@ -20,13 +20,16 @@ extension AppState {
     /// The agents pane's mark of an agent ("≈" drift, "~" local changes, "!" conflict, "✗" error).
     func localPlanMarker(_ agentId: String) -> String? {
         guard let p = localPlans[agentId], p.status != .unchanged else { return nil }
-        return p.status.marker
+        return p.marker
     }
 
     func planTitle(_ p: LocalConfigPlan) -> String { "Plan of " + Sanitizer.sanitize(p.file, maxCharacters: 80) }
 
-    func planLines(_ p: LocalConfigPlan) -> [DetailLine] {
-        var out = [DetailLine("\(p.file): \(p.status.words)", style: p.status == .unchanged ? .passed : .warning), DetailLine("")]
+    /// The plan of the selected agent as display lines wrapped to `width` (the `D` panel; derived from
+    /// `localPlans`, so an answer that arrives while it is open shows at once).
+    func planPanelLines(width: Int) -> [DetailLine] {
+        guard let p = selectedLocalPlan else { return [DetailLine("No pulled config file names this agent any more.", style: .dim)] }
+        var out = [DetailLine("\(p.file): \(p.title)", style: p.status == .unchanged ? .passed : .warning), DetailLine("")]
         for l in p.lines {
             let t = l.trimmingSpaces
             let style: Style = t.hasPrefix("CONFLICT") ? .failed : t.hasPrefix("drift") ? .warning : t.hasPrefix("- ") ? .removed
@@ -35,41 +38,13 @@ extension AppState {
         }
         out.append(DetailLine(""))
         out.append(DetailLine("Read-only here: `atoms-tui plan` prints this, `atoms-tui push` applies it through publish and its checks.", style: .dim))
-        return out
+        return out.flatMap { line in wordWrap(line.text, width: width).map { DetailLine($0, style: line.style) } }
     }
 
-    /// `D` on an agent: its file's plan.
+    /// `D` on an agent: its file's plan, in the scrollable, searchable text panel.
     mutating func showLocalPlan() -> [Effect] {
-        guard let p = selectedLocalPlan else { return [] }
-        overlay = .plan(PlanPanel(title: planTitle(p), lines: planLines(p)))
+        guard selectedLocalPlan != nil else { return [] }
+        overlay = .plan(TextPanel())
         return []
-    }
-
-    /// Keys of a text panel: scroll, Esc/q close.
-    mutating func planPanelKey(_ key: Key, _ panel: PlanPanel) -> [Effect] {
-        var t = panel
-        let count = t.lines.count
-        switch key {
-        case .escape, .char("q"), .char("D"), .enter:
-            overlay = nil
-            return []
-        case .down, .char("j"): t.scroll = min(max(0, count - 1), t.scroll + 1)
-        case .up, .char("k"): t.scroll = max(0, t.scroll - 1)
-        case .pageDown, .char(" "): t.scroll = min(max(0, count - 1), t.scroll + 10)
-        case .pageUp: t.scroll = max(0, t.scroll - 10)
-        case .home, .char("g"): t.scroll = 0
-        case .end, .char("G"): t.scroll = max(0, count - max(1, size.height - 8))
-        default: return []
-        }
-        overlay = .plan(t)
-        return []
-    }
-
-    func drawPlanPanel(_ screen: inout Screen, _ t: PlanPanel) {
-        let room = max(1, screen.height - 8)
-        let first = max(0, min(t.scroll, max(0, t.lines.count - 1)))
-        var lines: [(String, Style)] = t.lines[first...].prefix(room).map { ($0.text, $0.style == .normal ? .overlay : $0.style) }
-        if t.lines.count > room { lines.append(("\(first + 1)–\(min(t.lines.count, first + room))/\(t.lines.count) (j/k PgUp/PgDn)", .dim)) }
-        drawMessage(&screen, title: t.title, lines: lines, footer: "Esc close", width: 110)
     }
 }

@@ -39,7 +39,7 @@ extension AppState {
                         footer: "y resume it · n or Enter start from the draft as it is now · Esc cancel")
         case .versionMeta(let p)?: drawVersionMeta(&screen, p)
         case .threeWay(let t)?: drawThreeWay(&screen, t)
-        case .plan(let t)?: drawPlanPanel(&screen, t)
+        case .plan(let p)?: drawTextPanel(&screen, .plan, p)
         case .editConflict(let target, let conflict)?:
             drawMessage(&screen, title: "Conflict — \(target.label)", lines: conflictLines(target, conflict),
                         footer: "e edit again (theirs + your changes) · o overwrite with yours · c/Esc cancel (your text is kept)")

@@ -38,6 +38,10 @@ extension AppState {
             lines = logPanelLines(width: innerW)
             title = "Messages (\(messageLog.entries.count))"
             footerText = "j/k PgUp/PgDn g/G scroll · / search · n/N match · Esc closes"
+        case .plan:
+            lines = planPanelLines(width: innerW)
+            title = selectedLocalPlan.map(planTitle) ?? "Plan"
+            footerText = "j/k PgUp/PgDn g/G scroll · / search · n/N match · Esc closes"
         }
         var footer = wordWrap(footerText, width: innerW)
         if footer.count > avail - 3 { footer = Array(footer.prefix(max(0, avail - 3))) }
@@ -128,7 +132,11 @@ extension AppState {
         let g = panelGeometry(kind)
         func store() {
             p.scroll = max(0, min(p.scroll, g.maxScroll))
-            overlay = kind == .help ? .help(p) : .messageLog(p)
+            switch kind {
+            case .help: overlay = .help(p)
+            case .messageLog: overlay = .messageLog(p)
+            case .plan: overlay = .plan(p)
+            }
         }
         if var search = p.search, var editor = search.editor {
             switch key {
@@ -158,7 +166,7 @@ extension AppState {
             overlay = nil
             return []
         case .char("?") where kind == .help, .enter where kind == .help,
-             .char("M") where kind == .messageLog, .char(":") where kind == .messageLog:
+             .char("M") where kind == .messageLog, .char(":") where kind == .messageLog, .char("D") where kind == .plan:
             overlay = nil
             return []
         case .down, .char("j"): p.scroll += 1
@@ -337,6 +345,10 @@ extension AppState {
             guard let s = p.search else { return nil }
             search = s
             count = panelMatches(.messageLog, p, panelGeometry(.messageLog)).count
+        case .plan(let p)?:
+            guard let s = p.search else { return nil }
+            search = s
+            count = panelMatches(.plan, p, panelGeometry(.plan)).count
         case nil:
             guard focus == .detail, let s = detailSearch else { return nil }
             search = s

@@ -19,10 +19,6 @@ extension AppState {
         case .localPlansLoaded(let dir, let plans):
             guard dir == localConfigDir else { return [] }
             localPlans = Dictionary(plans.map { ($0.agentId, $0) }, uniquingKeysWith: { a, _ in a })
-            if case .plan(var t)? = overlay, let id = selectedAgentId, let p = localPlans[id], t.title == planTitle(p) {
-                t.lines = planLines(p)
-                overlay = .plan(t)
-            }
             return []
 
         case .agentsLoaded(let page, let search, let list):

@@ -17,7 +17,7 @@ public enum Overlay: Hashable, Sendable {
     /// `3`: a draft's three-way review (base, draft, live).
     case threeWay(ThreeWayPanel)
     /// `D` on an agent with a pulled config file: the plan of that file (read-only).
-    case plan(PlanPanel)
+    case plan(TextPanel)
 }
 
 /// A scrollable, searchable text overlay's own state (the help, the message log).
@@ -36,5 +36,5 @@ public struct TextPanel: Hashable, Sendable {
 
 /// Which text overlay.
 public enum TextPanelKind: Hashable, Sendable {
-    case help, messageLog
+    case help, messageLog, plan
 }

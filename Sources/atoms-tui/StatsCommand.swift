@@ -172,6 +172,12 @@ struct StatsOptions: ParsableArguments {
         guard (1...100_000).contains(maxCalls) else { throw ValidationError("--max-calls takes a number from 1 to 100000") }
         if let since { _ = try StatsCommand.parseSince(since, now: Date()) }
     }
+
+    /// The one run behind `versions stats` and `revisions stats`.
+    func run(connection: ConnectionOptions, json: Bool, generation: APIGeneration) async throws {
+        try await StatsCommand.run(connection: connection, json: json, agentRef: agent, versionRefs: versions, since: since,
+                                   maxCalls: maxCalls, includeTests: includeTests, noCache: noCache, generation: generation)
+    }
 }
 
 extension VersionsCommand {
@@ -182,11 +188,7 @@ extension VersionsCommand {
         @OptionGroup var output: OutputOptions
         @OptionGroup var options: StatsOptions
 
-        func run() async throws {
-            try await StatsCommand.run(connection: connection, json: output.json, agentRef: options.agent, versionRefs: options.versions,
-                                       since: options.since, maxCalls: options.maxCalls, includeTests: options.includeTests,
-                                       noCache: options.noCache, generation: .v1)
-        }
+        func run() async throws { try await options.run(connection: connection, json: output.json, generation: .v1) }
     }
 }
 
@@ -198,10 +200,6 @@ extension RevisionsCommand {
         @OptionGroup var output: OutputOptions
         @OptionGroup var options: StatsOptions
 
-        func run() async throws {
-            try await StatsCommand.run(connection: connection, json: output.json, agentRef: options.agent, versionRefs: options.versions,
-                                       since: options.since, maxCalls: options.maxCalls, includeTests: options.includeTests,
-                                       noCache: options.noCache, generation: .v2)
-        }
+        func run() async throws { try await options.run(connection: connection, json: output.json, generation: .v2) }
     }
 }

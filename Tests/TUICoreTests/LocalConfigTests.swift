@@ -16,7 +16,8 @@ final class LocalConfigTests: XCTestCase {
         return (s, fx)
     }
 
-    static let drift = LocalConfigPlan(agentId: F.agentId(0), file: "support-bot.atoms.yaml", status: .drift, lines: [
+    static let drift = LocalConfigPlan(agentId: F.agentId(0), file: "support-bot.atoms.yaml", status: .drift, marker: "≈",
+                                       title: "remote changes only (drift)", lines: [
         "≈ support-bot.atoms.yaml · Support Bot · base v4 · live v5 — remote changes only (drift)",
         "    drift     llm  slmModel: \"electron\" → \"neutron\" (changed on the platform; kept)",
     ])
@@ -26,11 +27,11 @@ final class LocalConfigTests: XCTestCase {
         XCTAssertEqual(fx, [.loadAgents(page: 1, pageSize: 50, search: nil), .planLocalConfigs(dir: "/work/agents", generation: .v1)])
         XCTAssertFalse(render(s, s.size).text.contains("≈"))
         _ = update(&s, .localPlansLoaded(dir: "/work/agents", [Self.drift,
-                                                              LocalConfigPlan(agentId: a1, file: "sales.atoms.yaml", status: .unchanged, lines: [])]))
+                                                              LocalConfigPlan(agentId: a1, file: "sales.atoms.yaml", status: .unchanged, marker: "=", title: "no changes", lines: [])]))
         let text = render(s, s.size).text
         XCTAssertTrue(text.contains("≈ Support Bot"), text)
         XCTAssertFalse(text.contains("= Sales"), "an unchanged file is not marked")
-        XCTAssertTrue(text.contains("support-bot.atoms.yaml: the platform changed since the pull (drift) — D shows the plan"), text)
+        XCTAssertTrue(text.contains("support-bot.atoms.yaml: remote changes only (drift) — D shows the plan"), text)
         XCTAssertTrue(F.press([.char("R")], &s).contains(.planLocalConfigs(dir: "/work/agents", generation: .v1)))
         // An answer for another directory (stale) changes nothing.
         _ = update(&s, .localPlansLoaded(dir: "/elsewhere", []))
@@ -41,11 +42,15 @@ final class LocalConfigTests: XCTestCase {
         var (s, _) = started()
         _ = update(&s, .localPlansLoaded(dir: "/work/agents", [Self.drift]))
         XCTAssertEqual(F.press([.char("D")], &s), [], "D only reads: nothing is sent")
-        guard case .plan(let panel)? = s.overlay else { return XCTFail("no plan panel") }
-        XCTAssertEqual(panel.title, "Plan of support-bot.atoms.yaml")
+        guard case .plan? = s.overlay else { return XCTFail("no plan panel") }
         let text = render(s, s.size).text
+        XCTAssertTrue(text.contains("Plan of support-bot.atoms.yaml"), text)
         XCTAssertTrue(text.contains("slmModel: \"electron\" → \"neutron\" (changed on the platform; kept)"), text)
         XCTAssertTrue(text.contains("atoms-tui push"), text)
+        // The plan is a text panel like the help and the log: searchable.
+        F.press([.char("/")] + F.typing("neutron") + [.enter], &s)
+        XCTAssertEqual(s.searchSummary()?.hasPrefix("/neutron  1/1 "), true, s.searchSummary() ?? "no search")
+        F.press([.escape], &s)
         F.press([.escape], &s)
         XCTAssertNil(s.overlay)
         // An agent with no file: D says why it does nothing.
