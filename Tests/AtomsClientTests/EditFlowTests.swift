@@ -3,7 +3,9 @@ import AtomsSimulator
 import XCTest
 @testable import AtomsClient
 
-final class EditFlowTests: XCTestCase {
+/// What the edit-flow suites share: a private state directory for recovery files, the flow over a
+/// simulator harness, and a scripted "editor".
+class EditFlowTestCase: XCTestCase {
     var stateDir: URL!
 
     override func setUp() {
@@ -18,6 +20,9 @@ final class EditFlowTests: XCTestCase {
 
     /// An "editor" that rewrites the file with a shell command.
     func sed(_ expr: String) -> ExternalEditor { ExternalEditor(command: "sed -i '\(expr)'") }
+}
+
+final class EditFlowTests: EditFlowTestCase {
 
     func testEverySeededConfigRoundTripsThroughYAMLAndJSON() async throws {
         let h = try await SimulatorHarness.start { $0.seedDemo = true }

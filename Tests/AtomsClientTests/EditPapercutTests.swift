@@ -5,21 +5,7 @@ import XCTest
 
 /// The editor's papercuts (issue 14): line numbers of reopened files, valid JSON files, NOTES apart from
 /// ERRORS, and a conflict's "edit again" file that holds what its words say.
-final class EditPapercutTests: XCTestCase {
-    var stateDir: URL!
-
-    override func setUp() {
-        stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-papercut-\(UUID().uuidString)")
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(at: stateDir) }
-
-    func flow(_ h: SimulatorHarness) -> DraftEditFlow {
-        DraftEditFlow(lifecycle: h.lifecycle, recovery: RecoveryStore(stateDirectory: stateDir))
-    }
-
-    func sed(_ expr: String) -> ExternalEditor { ExternalEditor(command: "sed -i '\(expr)'") }
-
+final class EditPapercutTests: EditFlowTestCase {
     /// The first `line N` in the ERRORS of `text` and the text of that line.
     func reportedLine(_ text: String) -> (number: Int, line: String)? {
         guard let r = text.range(of: #"✗ line ([0-9]+)"#, options: .regularExpression) else { return nil }
