@@ -11,22 +11,8 @@ extension EffectRunner {
         let paths = ConfigDirectory.paths(in: dir)
         guard !paths.isEmpty else { return .localPlansLoaded(dir: dir, []) }
         let sync = ConfigSync(client: services.lifecycle.client, generation: generation)
-        var plans: [LocalConfigPlan] = []
-        var next = 0
-        await withTaskGroup(of: LocalConfigPlan?.self) { group in
-            func add() {
-                guard next < paths.count else { return }
-                let path = paths[next]
-                next += 1
-                group.addTask { await plan(path, sync) }
-            }
-            add(); add()
-            for await p in group {
-                if let p { plans.append(p) }
-                add()
-            }
-        }
-        return .localPlansLoaded(dir: dir, plans.sorted { $0.file < $1.file })
+        let plans = await Bounded.map(paths, limit: 2) { await plan($0, sync) }.compactMap { $0 }
+        return .localPlansLoaded(dir: dir, plans)  // in file-name order, as ConfigDirectory lists them
     }
 
     private static func plan(_ path: String, _ sync: ConfigSync) async -> LocalConfigPlan? {
