@@ -530,28 +530,14 @@ extension AppState {
     /// the mouse (their keys say what to do).
     mutating func mouse(_ m: MouseEvent) -> [Effect] {
         let step = m.kind == .wheelUp ? -3 : 3
-        switch overlay {
-        case .help(let p)?:
+        if let (kind, p) = openTextPanel {
             guard m.kind != .click else { return [] }
             var q = p
-            q.scroll = max(0, min(p.scroll + step, panelGeometry(.help).maxScroll))
-            overlay = .help(q)
+            q.scroll = max(0, min(p.scroll + step, panelGeometry(kind).maxScroll))
+            showTextPanel(kind, q)
             return []
-        case .messageLog(let p)?:
-            guard m.kind != .click else { return [] }
-            var q = p
-            q.scroll = max(0, min(p.scroll + step, panelGeometry(.messageLog).maxScroll))
-            overlay = .messageLog(q)
-            return []
-        case .plan(let p)?:
-            guard m.kind != .click else { return [] }
-            var q = p
-            q.scroll = max(0, min(p.scroll + step, panelGeometry(.plan).maxScroll))
-            overlay = .plan(q)
-            return []
-        case nil: break
-        default: return []
         }
+        guard overlay == nil else { return [] }
         guard publish == nil, filterEditor == nil, detailSearch?.isTyping != true else { return [] }
         let layout = Layout(size: size, focus: focus, detailOwner: detailOwner)
         func inside(_ r: Rect) -> Bool { m.x >= r.x && m.x < r.x + r.width && m.y >= r.y && m.y < r.y + r.height }

@@ -120,6 +120,25 @@ extension AppState {
         return TextMatcher.matches(of: q, in: g.lines.map(\.text))
     }
 
+    /// The text overlay on screen (help, message log, plan), if any.
+    var openTextPanel: (TextPanelKind, TextPanel)? {
+        switch overlay {
+        case .help(let p)?: return (.help, p)
+        case .messageLog(let p)?: return (.messageLog, p)
+        case .plan(let p)?: return (.plan, p)
+        default: return nil
+        }
+    }
+
+    /// Puts a text overlay of `kind` on screen.
+    mutating func showTextPanel(_ kind: TextPanelKind, _ p: TextPanel) {
+        switch kind {
+        case .help: overlay = .help(p)
+        case .messageLog: overlay = .messageLog(p)
+        case .plan: overlay = .plan(p)
+        }
+    }
+
     /// Opens the message log scrolled to its newest entry.
     mutating func openMessageLog() {
         let g = panelGeometry(.messageLog)
@@ -132,11 +151,7 @@ extension AppState {
         let g = panelGeometry(kind)
         func store() {
             p.scroll = max(0, min(p.scroll, g.maxScroll))
-            switch kind {
-            case .help: overlay = .help(p)
-            case .messageLog: overlay = .messageLog(p)
-            case .plan: overlay = .plan(p)
-            }
+            showTextPanel(kind, p)
         }
         if var search = p.search, var editor = search.editor {
             switch key {
@@ -336,25 +351,14 @@ extension AppState {
     public func searchSummary() -> String? {
         let search: TextSearch
         let count: Int
-        switch overlay {
-        case .help(let p)?:
+        if let (kind, p) = openTextPanel {
             guard let s = p.search else { return nil }
             search = s
-            count = panelMatches(.help, p, panelGeometry(.help)).count
-        case .messageLog(let p)?:
-            guard let s = p.search else { return nil }
-            search = s
-            count = panelMatches(.messageLog, p, panelGeometry(.messageLog)).count
-        case .plan(let p)?:
-            guard let s = p.search else { return nil }
-            search = s
-            count = panelMatches(.plan, p, panelGeometry(.plan)).count
-        case nil:
-            guard focus == .detail, let s = detailSearch else { return nil }
+            count = panelMatches(kind, p, panelGeometry(kind)).count
+        } else {
+            guard overlay == nil, focus == .detail, let s = detailSearch else { return nil }
             search = s
             count = detailMatches().count
-        default:
-            return nil
         }
         var text = "/" + Sanitizer.sanitize(search.query, maxCharacters: 100) + (search.isTyping ? "▏" : "")
         if search.query.isEmpty { return text + "  type to search (case and accents ignored) · Enter keeps · Esc ends" }
