@@ -14,7 +14,8 @@ extension AppState {
             screen.put(l.0, x: r.x + 2, y: r.y + 1 + i, maxWidth: r.width - 4, style: l.1)
         }
         for (i, l) in footerLines.enumerated() {
-            screen.put(l, x: r.x + 2, y: bottom + i, maxWidth: r.width - 4, style: .warning)
+            screen.putKeys(l, x: r.x + 2, y: bottom + i, maxWidth: r.width - 4, style: .warning,
+                           continuation: i > 0 && !footerLines[i - 1].hasSuffix("·"))
         }
     }
 }

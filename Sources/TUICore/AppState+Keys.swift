@@ -525,11 +525,19 @@ extension AppState {
 }
 
 extension AppState {
-    /// A click focuses the pane under it and selects the row clicked; the wheel moves the list (or scrolls
-    /// the detail area, the help, the message log) under it by three. Dialogs and the publish flow ignore
-    /// the mouse (their keys say what to do).
+    /// A click on a key name in a dialog's footer or in the legend acts like that key; elsewhere a click
+    /// focuses the pane under it and selects the row clicked; the wheel moves the list (or scrolls the
+    /// detail area, the help, the message log) under it by three. Other clicks in a dialog do nothing.
     mutating func mouse(_ m: MouseEvent) -> [Effect] {
         let step = m.kind == .wheelUp ? -3 : 3
+        // A key name in a dialog's footer or the legend acts like its key (what the screen shows is
+        // what can be clicked: the buttons are recorded while drawing).
+        if m.kind == .click, let button = render(size: size).button(at: m.x, m.y) {
+            // The legend's keys are the main view's: while something modal is open they would type into it.
+            let modal = overlay != nil || publish != nil || filterEditor != nil || detailSearch?.isTyping == true
+            if modal && button.y == Layout(size: size, focus: focus, detailOwner: detailOwner).legendRow { return [] }
+            return keyPressed(button.key)
+        }
         if let (kind, p) = openTextPanel {
             guard m.kind != .click else { return [] }
             var q = p

@@ -123,18 +123,18 @@ extension AppState {
                 screen.put(flow.error ?? "", x: x, y: y, maxWidth: w, style: .failed)
             default:
                 if flow.enterPending {
-                    screen.put("Enter pressed: waiting for the three-way review (it says whether this undoes live changes) · Esc cancel", x: x, y: y, maxWidth: w, style: .warning)
+                    screen.putKeys("Enter pressed: waiting for the three-way review (it says whether this undoes live changes) · Esc cancel", x: x, y: y, maxWidth: w, style: .warning, continuation: true)
                     break
                 }
                 if flow.review?.value?.wouldUndoLiveChanges == true {
-                    screen.put("Enter asks first (it would undo live changes; R there rebases) · PgUp/PgDn scroll · Esc cancel", x: x, y: y, maxWidth: w, style: .warning)
+                    screen.putKeys("Enter asks first (it would undo live changes; R there rebases) · PgUp/PgDn scroll · Esc cancel", x: x, y: y, maxWidth: w, style: .warning)
                     break
                 }
                 let keys = flow.branchId == nil ? "Enter publish · Tab field · ^N new line · PgUp/PgDn diff · Esc cancel"
                     : (flow.onLiveBranch ? "Enter review the production question · PgUp/PgDn diff · Esc cancel" : "Enter publish · PgUp/PgDn diff · Esc cancel")
                 // Narrow: the keys that matter, whole.
                 let short = flow.branchId == nil ? "Enter publish · Tab · Esc cancel" : "Enter ok · PgDn diff · Esc cancel"
-                screen.put(DisplayWidth.of(keys) <= w ? keys : (DisplayWidth.of(short) <= w ? short : "Enter ok · Esc cancel"),
+                screen.putKeys(DisplayWidth.of(keys) <= w ? keys : (DisplayWidth.of(short) <= w ? short : "Enter ok · Esc cancel"),
                            x: x, y: y, maxWidth: w, style: .dim)
             }
             y += 1
@@ -297,7 +297,8 @@ extension AppState {
             screen.put(l.0, x: r.x + 2, y: r.y + 1 + i, maxWidth: r.width - 4, style: l.1)
         }
         for (i, l) in footerRows.enumerated() where bottom + i < r.y + r.height - 1 {
-            screen.put(l, x: r.x + 2, y: bottom + i, maxWidth: r.width - 4, style: .warning)
+            screen.putKeys(l, x: r.x + 2, y: bottom + i, maxWidth: r.width - 4, style: .warning,
+                           continuation: i > 0 && !footerRows[i - 1].hasSuffix("·"))
         }
     }
 
@@ -312,8 +313,9 @@ extension AppState {
         guard w > 4 else { return }
         var y = r.y + 1
         let limit = r.y + r.height - 1
-        func line(_ text: String, _ style: Style) {
-            if y < limit { screen.put(text, x: x, y: y, maxWidth: w, style: style) }
+        func line(_ text: String, _ style: Style, keys: Bool = false) {
+            if y < limit, keys { screen.putKeys(text, x: x, y: y, maxWidth: w, style: style) }
+            else if y < limit { screen.put(text, x: x, y: y, maxWidth: w, style: style) }
             y += 1
         }
         line("Label (required, ≤ \(MetaForm.labelLimit)) \(p.form.label.text.count)/\(MetaForm.labelLimit):", p.form.field == .label ? .overlayTitle : .overlay)
@@ -325,6 +327,6 @@ extension AppState {
         y += descRows
         if let e = p.error { line(e, .failed) }
         y += 1
-        line("Enter save · Tab next field · ^N new line · Esc cancel", .dim)
+        line("Enter save · Tab next field · ^N new line · Esc cancel", .dim, keys: true)
     }
 }

@@ -383,6 +383,8 @@ extension AppState {
             let w = DisplayWidth.of(b.label) + 1 + DisplayWidth.of(b.short) + 2
             if x + w - 2 > screen.width { break }
             screen.put(b.label, x: x, y: row, style: disabled ? .legendDisabled : .legendKey)
+            // A click on an entry acts like its key (its label and word).
+            if let key = b.keys.first { screen.addButton(x: x, y: row, width: w - 2, key: key) }
             screen.put(b.short, x: x + DisplayWidth.of(b.label) + 1, y: row, style: disabled ? .legendDisabled : .legendText)
             x += w
         }
@@ -412,7 +414,8 @@ extension AppState {
         let prompt = c.confirmedEarly ? "y pressed: checking what this would undo first… · n or Esc cancels"
             : c.reviewPending ? "Checking what this would undo… · y confirms · n, Esc or Enter cancels  [y/N]"
             : "Press y to confirm · n, Esc or Enter cancels  [y/N]"
-        screen.put(prompt, x: r.x + 2, y: r.y + r.height - 2, maxWidth: r.width - 4, style: .warning)
+        screen.putKeys(prompt, x: r.x + 2, y: r.y + r.height - 2, maxWidth: r.width - 4, style: .warning,
+                       continuation: c.confirmedEarly)  // "y pressed" is not a button
     }
 
     private func drawInput(_ screen: inout Screen, _ p: InputPrompt) {
@@ -443,7 +446,7 @@ extension AppState {
             screen.put(l, x: r.x + 2, y: fieldY + 1 + i, maxWidth: fieldW, style: .failed)
         }
         let keys = p.pending ? "Saving… (Esc closes this; the request goes on)" : "Enter ok · Esc cancel"
-        screen.put(keys, x: r.x + 2, y: fieldY + 1 + problem.count, maxWidth: fieldW, style: .dim)
+        screen.putKeys(keys, x: r.x + 2, y: fieldY + 1 + problem.count, maxWidth: fieldW, style: .dim)
     }
 
     /// Word wrap by display width (words longer than the width are hard-wrapped).

@@ -236,7 +236,8 @@ extension AppState {
             if g.rect.width > w + 4 { screen.put(hint, x: g.rect.x + g.rect.width - 1 - w - 1, y: g.rect.y + g.rect.height - 1, style: .overlayTitle) }
         }
         for (i, f) in g.footer.enumerated() {
-            screen.put(f, x: g.inner.x, y: g.inner.y + g.inner.height - g.footer.count + i, maxWidth: g.inner.width, style: .dim)
+            screen.putKeys(f, x: g.inner.x, y: g.inner.y + g.inner.height - g.footer.count + i, maxWidth: g.inner.width, style: .dim,
+                           continuation: i > 0 && !g.footer[i - 1].hasSuffix("·"))
         }
     }
 

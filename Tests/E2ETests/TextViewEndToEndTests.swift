@@ -128,6 +128,30 @@ final class MouseEndToEndTests: XCTestCase {
         XCTAssertFalse(row.isEmpty)
     }
 
+    func testAClickOnAKeyNameInADialogActsLikeTheKey() throws {
+        let (t, home) = try start()
+        defer { try? FileManager.default.removeItem(at: home) }
+        // Tab ↓ a: the roll-back question on v1, whose footer says "Press y to confirm · n, Esc or Enter cancels".
+        t.send("Tab", "Down", "a")
+        let asked = try t.waitFor("the activation question") { $0.contains("Press y to confirm") }
+        let rows = asked.components(separatedBy: "\n")
+        let y = try XCTUnwrap(rows.firstIndex { $0.contains("Press y to confirm") })
+        let col = try XCTUnwrap(CellColumns.column(of: "Esc or Enter", in: rows[y]))
+        t.type(sgr(button: 0, x: col, y: y))
+        let closed = try t.waitFor("the question closed by its Esc") { !$0.contains("Press y to confirm") && $0.contains("Versions 2/2") }
+        XCTAssertTrue(closed.contains("●    v2"), "Esc cancels: v2 stays active\n\(closed)")
+        // The legend's "? help" opens the help.
+        let main = try t.waitFor("the legend") { $0.contains("? help") }
+        let lines = main.components(separatedBy: "\n")
+        let ly = try XCTUnwrap(lines.lastIndex { $0.contains("? help") })
+        let lx = try XCTUnwrap(CellColumns.column(of: "? help", in: lines[ly]))
+        t.type(sgr(button: 0, x: lx, y: ly))
+        try t.waitFor("the help") { $0.contains("Esc closes") }
+        t.send("Escape")
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+    }
+
     func testNoMouseLeavesTheSequenceAlone() throws {
         // tmux knows whether the program asked for mouse reports.
         let (on, home1) = try start()

@@ -377,6 +377,83 @@ final class MouseTests: XCTestCase {
     }
 }
 
+/// Key names in dialog footers and in the legend are buttons: a click acts like the key.
+final class ButtonClickTests: XCTestCase {
+    typealias F = Fixtures
+
+    /// The cell where `text` starts on the screen (first row that holds it), for clicking.
+    func cell(of text: String, in s: AppState, below: Int = 0) -> MouseEvent? {
+        let screen = render(s, s.size)
+        for y in below..<screen.height {
+            let row = screen.rowText(y)
+            if let r = row.range(of: text) {
+                return MouseEvent(x: DisplayWidth.of(String(row[..<r.lowerBound])), y: y, kind: .click)
+            }
+        }
+        return nil
+    }
+
+    func testFooterWordsThatNameKeysBecomeButtons() {
+        func keys(_ line: String, continuation: Bool = false) -> [String] {
+            Screen.keyButtons(in: line, continuation: continuation).map { "\($0.key)@\($0.offset)+\($0.width)" }
+        }
+        XCTAssertEqual(keys("Enter publish · Tab field · ^N new line · PgUp/PgDn diff · Esc cancel"),
+                       ["Enter@0+5", "Tab@16+3", "^N@28+2", "PgUp@42+4", "PgDn@47+4", "Esc@59+3"])
+        XCTAssertEqual(keys("Press y to confirm · n, Esc or Enter cancels  [y/N]"), ["y@6+1", "n@21+1", "Esc@24+3", "Enter@31+5"])
+        XCTAssertEqual(keys("e edit again (theirs + your changes) · o overwrite with yours · c/Esc cancel (your text is kept)"),
+                       ["e@0+1", "o@39+1", "c@64+1", "Esc@66+3"])
+        XCTAssertEqual(keys("any other key closes"), [], "prose is not a button")
+        XCTAssertEqual(keys("new line · Esc cancel", continuation: true), ["Esc@11+3"], "a wrapped row's start is not a key")
+        XCTAssertEqual(keys("Enter pressed: waiting for the review · Esc cancel", continuation: true), ["Esc@40+3"])
+    }
+
+    func testAClickOnYInAConfirmationDoesWhatYDoes() throws {
+        var s = F.loadedState()
+        F.press([.tab, .tab, .char("x")], &s)
+        guard case .confirm? = s.overlay else { return XCTFail("no confirmation") }
+        var typed = s
+        let byKey = F.press([.char("y")], &typed)
+        guard case .discardDraft? = byKey.first else { return XCTFail("y did not discard: \(byKey)") }
+        let y = try XCTUnwrap(cell(of: "Press y", in: s))
+        // "Press" itself is not a button; the y after it is.
+        XCTAssertEqual(F.press([.mouse(y)], &s), [])
+        guard case .confirm? = s.overlay else { return XCTFail("a click on \"Press\" closed the dialog") }
+        let fx = F.press([.mouse(MouseEvent(x: y.x + 6, y: y.y, kind: .click))], &s)
+        XCTAssertEqual(fx, byKey)
+        XCTAssertNil(s.overlay)
+    }
+
+    func testAClickOnEscClosesTheHelpAndTheInputAndThePublishReview() throws {
+        var s = F.loadedState()
+        F.press([.char("?")], &s)
+        let esc = try XCTUnwrap(cell(of: "Esc closes", in: s))
+        F.press([.mouse(esc)], &s)
+        XCTAssertNil(s.overlay, "the help's Esc closes it")
+        F.press([.tab, .tab, .char("r")], &s)
+        guard case .input? = s.overlay else { return XCTFail("no rename dialog") }
+        let cancel = try XCTUnwrap(cell(of: "Esc cancel", in: s))
+        F.press([.mouse(cancel)], &s)
+        XCTAssertNil(s.overlay)
+        F.press([.char("p")], &s)
+        XCTAssertNotNil(s.publish)
+        let stop = try XCTUnwrap(cell(of: "Esc cancel", in: s))
+        F.press([.mouse(stop)], &s)
+        XCTAssertNil(s.publish, "the review's Esc cancel closes it")
+    }
+
+    func testTheLegendIsClickableOnlyWhenNothingModalIsOpen() throws {
+        var s = F.loadedState()
+        let help = try XCTUnwrap(cell(of: "? help", in: s, below: s.size.height - 1))
+        F.press([.mouse(help)], &s)
+        XCTAssertEqual(s.overlay, .help(TextPanel()), "the legend's ? opens the help")
+        F.press([.escape, .tab, .tab, .char("r")], &s)
+        guard case .input(let before)? = s.overlay else { return XCTFail("no rename dialog") }
+        let fork = try XCTUnwrap(cell(of: "n fork", in: s, below: s.size.height - 1))
+        XCTAssertEqual(F.press([.mouse(fork)], &s), [])
+        XCTAssertEqual(s.overlay, .input(before), "a legend click does not type into the dialog")
+    }
+}
+
 /// Live refresh in the background.
 final class WatchTests: XCTestCase {
     typealias F = Fixtures
