@@ -253,7 +253,7 @@ extension AppState {
     private mutating func refresh() -> [Effect] {
         var effects: [Effect] = []
         agentsLoading = true
-        effects.append(.loadAgents(page: 1, pageSize: agentPageSize, search: nil))
+        effects += agentPagesOnScreen().map { .loadAgents(page: $0, pageSize: agentPageSize, search: nil) }
         if !filter(.agents).isEmpty {
             agentSearchLoading = true
             effects.append(.loadAgents(page: 1, pageSize: agentPageSize, search: filter(.agents)))

@@ -214,25 +214,35 @@ extension AppState {
         agentsLoading = false
         agentsError = nil
         if page <= 1 { refreshFinished() }
-        if page <= 1 {
+        let pageCount = max(1, page)
+        if pageCount == 1 && agentPagesLoaded <= 1 {
             agents = list.agents
-            // A refresh keeps the selected agent under the cursor even when rows moved around it.
-            if let sel = selectedAgentId, let i = agentRows.firstIndex(where: { $0.id == sel }), i != position(.agents).cursor {
-                var p = position(.agents)
-                p.scroll += i - p.cursor
-                p.cursor = i
-                positions[.agents] = p
-            }
-        } else if page == agentPagesLoaded + 1 {
+        } else if pageCount <= agentPagesLoaded {
+            // A page read again (live refresh, R) replaces its own rows and keeps the other loaded pages; a
+            // row that moved to another page is kept once (where it is now read).
+            let lo = min(agents.count, (pageCount - 1) * agentPageSize), hi = min(agents.count, pageCount * agentPageSize)
+            let fresh = Set(list.agents.map(\.id))
+            agents = agents[..<lo].filter { !fresh.contains($0.id) } + list.agents + agents[hi...].filter { !fresh.contains($0.id) }
+        } else if pageCount == agentPagesLoaded + 1 {
             let known = Set(agents.map(\.id))
             agents += list.agents.filter { !known.contains($0.id) }
         } else {
             return []
         }
-        agentPagesLoaded = max(1, page)
+        // A refresh keeps the selected agent under the cursor even when rows moved around it.
+        if let sel = selectedAgentId, let i = agentRows.firstIndex(where: { $0.id == sel }), i != position(.agents).cursor {
+            var p = position(.agents)
+            p.scroll += i - p.cursor
+            p.cursor = i
+            positions[.agents] = p
+        }
         agentsTotal = list.count
-        agentsHasMore = list.hasMore ?? (agents.count < list.count)
-        if list.agents.isEmpty { agentsHasMore = false }
+        if pageCount >= agentPagesLoaded {
+            // Whether more follow is the last page's to say.
+            agentsHasMore = list.hasMore ?? (agents.count < list.count)
+            if list.agents.isEmpty { agentsHasMore = false }
+        }
+        agentPagesLoaded = max(agentPagesLoaded, pageCount)
         clampAll()
         return syncSelection()
     }

@@ -1,7 +1,7 @@
 import Foundation
 import AtomsModels
 
-/// Live refresh: the agent list (its first page) and the selected agent's versions and drafts (v2: branches
+/// Live refresh: the agent list (its first page and the pages on screen) and the selected agent's versions and drafts (v2: branches
 /// and the History branch's revisions) are read again in the background every `watchInterval` seconds,
 /// keeping selection and scroll. Paused while a dialog, the publish flow, the editor, a typed filter or
 /// search, or a write is on; a handful of requests per interval, far under any account's rate limit.
@@ -19,7 +19,7 @@ extension AppState {
         guard date.timeIntervalSince(last) >= interval else { return [] }
         lastRefreshed = date  // not again until the next interval, whatever answers
         var effects: [Effect] = []
-        if agentPagesLoaded <= 1 { effects.append(.loadAgents(page: 1, pageSize: agentPageSize, search: nil)) }
+        effects += agentPagesOnScreen().map { .loadAgents(page: $0, pageSize: agentPageSize, search: nil) }
         guard let id = selectedAgentId else { return effects }
         if versions[id]?.loading == true || drafts[id]?.loading == true || branches[id]?.loading == true { return effects }
         let loaded = max(versionPageSize, versions[id]?.items.count ?? 0)
@@ -32,6 +32,19 @@ extension AppState {
             effects += [.loadVersions(agentId: id, skip: 0, limit: loaded), .loadDrafts(agentId: id)]
         }
         return effects
+    }
+
+    /// The agent pages to read again: the first (new agents), and those holding the rows on screen and the
+    /// cursor, among the pages loaded — a few requests however far the person has scrolled.
+    func agentPagesOnScreen() -> [Int] {
+        guard agentPagesLoaded > 1, agentPageSize > 0 else { return [1] }
+        let p = position(.agents)
+        let layout = Layout(size: size, focus: focus, detailOwner: detailOwner)
+        let visible = max(1, (layout.panes.first { $0.pane == .agents }?.rect.height ?? 3) - 3)
+        var pages: Set<Int> = [1, p.cursor / agentPageSize + 1]
+        for row in stride(from: p.scroll, to: p.scroll + visible, by: max(1, visible - 1)) { pages.insert(row / agentPageSize + 1) }
+        pages.insert((p.scroll + visible - 1) / agentPageSize + 1)
+        return pages.filter { $0 <= agentPagesLoaded }.sorted()
     }
 
     /// "updated 12 s ago" for the status line, while live refresh is on.

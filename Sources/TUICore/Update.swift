@@ -4,9 +4,13 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     // Lists that answer keep the rows under the cursors selected, and say when they were read.
     var kept: (agent: String?, version: String?, draft: String?)?
     switch msg {
-    case .agentsLoaded(1, nil, _):
-        kept = state.selectionIds()
-        state.lastRefreshed = state.now
+    case .agentsLoaded(let page, nil, _):
+        if page <= 1 {
+            kept = state.selectionIds()
+            state.lastRefreshed = state.now
+        } else if page <= state.agentPagesLoaded {
+            kept = state.selectionIds()  // a page read again: the cursor stays on its agent
+        }
     case .versionsLoaded(let id, 0, _), .draftsLoaded(let id, _), .branchesLoaded(let id, _), .revisionsLoaded(let id, _, 0, _):
         if id == state.selectedAgentId {
             kept = state.selectionIds()

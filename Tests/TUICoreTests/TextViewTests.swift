@@ -459,6 +459,43 @@ final class WatchTests: XCTestCase {
     typealias F = Fixtures
     let a0 = Fixtures.agentId(0)
 
+    func testEveryAgentPageOnScreenIsReadAgainAndKeepsTheOthers() throws {
+        // Pages of 10; three loaded (30 agents); the cursor on agent 25, so rows ~14–25 show (pages 2 and 3).
+        var s = AppState(isDemo: true, apiGeneration: .v1, accountLabel: "demo@atoms", now: F.now, size: Size(width: 120, height: 32),
+                         agentPageSize: 10)
+        _ = update(&s, .resized(width: 120, height: 32))
+        _ = update(&s, .started)
+        for page in 1...3 {
+            _ = update(&s, .agentsLoaded(page: page, search: nil, list: F.agentList(F.agents(count: 10, offset: (page - 1) * 10), total: 30, hasMore: page < 3)))
+        }
+        s.watchInterval = 30
+        F.press(Array(repeating: .down, count: 25), &s)
+        XCTAssertEqual(s.selectedAgentId, F.agentId(25))
+        let scroll = s.position(.agents).scroll
+        XCTAssertGreaterThan(scroll, 10, "the first page is off screen")
+        let fx = update(&s, .tick(F.now.addingTimeInterval(31)))
+        XCTAssertEqual(fx.filter { if case .loadAgents = $0 { return true }; return false },
+                       [.loadAgents(page: 1, pageSize: 10, search: nil), .loadAgents(page: 2, pageSize: 10, search: nil),
+                        .loadAgents(page: 3, pageSize: 10, search: nil)], "page 1 (new agents) and the pages on screen")
+        // Page 2 read again: agent 12 was deleted elsewhere, agent 99 is new; pages 1 and 3 stay.
+        var page2 = F.agents(count: 10, offset: 10).filter { $0.id != F.agentId(12) }
+        page2.insert(F.agents(count: 1, offset: 99)[0], at: 0)
+        _ = update(&s, .agentsLoaded(page: 2, search: nil, list: F.agentList(page2, total: 30, hasMore: true)))
+        XCTAssertEqual(s.agents.count, 30)
+        XCTAssertFalse(s.agents.contains { $0.id == F.agentId(12) })
+        XCTAssertEqual(s.agents[10].id, F.agentId(99))
+        XCTAssertEqual(s.agents.last?.id, F.agentId(29), "page 3 is kept")
+        XCTAssertEqual(s.selectedAgentId, F.agentId(25), "the cursor stays on its agent")
+        XCTAssertFalse(s.agentsHasMore, "whether more follow is the last page's word, not page 2's")
+        // Page 1 read again while three are loaded does not drop pages 2 and 3.
+        _ = update(&s, .agentsLoaded(page: 1, search: nil, list: F.agentList(F.agents(count: 10), total: 30, hasMore: true)))
+        XCTAssertEqual(s.agents.count, 30)
+        XCTAssertEqual(s.agentPagesLoaded, 3)
+        // R reads the same pages.
+        let r = F.press([.char("R")], &s).filter { if case .loadAgents = $0 { return true }; return false }
+        XCTAssertEqual(r.count, 3, "\(r)")
+    }
+
     func testListsAreReadAgainEveryIntervalAndTheStatusLineSaysWhen() {
         var s = F.loadedState()
         XCTAssertEqual(update(&s, .tick(F.now.addingTimeInterval(300))), [], "off unless asked for (--no-watch is the Runtime's default off switch)")
