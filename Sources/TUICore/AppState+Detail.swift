@@ -133,7 +133,7 @@ extension AppState {
         var lines = [DetailLine(Sanitizer.sanitize(a.name), style: .bold), DetailLine("id       " + Sanitizer.sanitize(a.id), style: .dim)]
         let active = s?.activeVersionNumber.map { (isV2 ? "r" : "v") + "\($0)" } ?? (a.activeVersionId == nil ? "none" : "…" + Sanitizer.sanitize(String(a.activeVersionId!.suffix(6))))
         lines.append(DetailLine("active   " + active))
-        lines.append(DetailLine("drafts   " + (s?.draftCount.map(String.init) ?? "·")))
+        lines.append(DetailLine("drafts   " + (s?.draftCount.map(String.init) ?? "· not read yet — Enter opens the agent and reads them")))
         if isV2, let set = branches[a.id], set.loaded {
             lines.append(DetailLine("branches \(set.items.count)" + (set.live.map { " · live: " + Sanitizer.sanitize($0.branch.name, maxCharacters: 40) } ?? "")))
         }

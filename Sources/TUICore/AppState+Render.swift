@@ -160,6 +160,16 @@ extension AppState {
             if showLive { cells.append((DisplayWidth.pad(s?.activeVersionNumber.map { (isV2 ? "r" : "v") + "\($0)" } ?? "·", to: 6, alignRight: true), .active)) }
             return cells
         }
+        // What a `·` means, on the bottom border while a row on screen shows one (the list endpoint does not
+        // return drafts or the live number; they are read when the agent is opened).
+        guard showDrafts || showLive, !rows.isEmpty else { return }
+        let p = position(.agents), visible = max(0, rect.height - 3)
+        let shown = rows[min(rows.count, p.scroll)..<min(rows.count, p.scroll + visible)]
+        guard shown.contains(where: { a in stats[a.id]?.draftCount == nil || stats[a.id]?.activeVersionNumber == nil }) else { return }
+        let note = " · = not read yet (Enter) "
+        let right = rows.count > visible ? DisplayWidth.of(" \(p.cursor + 1)/\(rows.count) ") + 2 : 1
+        if rect.width - right - 2 >= DisplayWidth.of(note) { screen.put(note, x: rect.x + 2, y: rect.y + rect.height - 1, style: .dim) }
+        else if rect.width - right - 2 >= 18 { screen.put(" · = not read yet ", x: rect.x + 2, y: rect.y + rect.height - 1, style: .dim) }
     }
 
     private func drawVersions(_ screen: inout Screen, _ rect: Rect, layout: Layout) {

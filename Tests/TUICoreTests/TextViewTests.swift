@@ -454,6 +454,25 @@ final class ButtonClickTests: XCTestCase {
     }
 }
 
+/// The agents pane's `·` (drafts and live number not read yet) is explained where it shows.
+final class PlaceholderTests: XCTestCase {
+    typealias F = Fixtures
+
+    func testTheBorderExplainsTheDotWhileARowOnScreenShowsOne() {
+        var s = F.loadedState()
+        XCTAssertTrue(render(s, s.size).rowText(14).contains("· = not read yet (Enter)"), render(s, s.size).text)
+        XCTAssertTrue(render(s, s.size).text.contains("drafts   2"), "agent 0 was read")
+        F.press([.down], &s)
+        XCTAssertTrue(render(s, s.size).text.contains("drafts   · not read yet — Enter opens the agent and reads them"))
+        // Once every agent on screen has been read, the note goes.
+        for i in 0..<F.agentNames.count {
+            _ = update(&s, .versionsLoaded(agentId: F.agentId(i), skip: 0, list: VersionList(versions: F.versions(agent: i), total: 5)))
+            _ = update(&s, .draftsLoaded(agentId: F.agentId(i), drafts: F.drafts(agent: i)))
+        }
+        XCTAssertFalse(render(s, s.size).text.contains("not read yet"), render(s, s.size).text)
+    }
+}
+
 /// Live refresh in the background.
 final class WatchTests: XCTestCase {
     typealias F = Fixtures
