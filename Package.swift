@@ -57,7 +57,8 @@ let package = Package(
         .target(name: "AtomsFuzzTargets", dependencies: ["AtomsClient", "AtomsModels"]),
         .testTarget(name: "AtomsModelsTests", dependencies: ["AtomsModels"]),
         .testTarget(name: "AtomsSimulatorTests", dependencies: ["AtomsSimulator", "AtomsModels"]),
-        .testTarget(name: "AtomsClientTests", dependencies: ["AtomsClient", "AtomsSimulator", "AtomsModels"]),
+        // Also the Runtime's effect steps (edit, rebase) against the same in-process simulator.
+        .testTarget(name: "AtomsClientTests", dependencies: ["AtomsClient", "AtomsSimulator", "AtomsModels", "Runtime", "TUICore"]),
         .testTarget(name: "TUICoreTests", dependencies: ["TUICore", "Terminal", "AtomsModels", "TestSupport"], exclude: ["Golden"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

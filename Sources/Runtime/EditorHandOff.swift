@@ -7,24 +7,25 @@ import TUICore
 /// The `.editDraft` effect: the shared flow's editor rounds (reopening on validation errors). It blocks
 /// on the editor, so the loop runs it on a thread of its own — never on the Swift-concurrency pool —
 /// after handing the terminal over (`Terminal.suspend`, key reader paused); its result re-enters the
-/// loop as a message. A terminating signal that arrives meanwhile is forwarded to the editor; once the
+/// loop as a message. The edit session comes with the effect and goes back with the message (nothing is
+/// kept here). A terminating signal that arrives meanwhile is forwarded to the editor; once the
 /// editor has exited, its text is kept in the draft's recovery file here, in ordinary context.
 enum EditorHandOff {
     /// Runs `run` on a new thread and hands its message to `done`.
-    static func start(agentId: String, draftId: String, rebase: Bool, services: RuntimeServices?,
+    static func start(agentId: String, draftId: String, rebase: Bool, session: Carried, services: RuntimeServices?,
                       done: @escaping @Sendable (Msg) -> Void) {
         let thread = Thread {
-            done(run(agentId: agentId, draftId: draftId, rebase: rebase, services: services))
+            done(run(agentId: agentId, draftId: draftId, rebase: rebase, session: session, services: services))
         }
         thread.name = "atoms-tui.editor"
         thread.start()
     }
 
-    /// Runs the editor rounds of the draft's session and returns the resulting message (blocking).
-    static func run(agentId: String, draftId: String, rebase: Bool, services: RuntimeServices?,
+    /// Runs the editor rounds of the carried session and returns the resulting message (blocking).
+    static func run(agentId: String, draftId: String, rebase: Bool, session carried: Carried, services: RuntimeServices?,
                     editor: ExternalEditor = ExternalEditor()) -> Msg {
-        guard let services, var entry = services.sessions.get(agentId, draftId) else {
-            return .failed(.editDraft(agentId: agentId, draftId: draftId, rebase: rebase),
+        guard let services, var entry = EditInProgress(carried) else {
+            return .failed(.editDraft(agentId: agentId, draftId: draftId, rebase: rebase, session: carried),
                            EffectFailure(kind: .local, reason: "the edit session is gone", hint: "press e again"))
         }
         let flow = services.editFlow
@@ -45,7 +46,6 @@ enum EditorHandOff {
         })
         switch result {
         case .cancelled(let why):
-            services.sessions.remove(agentId, draftId)
             return .edit(agentId: agentId, draftId: draftId, .cancelled(why: why))
         case .editorFailed(let why):
             // Text that already carries changes (resumed, rebased) is never dropped.
@@ -53,12 +53,10 @@ enum EditorHandOff {
             if entry.session.carriesChanges {
                 kept = (try? flow.recovery.save(entry.session.text, agentId: agentId, draftId: draftId, format: entry.session.format))?.path
             }
-            services.sessions.remove(agentId, draftId)
             return .edit(agentId: agentId, draftId: draftId, .editorFailed(why: why, recoveryPath: kept))
         case .ready(let patch, _):
             entry.patch = patch
-            services.sessions.set(entry, agentId, draftId)
-            return .edit(agentId: agentId, draftId: draftId, .ready(fields: patch.keys.sorted()))
+            return .edit(agentId: agentId, draftId: draftId, .ready(fields: patch.keys.sorted(), session: entry.carried))
         }
     }
 }

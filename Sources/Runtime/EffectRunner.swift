@@ -346,10 +346,10 @@ final class EffectRunner: @unchecked Sendable {
                               verified: outcome.agent.activeVersionId == versionId || outcome.agent.versionId == versionId)
         case .beginEdit(let t, let resume):
             return try await beginEdit(t, resume: resume, services)
-        case .saveEdit(let agentId, let draftId, let overwrite):
-            return try await saveEdit(agentId: agentId, draftId: draftId, overwrite: overwrite, services)
-        case .abandonEdit(let agentId, let draftId):
-            return abandonEdit(agentId: agentId, draftId: draftId, services)
+        case .saveEdit(let agentId, let draftId, let overwrite, let session):
+            return try await saveEdit(agentId: agentId, draftId: draftId, overwrite: overwrite, session: session, services)
+        case .abandonEdit(let agentId, let draftId, let session):
+            return abandonEdit(agentId: agentId, draftId: draftId, session: session, services)
         case .publishDraft(let agentId, let draftId, let label, let description):
             let version = try await lifecycle.publish(agentId: agentId, draftId: draftId, label: label, description: description)
             return .published(agentId: agentId, draftId: draftId, version: version)
@@ -361,8 +361,8 @@ final class EffectRunner: @unchecked Sendable {
             return .reviewLoaded(agentId: agentId, subject: subject, review)
         case .rebaseDraft(let agentId, let agentName, let subject):
             return try await rebaseDraft(agentId: agentId, agentName: agentName, subject: subject, services)
-        case .finishRebase(let agentId, let subject):
-            return try await finishRebase(agentId: agentId, subject: subject, services)
+        case .finishRebase(let agentId, let subject, let rebase):
+            return try await finishRebase(agentId: agentId, subject: subject, rebase: rebase, services)
         case .editDraft, .rebaseConflicts, .watchCheck, .cancel, .quit, .suspend, .repaint, .copyToClipboard:
             return nil
         }
@@ -381,7 +381,8 @@ final class EffectRunner: @unchecked Sendable {
         }
     }
 
-    /// `.beginEdit`: a recovery file first, else the shared flow's session (kept until saved or abandoned).
+    /// `.beginEdit`: a recovery file first, else the shared flow's session, sent to the core with `.begun`
+    /// (it comes back with `.editDraft`).
     static func beginEdit(_ t: EditTarget, resume: Bool?, _ services: RuntimeServices) async throws -> Msg {
         let flow = services.editFlow
         if resume == nil, let url = flow.hasRecovery(agentId: t.agentId, draftId: t.draftId) {
@@ -395,42 +396,40 @@ final class EffectRunner: @unchecked Sendable {
             session = try await flow.begin(agentId: t.agentId, draftId: t.draftId, agentName: t.agentName, draftName: t.draftName,
                                            format: services.editFormat, resume: resume ?? false)
         }
-        services.sessions.set(EditSessions.Entry(session: session), t.agentId, t.draftId)
-        return .edit(agentId: t.agentId, draftId: t.draftId, .begun)
+        return .edit(agentId: t.agentId, draftId: t.draftId, .begun(session: EditInProgress(session: session).carried))
     }
 
-    /// `.saveEdit`: the patch the editor produced, through the shared flow's save (conflicts kept for a rebase).
-    static func saveEdit(agentId: String, draftId: String, overwrite: Bool, _ services: RuntimeServices) async throws -> Msg {
+    /// `.saveEdit`: the carried patch, through the shared flow's save (a conflict goes back to the core with
+    /// the session, for editing again on top of theirs).
+    static func saveEdit(agentId: String, draftId: String, overwrite: Bool, session carried: Carried,
+                         _ services: RuntimeServices) async throws -> Msg {
         let flow = services.editFlow
-        guard var entry = services.sessions.get(agentId, draftId), let patch = entry.patch else {
+        guard var entry = EditInProgress(carried), let patch = entry.patch else {
             throw AtomsError(kind: .invalidInput, serverErrors: ["no edit of this draft is waiting to be saved"])
         }
         switch await flow.save(entry.session, patch: patch, overwrite: overwrite) {
         case .saved(let outcome):
-            services.sessions.remove(agentId, draftId)
             let kept = outcome.verified ? nil : flow.recovery.load(agentId: agentId, draftId: draftId)?.url.path
             return .edit(agentId: agentId, draftId: draftId, .saved(revision: outcome.revision, notPersisted: outcome.notPersisted, recoveryPath: kept))
         case .conflict(let fields, let theirs, let mine, let latest, let latestRevision):
-            entry.conflict = EditSessions.Conflict(fields: fields, mine: mine, latest: latest, latestRevision: latestRevision)
-            services.sessions.set(entry, agentId, draftId)
+            entry.conflict = EditInProgress.Conflict(fields: fields, mine: mine, latest: latest, latestRevision: latestRevision)
             let rows = fields.map { EditConflict.Field(name: $0, theirs: text(theirs[$0]), mine: text(mine[$0])) }
-            return .edit(agentId: agentId, draftId: draftId, .conflict(EditConflict(fields: rows, latestRevision: latestRevision)))
+            return .edit(agentId: agentId, draftId: draftId, .conflict(EditConflict(fields: rows, latestRevision: latestRevision),
+                                                                       session: entry.carried))
         case .failed(let message, let url, let error):
-            services.sessions.remove(agentId, draftId)
             // The reason first (status, server words, hint, request id), never the method and path.
             let reason = error.map { EffectRunner.failure($0).line } ?? message
             return .edit(agentId: agentId, draftId: draftId, .failed(message: reason, recoveryPath: url?.path))
         }
     }
 
-    /// `.abandonEdit`: the person's text goes to the recovery file; the session is forgotten.
-    static func abandonEdit(agentId: String, draftId: String, _ services: RuntimeServices) -> Msg {
+    /// `.abandonEdit`: the carried session's text goes to the recovery file; the core forgets the session.
+    static func abandonEdit(agentId: String, draftId: String, session carried: Carried, _ services: RuntimeServices) -> Msg {
         let flow = services.editFlow
         var kept: String?
-        if let entry = services.sessions.get(agentId, draftId) {
+        if let entry = EditInProgress(carried) {
             kept = (try? flow.recovery.save(entry.session.text, agentId: agentId, draftId: draftId, format: entry.session.format))?.path
         }
-        services.sessions.remove(agentId, draftId)
         return .edit(agentId: agentId, draftId: draftId, .abandoned(recoveryPath: kept))
     }
 

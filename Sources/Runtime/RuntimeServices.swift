@@ -3,7 +3,8 @@ import AtomsModels
 import Foundation
 
 /// What effects run against once the client is ready: the lifecycle operations, the shared edit
-/// flow with its sessions, and the account's check-duration history.
+/// flow, and the account's check-duration history. Immutable services only: the state of an edit or a
+/// rebase between its steps travels with the effects (`EditInProgress`, `RebaseInProgress`).
 struct RuntimeServices: Sendable {
     /// The lifecycle operations (and the client under them).
     let lifecycle: Lifecycle
@@ -13,10 +14,6 @@ struct RuntimeServices: Sendable {
     let detector: APIGenerationDetector
     /// The editing flow shared with `atoms-tui drafts edit`.
     let editFlow: DraftEditFlow
-    /// Edits in progress.
-    let sessions: EditSessions
-    /// Rebases waiting for the editor or their last phase.
-    let rebases: RebaseRuns
     /// Recent security-check durations of this account (the progress bar's estimate).
     let history: CheckDurationHistory
     /// The editor document format (`editFormat` in config.yaml, else YAML).
@@ -30,8 +27,6 @@ struct RuntimeServices: Sendable {
         branchLifecycle = BranchLifecycle(client: lifecycle.client)
         detector = APIGenerationDetector(stateDirectory: paths.state)
         editFlow = DraftEditFlow(lifecycle: lifecycle, recovery: RecoveryStore(stateDirectory: paths.state))
-        sessions = EditSessions()
-        rebases = RebaseRuns()
         let config = lifecycle.client.configuration
         history = CheckDurationHistory(stateDirectory: paths.state,
                                        accountKey: CheckDurationHistory.accountFingerprint(baseURL: config.baseURL, apiKey: config.apiKey))

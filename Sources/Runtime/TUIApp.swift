@@ -137,21 +137,21 @@ public enum TUIApp {
                     // The terminal layer writes its own OSC 52 escape (base64 of the text) or says why it cannot.
                     let refusal = terminal.copyToClipboard(text)
                     perform(update(&state, .copied(what: what, text: text, refusal: refusal)))
-                case .editDraft(let agentId, let draftId, let rebase):
+                case .editDraft(let agentId, let draftId, let rebase, let session):
                     guard !editorOpen else { continue }
                     // The editor owns the terminal until it exits; the loop goes on with effect results.
                     editorOpen = true
                     reader.pause()
                     terminal.suspend()
-                    EditorHandOff.start(agentId: agentId, draftId: draftId, rebase: rebase, services: runner.connected) {
+                    EditorHandOff.start(agentId: agentId, draftId: draftId, rebase: rebase, session: session, services: runner.connected) {
                         continuation.yield(.editorDone($0))
                     }
-                case .rebaseConflicts(let agentId, let subject):
+                case .rebaseConflicts(let agentId, let subject, let rebase):
                     guard !editorOpen else { continue }
                     editorOpen = true
                     reader.pause()
                     terminal.suspend()
-                    EditorHandOff.startRebase(agentId: agentId, subject: subject, services: runner.connected) {
+                    EditorHandOff.startRebase(agentId: agentId, subject: subject, rebase: rebase, services: runner.connected) {
                         continuation.yield(.editorDone($0))
                     }
                 default: runner.run(e)

@@ -286,6 +286,7 @@ extension AppState {
         let target = EditTarget(agentId: agentId, draftId: "branch-" + b.id, agentName: selectedAgent?.name ?? agentId,
                                 draftName: b.branch.name, branchId: b.id)
         editing = target
+        editSession = nil
         writeInFlight = "opening \(target.label)"
         return [.beginEdit(target, resume: nil)]
     }

@@ -10,6 +10,7 @@ extension AppState {
         let target = EditTarget(agentId: agentId, draftId: d.draftId ?? d.id,
                                 agentName: selectedAgent?.name ?? agentId, draftName: d.draftName ?? d.draftId ?? d.id)
         editing = target
+        editSession = nil
         writeInFlight = "opening \(target.label)"
         return [.beginEdit(target, resume: nil)]
     }
@@ -22,9 +23,10 @@ extension AppState {
             writeInFlight = nil
             overlay = .resumeEdit(target, path: path)
             return []
-        case .begun:
+        case .begun(let session):
+            editSession = session
             writeInFlight = "editing \(target.label)"
-            return [.editDraft(agentId: agentId, draftId: draftId, rebase: false)]
+            return [.editDraft(agentId: agentId, draftId: draftId, rebase: false, session: session)]
         case .cancelled(let why):
             endEdit()
             status = StatusMessage("\(target.label): \(Sanitizer.sanitize(why, maxCharacters: 200))", isError: false)
@@ -36,9 +38,10 @@ extension AppState {
             if let path { text += " — your edit is kept in \(path)" }
             status = StatusMessage(text, isError: true)
             return []
-        case .ready(let fields):
+        case .ready(let fields, let session):
+            editSession = session
             writeInFlight = "saving \(fields.joined(separator: ", ")) of \(target.label)"
-            return [.saveEdit(agentId: agentId, draftId: draftId, overwrite: false)]
+            return [.saveEdit(agentId: agentId, draftId: draftId, overwrite: false, session: session)]
         case .saved(let revision, let notPersisted, let path):
             endEdit()
             let rev = revision.map { "rev \($0)" } ?? "rev ?"
@@ -64,7 +67,8 @@ extension AppState {
             }
             drafts[agentId, default: DraftSet()].loading = true
             return [.loadDrafts(agentId: agentId)]
-        case .conflict(let conflict):
+        case .conflict(let conflict, let session):
+            editSession = session
             writeInFlight = nil
             overlay = .editConflict(target, conflict)
             return []
@@ -85,6 +89,7 @@ extension AppState {
     /// The edit is over (its outcome goes on the status line).
     mutating func endEdit() {
         editing = nil
+        editSession = nil
         writeInFlight = nil
     }
 
@@ -106,20 +111,28 @@ extension AppState {
     }
 
     /// The conflict dialog: e edit again on top of theirs, o overwrite, c/Esc cancel (text kept).
+    /// Each answer hands the session the conflict brought back to the Runtime.
     mutating func conflictKey(_ key: Key, _ target: EditTarget, _ conflict: EditConflict) -> [Effect] {
+        guard let session = editSession else {
+            // Cannot happen (`.conflict` brought it); the edit ends rather than sending without it.
+            overlay = nil
+            endEdit()
+            status = StatusMessage("\(target.label): the edit session is gone — press e again", isError: true)
+            return []
+        }
         switch key {
         case .char("e"), .char("E"):
             overlay = nil
             writeInFlight = "editing \(target.label) again"
-            return [.editDraft(agentId: target.agentId, draftId: target.draftId, rebase: true)]
+            return [.editDraft(agentId: target.agentId, draftId: target.draftId, rebase: true, session: session)]
         case .char("o"), .char("O"):
             overlay = nil
             writeInFlight = "overwriting \(conflict.fields.map(\.name).joined(separator: ", ")) of \(target.label)"
-            return [.saveEdit(agentId: target.agentId, draftId: target.draftId, overwrite: true)]
+            return [.saveEdit(agentId: target.agentId, draftId: target.draftId, overwrite: true, session: session)]
         case .char("c"), .char("C"), .escape, .char("q"):
             overlay = nil
             writeInFlight = "keeping your text"
-            return [.abandonEdit(agentId: target.agentId, draftId: target.draftId)]
+            return [.abandonEdit(agentId: target.agentId, draftId: target.draftId, session: session)]
         default:
             return []
         }

@@ -113,14 +113,15 @@ extension AppState {
         }
     }
 
+    /// A step of a rebase: the Runtime's plan goes straight into the next phase's effect.
     mutating func rebaseEvent(agentId: String, subject: ReviewTarget, _ event: RebaseEvent) -> [Effect] {
         switch event {
-        case .needsEditor(let n, let name):
+        case .needsEditor(let n, let name, let rebase):
             writeInFlight = "rebasing: \(n) conflicting field\(n == 1 ? "" : "s") in the editor"
             if let name { status = StatusMessage("Forked '\(Sanitizer.sanitize(name, maxCharacters: 100))' — \(n) field\(n == 1 ? "" : "s") changed on both sides open in the editor", isError: false) }
-            return [.rebaseConflicts(agentId: agentId, subject: subject)]
-        case .edited:
-            return [.finishRebase(agentId: agentId, subject: subject)]
+            return [.rebaseConflicts(agentId: agentId, subject: subject, rebase: rebase)]
+        case .edited(let rebase):
+            return [.finishRebase(agentId: agentId, subject: subject, rebase: rebase)]
         case .finished(let r):
             writeInFlight = nil
             return rebaseFinished(agentId: agentId, r)

@@ -106,6 +106,9 @@ public struct AppState: Sendable {
     public var writeInFlight: String?
     /// The draft edit in flight (from `e` until its outcome is on the status line).
     public var editing: EditTarget?
+    /// The Runtime's session of that edit (opaque: what the last `.edit` event brought), handed back in
+    /// `.editDraft`, `.saveEdit` and `.abandonEdit`. Nil until `.begun` and once the edit is over.
+    public var editSession: Carried?
     /// The publish flow on screen (review, progress panel, activation question), if any.
     public var publish: PublishFlow?
     /// Security-check watches being followed (foreground and background), by watch id.

@@ -36,13 +36,13 @@ public enum Effect: Hashable, Sendable {
     /// Runs INLINE on the loop: leaves curses, runs the session's editor rounds in `$VISUAL`/`$EDITOR`
     /// (reopening on validation errors), comes back, redraws and drops keys typed meanwhile
     /// → `.edit(.cancelled | .editorFailed | .ready)`. `rebase`: first put the text on top of the
-    /// latest draft after a conflict.
-    case editDraft(agentId: String, draftId: String, rebase: Bool)
+    /// latest draft after a conflict. `session`: the edit session the last `.edit` event brought.
+    case editDraft(agentId: String, draftId: String, rebase: Bool, session: Carried)
     /// Saves the session's patch (conflict check, minimal PATCH, read-back; `overwrite` sends
     /// conflicting fields anyway) → `.edit(.saved | .conflict | .failed)`.
-    case saveEdit(agentId: String, draftId: String, overwrite: Bool)
+    case saveEdit(agentId: String, draftId: String, overwrite: Bool, session: Carried)
     /// Ends a session after a conflict, keeping its text in the recovery file → `.edit(.abandoned)`.
-    case abandonEdit(agentId: String, draftId: String)
+    case abandonEdit(agentId: String, draftId: String, session: Carried)
     /// The publish review's diff (same answer as `.loadDiff`, under its own key so the detail
     /// area's diff is not superseded) → `.diffLoaded`.
     case loadPublishDiff(agentId: String, from: ConfigSource, to: ConfigSource, generation: APIGeneration = .v1)
@@ -92,10 +92,11 @@ public enum Effect: Hashable, Sendable {
     /// → `.rebase(.finished)`.
     case rebaseDraft(agentId: String, agentName: String, subject: ReviewTarget)
     /// Runs INLINE on the loop like `.editDraft`: the editor on the rebase's conflicting fields
-    /// (`DraftRebase.editConflicts`) → `.rebase(.edited)`.
-    case rebaseConflicts(agentId: String, subject: ReviewTarget)
+    /// (`DraftRebase.editConflicts`) → `.rebase(.edited)`. `rebase`: what `.needsEditor` brought.
+    case rebaseConflicts(agentId: String, subject: ReviewTarget, rebase: Carried)
     /// The last phase of a rebase after the editor (`DraftRebase.finish`) → `.rebase(.finished)`.
-    case finishRebase(agentId: String, subject: ReviewTarget)
+    /// `rebase`: what `.edited` brought (the plan and the editor's result).
+    case finishRebase(agentId: String, subject: ReviewTarget, rebase: Carried)
     /// Release health of an agent: its call logs in the default window (through the call-log cache)
     /// and the statistics per version → `.healthLoaded`.
     case loadHealth(agentId: String, generation: APIGeneration = .v1)

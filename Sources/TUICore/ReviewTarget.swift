@@ -16,10 +16,11 @@ public enum ReviewTarget: Hashable, Sendable {
 public enum RebaseEvent: Sendable {
     /// The first phase ran (v1: a new draft was forked from the active version with the draft's own
     /// changes; v2: the branch draft was re-opened on the head); `conflicts` fields changed on both
-    /// sides now open in the editor.
-    case needsEditor(conflicts: Int, newDraftName: String?)
-    /// The editor rounds ended (their result is kept in the Runtime); the rebase is to be finished.
-    case edited
+    /// sides now open in the editor. `rebase` is the Runtime's plan (opaque), carried by `.rebaseConflicts`.
+    case needsEditor(conflicts: Int, newDraftName: String?, rebase: Carried)
+    /// The editor rounds ended; the rebase is to be finished. `rebase` holds the plan and the editor's
+    /// result, carried by `.finishRebase`.
+    case edited(rebase: Carried)
     /// The rebase ended (done, cancelled or not verified).
     case finished(RebaseResult)
 }

@@ -197,14 +197,16 @@ final class BranchUpdateTests: XCTestCase {
         F.press([.tab], &s)  // History: e edits the draft of the branch shown
         let target = EditTarget(agentId: agent, draftId: "branch-" + B.mainId, agentName: "Support Bot", draftName: "main", branchId: B.mainId)
         XCTAssertEqual(F.press([.char("e")], &s), [.beginEdit(target, resume: nil)])
-        XCTAssertEqual(update(&s, .edit(agentId: agent, draftId: target.draftId, .begun)), [.editDraft(agentId: agent, draftId: target.draftId, rebase: false)])
-        XCTAssertEqual(update(&s, .edit(agentId: agent, draftId: target.draftId, .ready(fields: ["firstMessage"]))),
-                       [.saveEdit(agentId: agent, draftId: target.draftId, overwrite: false)])
+        let begun = Carried("begun"), ready = Carried("ready"), conflicted = Carried("conflicted")
+        XCTAssertEqual(update(&s, .edit(agentId: agent, draftId: target.draftId, .begun(session: begun))),
+                       [.editDraft(agentId: agent, draftId: target.draftId, rebase: false, session: begun)])
+        XCTAssertEqual(update(&s, .edit(agentId: agent, draftId: target.draftId, .ready(fields: ["firstMessage"], session: ready))),
+                       [.saveEdit(agentId: agent, draftId: target.draftId, overwrite: false, session: ready)])
         let conflict = EditConflict(fields: [.init(name: "firstMessage", theirs: "Hi", mine: "Hello")], latestRevision: 5)
-        _ = update(&s, .edit(agentId: agent, draftId: target.draftId, .conflict(conflict)))
+        _ = update(&s, .edit(agentId: agent, draftId: target.draftId, .conflict(conflict, session: conflicted)))
         XCTAssertEqual(s.overlay, .editConflict(target, conflict))
         XCTAssertTrue(render(s, s.size).text.contains("Someone else changed the draft of branch \"main\""))
-        XCTAssertEqual(F.press([.char("o")], &s), [.saveEdit(agentId: agent, draftId: target.draftId, overwrite: true)])
+        XCTAssertEqual(F.press([.char("o")], &s), [.saveEdit(agentId: agent, draftId: target.draftId, overwrite: true, session: conflicted)])
         XCTAssertEqual(update(&s, .edit(agentId: agent, draftId: target.draftId, .saved(revision: 6, notPersisted: [], recoveryPath: nil))),
                        [.loadBranches(agentId: agent)])
         XCTAssertEqual(s.status?.text, "the draft of branch \"main\" saved · rev 6 · verified")

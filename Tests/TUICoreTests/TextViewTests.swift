@@ -576,8 +576,8 @@ final class NewBranchDraftSelectionTests: XCTestCase {
         let fx = F.press([.char("e")], &s)
         guard case .beginEdit(let target, _)? = fx.first else { return XCTFail("\(fx)") }
         XCTAssertEqual(target.branchId, B.mainId)
-        _ = update(&s, .edit(agentId: agent, draftId: target.draftId, .begun))
-        _ = update(&s, .edit(agentId: agent, draftId: target.draftId, .ready(fields: ["firstMessage"])))
+        _ = update(&s, .edit(agentId: agent, draftId: target.draftId, .begun(session: Carried("session"))))
+        _ = update(&s, .edit(agentId: agent, draftId: target.draftId, .ready(fields: ["firstMessage"], session: Carried("session"))))
         _ = update(&s, .edit(agentId: agent, draftId: target.draftId, .saved(revision: 1, notPersisted: [], recoveryPath: nil)))
         _ = update(&s, .branchesLoaded(agentId: agent, branches: B.branches(mainDraft: true)))
         guard case .draft(let b)? = s.selectedBranchDraftRow else { return XCTFail("no draft row selected") }

@@ -151,11 +151,13 @@ final class ThreeWayReviewTests: XCTestCase {
         XCTAssertTrue(Effect.rebaseDraft(agentId: a0, agentName: "x", subject: .draft(draftId: d1)).isWrite)
         XCTAssertNil(s.publish)
         XCTAssertNotNil(s.writeInFlight)
-        // Conflicts: the editor (inline effect), then the last phase.
-        XCTAssertEqual(update(&s, .rebase(agentId: a0, subject: .draft(draftId: d1), .needsEditor(conflicts: 1, newDraftName: "fix greeting (rebased on v4)"))),
-                       [.rebaseConflicts(agentId: a0, subject: .draft(draftId: d1))])
-        XCTAssertEqual(update(&s, .rebase(agentId: a0, subject: .draft(draftId: d1), .edited)),
-                       [.finishRebase(agentId: a0, subject: .draft(draftId: d1))])
+        // Conflicts: the editor (inline effect), then the last phase; each carries the plan the step before brought.
+        let planned = Carried("plan"), edited = Carried("plan and the editor's result")
+        XCTAssertEqual(update(&s, .rebase(agentId: a0, subject: .draft(draftId: d1), .needsEditor(conflicts: 1, newDraftName: "fix greeting (rebased on v4)",
+                                                                                             rebase: planned))),
+                       [.rebaseConflicts(agentId: a0, subject: .draft(draftId: d1), rebase: planned)])
+        XCTAssertEqual(update(&s, .rebase(agentId: a0, subject: .draft(draftId: d1), .edited(rebase: edited))),
+                       [.finishRebase(agentId: a0, subject: .draft(draftId: d1), rebase: edited)])
         var fresh = AgentVersion(id: "newrow", agent: a0, status: .draft)
         fresh.draftId = "newdraft"
         fresh.draftName = "fix greeting (rebased on v4)"

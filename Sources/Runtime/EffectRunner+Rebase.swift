@@ -1,27 +1,8 @@
 import AtomsClient
 import AtomsModels
 import Foundation
-import Synchronization
 import Terminal
 import TUICore
-
-/// Rebases started from the TUI that wait for the editor or for their last phase: the client's
-/// `RebasePlan` (with its edit session) and the editor's result. TUICore refers to them by agent and
-/// `ReviewTarget` only.
-final class RebaseRuns: Sendable {
-    struct Entry: Sendable {
-        var plan: RebasePlan
-        var edit: EditRoundResult?
-    }
-
-    private let entries = Mutex<[String: Entry]>([:])
-
-    private static func key(_ agentId: String, _ subject: ReviewTarget) -> String { agentId + "/" + "\(subject)" }
-
-    func get(_ agentId: String, _ subject: ReviewTarget) -> Entry? { entries.withLock { $0[Self.key(agentId, subject)] } }
-    func set(_ e: Entry, _ agentId: String, _ subject: ReviewTarget) { entries.withLock { $0[Self.key(agentId, subject)] = e } }
-    func remove(_ agentId: String, _ subject: ReviewTarget) { _ = entries.withLock { $0.removeValue(forKey: Self.key(agentId, subject)) } }
-}
 
 extension EffectRunner {
     /// The client's review subject for a TUICore target.
@@ -33,7 +14,8 @@ extension EffectRunner {
         }
     }
 
-    /// `.rebaseDraft`: the client's rebase plan; conflicting fields wait for the editor (`RebaseRuns`).
+    /// `.rebaseDraft`: the client's rebase plan; conflicting fields wait for the editor (the plan travels
+    /// with `.needsEditor` as a `RebaseInProgress`).
     static func rebaseDraft(agentId: String, agentName: String, subject: ReviewTarget, _ services: RuntimeServices) async throws -> Msg {
         let rebase = DraftRebase(flow: services.editFlow)
         let plan: RebasePlan
@@ -46,20 +28,20 @@ extension EffectRunner {
             throw AtomsError(kind: .invalidInput, serverErrors: ["a make-live has no draft to rebase"])
         }
         if plan.edit != nil {
-            services.rebases.set(RebaseRuns.Entry(plan: plan, edit: nil), agentId, subject)
-            return .rebase(agentId: agentId, subject: subject, .needsEditor(conflicts: plan.review.conflicts.count, newDraftName: plan.newDraftName))
+            return .rebase(agentId: agentId, subject: subject, .needsEditor(conflicts: plan.review.conflicts.count, newDraftName: plan.newDraftName,
+                                                                            rebase: RebaseInProgress(plan: plan).carried))
         }
         let outcome = await rebase.finish(plan, edit: nil, discardOld: false)
         return .rebase(agentId: agentId, subject: subject, .finished(try await result(outcome, services)))
     }
 
-    /// `.finishRebase`: the last phase, once the editor settled the conflicting fields.
-    static func finishRebase(agentId: String, subject: ReviewTarget, _ services: RuntimeServices) async throws -> Msg {
+    /// `.finishRebase`: the last phase, once the editor settled the conflicting fields (plan and editor
+    /// result come with the effect).
+    static func finishRebase(agentId: String, subject: ReviewTarget, rebase carried: Carried, _ services: RuntimeServices) async throws -> Msg {
         let rebase = DraftRebase(flow: services.editFlow)
-        guard let entry = services.rebases.get(agentId, subject) else {
+        guard let entry = RebaseInProgress(carried) else {
             throw AtomsError(kind: .invalidInput, serverErrors: ["the rebase is gone"])
         }
-        services.rebases.remove(agentId, subject)
         let outcome = await rebase.finish(entry.plan, edit: entry.edit, discardOld: false)
         return .rebase(agentId: agentId, subject: subject, .finished(try await result(outcome, services)))
     }
@@ -81,18 +63,21 @@ extension EffectRunner {
 extension EditorHandOff {
     /// `.rebaseConflicts`: the editor on a rebase's conflicting fields, on a thread of its own (the
     /// terminal is handed over like for `.editDraft`) → `.rebase(.edited)`.
-    static func startRebase(agentId: String, subject: ReviewTarget, services: RuntimeServices?, done: @escaping @Sendable (Msg) -> Void) {
+    static func startRebase(agentId: String, subject: ReviewTarget, rebase: Carried, services: RuntimeServices?,
+                            done: @escaping @Sendable (Msg) -> Void) {
         let thread = Thread {
-            done(runRebase(agentId: agentId, subject: subject, services: services))
+            done(runRebase(agentId: agentId, subject: subject, rebase: rebase, services: services))
         }
         thread.name = "atoms-tui.editor"
         thread.start()
     }
 
-    static func runRebase(agentId: String, subject: ReviewTarget, services: RuntimeServices?,
+    /// Runs the editor rounds on the carried plan's conflicts and returns the plan with their result
+    /// (blocking).
+    static func runRebase(agentId: String, subject: ReviewTarget, rebase carried: Carried, services: RuntimeServices?,
                           editor: ExternalEditor = ExternalEditor()) -> Msg {
-        guard let services, var entry = services.rebases.get(agentId, subject), let session = entry.plan.edit else {
-            return .failed(.rebaseConflicts(agentId: agentId, subject: subject),
+        guard let services, var entry = RebaseInProgress(carried), let session = entry.plan.edit else {
+            return .failed(.rebaseConflicts(agentId: agentId, subject: subject, rebase: carried),
                            EffectFailure(kind: .local, reason: "the rebase is gone", hint: "press R again"))
         }
         let flow = services.editFlow
@@ -106,7 +91,6 @@ extension EditorHandOff {
             if Terminal.pendingTerminationSignal != nil { ExitRecovery.saveNow() }
             return outcome
         }
-        services.rebases.set(entry, agentId, subject)
-        return .rebase(agentId: agentId, subject: subject, .edited)
+        return .rebase(agentId: agentId, subject: subject, .edited(rebase: entry.carried))
     }
 }
