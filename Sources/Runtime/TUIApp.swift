@@ -124,7 +124,11 @@ public enum TUIApp {
         }
         func perform(_ list: [Effect]) {
             for e in list {
-                switch e {
+                guard let loop = e.onLoop else {
+                    runner.run(e)
+                    continue
+                }
+                switch loop {
                 case .quit: running = false
                 case .suspend:
                     reader.pause()
@@ -154,7 +158,6 @@ public enum TUIApp {
                     EditorHandOff.startRebase(agentId: agentId, subject: subject, rebase: rebase, services: runner.connected) {
                         continuation.yield(.editorDone($0))
                     }
-                default: runner.run(e)
                 }
             }
         }

@@ -143,6 +143,26 @@ public enum Effect: Hashable, Sendable {
         }
     }
 
+    /// The effects the loop runs itself (the terminal is involved), or nil for the runner's. Exhaustive, so
+    /// a new effect is placed here on purpose and the loop's switch over `LoopEffect` needs no `default:`.
+    public var onLoop: LoopEffect? {
+        switch self {
+        case .quit: return .quit
+        case .suspend: return .suspend
+        case .repaint: return .repaint
+        case .copyToClipboard(let text, let what): return .copyToClipboard(text: text, what: what)
+        case .editDraft(let agentId, let draftId, let rebase, let session):
+            return .editDraft(agentId: agentId, draftId: draftId, rebase: rebase, session: session)
+        case .rebaseConflicts(let agentId, let subject, let rebase): return .rebaseConflicts(agentId: agentId, subject: subject, rebase: rebase)
+        case .loadAgents, .loadVersions, .loadDrafts, .loadConfig, .loadDiff, .forkDraft, .renameDraft, .discardDraft, .setPinned,
+             .activate, .beginEdit, .saveEdit, .abandonEdit, .updateVersionMeta, .loadPublishDiff, .publishDraft, .watchCheck,
+             .loadBranches, .planLocalConfigs, .loadRevisions, .loadDraftBase, .publishBranch, .restoreRevision, .cancelBranchPublish,
+             .makeBranchLive, .createBranch, .renameBranch, .archiveBranch, .discardBranchDraft, .loadReview, .rebaseDraft,
+             .finishRebase, .loadHealth, .cancel:
+            return nil
+        }
+    }
+
     /// True for effects that change server state or lead to a change (all disabled by `--read-only`).
     public var isWrite: Bool {
         if case .cancel = self { return false }
@@ -150,6 +170,16 @@ public enum Effect: Hashable, Sendable {
         if case .restoreRevision = self { return true }
         return key == EffectKey.write || key == EffectKey.edit || key == EffectKey.publish
     }
+}
+
+/// The effects the loop runs itself (`Effect.onLoop`): they hand the terminal over or draw on it.
+public enum LoopEffect: Hashable, Sendable {
+    case quit
+    case suspend
+    case repaint
+    case copyToClipboard(text: String, what: String)
+    case editDraft(agentId: String, draftId: String, rebase: Bool, session: Carried)
+    case rebaseConflicts(agentId: String, subject: ReviewTarget, rebase: Carried)
 }
 
 /// The task keys effects use (see `Effect.key`).
