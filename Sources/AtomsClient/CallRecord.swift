@@ -97,10 +97,30 @@ public struct CallRecord: Sendable, Hashable {
         return Double(days * 86_400 + h * 3600 + mi * 60 + se - offset) + frac
     }
 
-    /// ISO-8601 with milliseconds.
+    /// ISO-8601 in UTC with milliseconds (`2026-12-01T18:09:00.123Z`). Written by hand, the inverse of the
+    /// parser above: Foundation's `ISO8601DateFormatter` goes through ICU, whose data then sits in the
+    /// TUI's memory for good (BENCHMARKS.md, RSS).
     public static func isoTime(_ t: Double) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date(timeIntervalSince1970: t))
+        var ms = Int64((t * 1000).rounded())
+        var secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        ms -= secs * 1000
+        var days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
+        secs -= days * 86_400
+        // Civil date from days (Howard Hinnant's algorithm).
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let doe = days - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func pad(_ n: Int64, _ width: Int) -> String {
+            let s = String(n)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(secs / 3600, 2) + ":" + pad(secs % 3600 / 60, 2) + ":"
+            + pad(secs % 60, 2) + "." + pad(ms, 3) + "Z"
     }
 }

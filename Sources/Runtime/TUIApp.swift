@@ -69,7 +69,7 @@ public enum TUIApp {
         var state = AppState(isDemo: demo, apiGeneration: initial, accountLabel: demo ? "local simulator" : options.accountLabel,
                              readOnly: options.readOnly, now: Date(), size: terminal.size)
         state.localConfigDir = options.localConfigDir
-        state.timeZone = TimeZone.current
+        state.utcOffsetSeconds = TUIApp.localUTCOffset()
         state.asciiOnly = !terminal.unicode
         state.watchInterval = options.watchInterval
         // First frame at once: nothing loaded yet, the loading state shows.
@@ -245,5 +245,16 @@ public enum TUIApp {
         o.apiKey = demoKey
         o.branchModel = branchModel
         return try await EmbeddedSimulator.start(o)
+    }
+}
+
+extension TUIApp {
+    /// The local time's offset from UTC now, from the C library (`TZ`, `/etc/localtime`), without
+    /// Foundation's `TimeZone` (which loads ICU's data).
+    static func localUTCOffset() -> Int {
+        var t = time(nil)
+        var parts = tm()
+        guard localtime_r(&t, &parts) != nil else { return 0 }
+        return Int(parts.tm_gmtoff)
     }
 }

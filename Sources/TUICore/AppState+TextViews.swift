@@ -105,13 +105,12 @@ extension AppState {
         return out
     }
 
-    /// `HH:MM:SS` in the state's time zone.
+    /// `HH:MM:SS` at the state's UTC offset.
     func clockTime(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.hour, .minute, .second], from: date)
-        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
-        return two(c.hour) + ":" + two(c.minute) + ":" + two(c.second)
+        let t = Int(date.timeIntervalSince1970.rounded(.down)) + utcOffsetSeconds
+        let s = ((t % 86_400) + 86_400) % 86_400
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return two(s / 3600) + ":" + two(s % 3600 / 60) + ":" + two(s % 60)
     }
 
     /// The matches of a panel's search, in its display lines.

@@ -129,8 +129,9 @@ public struct AppState: Sendable {
     /// Details for the log entry of the status message being set (a failure's whole reason, a copied text);
     /// taken by `update` when it logs the message.
     public var logDetails: [String]?
-    /// The time zone the message log's clock times are written in (the Runtime sets the local one).
-    public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// The offset from UTC, in seconds, of the message log's clock times (the Runtime sets the local one at
+    /// start). An offset rather than a `TimeZone`: Foundation's time zones load ICU's data into memory.
+    public var utcOffsetSeconds: Int = 0
     /// The terminal has no UTF-8 locale (`LANG=C`): borders, marks and emoji are drawn in ASCII (set by the Runtime
     /// from what the Terminal layer found).
     public var asciiOnly: Bool = false

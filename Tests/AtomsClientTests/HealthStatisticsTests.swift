@@ -6,6 +6,20 @@ import XCTest
 /// `binomtest(...).proportion_ci("wilson")`, `numpy.quantile` and `mannwhitneyu(..., method="asymptotic")`
 /// agree to the digits shown).
 final class HealthStatisticsTests: XCTestCase {
+    func testTimesAreWrittenLikeFoundationsISO8601FormatterWithoutIt() {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var t = -2_208_988_800.0  // 1900-01-01
+        for step in [0.0, 0.001, 0.999, 86_399.5, 951_782_400.25, 4_102_444_800.123, 1_000_000.0, 123_456_789.987] {
+            t += step * 7.3
+            let ours = CallRecord.isoTime(t), foundation = f.string(from: Date(timeIntervalSince1970: t))
+            XCTAssertEqual(ours, foundation, "at \(t)")
+            XCTAssertEqual(CallRecord.parseTime(ours).map { ($0 * 1000).rounded() }, (t * 1000).rounded(), "round trip at \(t)")
+        }
+        XCTAssertEqual(CallRecord.isoTime(1_798_740_000.5), "2026-12-31T18:00:00.500Z")
+        XCTAssertEqual(CallRecord.isoTime(951_782_400), "2000-02-29T00:00:00.000Z", "a leap day")
+    }
+
     func testWilsonIntervalKnownValues() {
         // 5/100: centre (0.05 + z²/200)/(1 + z²/100) = 0.066648, half 0.045104.
         let a = HealthStatistics.wilson(5, 100)

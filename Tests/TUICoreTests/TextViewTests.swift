@@ -11,7 +11,7 @@ final class TextViewTests: XCTestCase {
 
     func testEveryStatusMessageIsLoggedInFullWithItsTimeAndFailureDetails() {
         var s = F.loadedState()
-        s.timeZone = TimeZone(identifier: "UTC")!
+        s.utcOffsetSeconds = 0
         let long = "writes are frozen for a maintenance window that started at 11:00 and lasts until the operators say so, which is usually about an hour"
         let failure = EffectFailure(kind: .frozen, status: 423, reason: long, hint: "reads still work; try again later", requestId: "req-42")
         _ = update(&s, .failed(.discardDraft(agentId: a0, draftId: "d"), failure))
@@ -43,6 +43,12 @@ final class TextViewTests: XCTestCase {
         XCTAssertTrue(text.contains("12:00:00 ✗ 423 writes are frozen"), text)
         XCTAssertTrue(text.contains("request id: req-42"), text)
         XCTAssertTrue(text.contains("usually about an hour"), text)
+        // The clock is local: at UTC+05:30 the same entry reads 17:30:00.
+        s.utcOffsetSeconds = 5 * 3600 + 1800
+        XCTAssertTrue(render(s, Size(width: 120, height: 32)).text.contains("17:30:00 ✗ 423 writes are frozen"))
+        s.utcOffsetSeconds = -13 * 3600
+        XCTAssertTrue(render(s, Size(width: 120, height: 32)).text.contains("23:00:00 ✗ 423 writes are frozen"), "the day before")
+        s.utcOffsetSeconds = 0
         F.press([.escape], &s)
         XCTAssertNil(s.overlay)
         F.press([.char(":")], &s)
