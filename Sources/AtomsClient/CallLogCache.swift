@@ -32,6 +32,9 @@ public final class CallLogCache: Sendable {
             close(fd)
             var config = Configuration()
             config.busyMode = .timeout(5)
+            // A small page cache (512 KiB instead of SQLite's 2 MiB): reads are by agent and time, and the
+            // TUI's memory stays small while browsing many agents (BENCHMARKS.md, RSS).
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -512") }
             do {
                 queue = try DatabaseQueue(path: url.path, configuration: config)
             } catch {

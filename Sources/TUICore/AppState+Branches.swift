@@ -358,7 +358,8 @@ extension AppState {
             refreshStats(agentId)
             clampAll()
             if agentId == selectedAgentId, focus == .versions || (focus == .detail && detailOwner == .versions) { wantConfigForSelection() }
-            return skip == 0 && (branches[agentId]?.live?.id == branchId) ? loadHealth(agentId) : []
+            if skip == 0 && branches[agentId]?.live?.id == branchId { wantHealth(agentId) }
+            return []
 
         case .branchPublished(let watchId, let agentId, let branchId, let state, let revision, let restored):
             return branchPublished(watchId: watchId, agentId: agentId, branchId: branchId, state: state, revision: revision, restored: restored)

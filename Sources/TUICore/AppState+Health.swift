@@ -19,6 +19,12 @@ public struct HealthLoad: Sendable, Equatable {
 /// shown as compact columns in the Versions/History pane, a Health section in a version's detail, and
 /// a status-line warning naming the roll-back key when the active version is significantly worse.
 extension AppState {
+    /// Wants an agent's health once it has stayed selected a moment (`.tick` asks for it).
+    mutating func wantHealth(_ agentId: String) {
+        guard agentId == selectedAgentId else { return }
+        healthWanted = (agentId, now)
+    }
+
     /// Asks for an agent's health (keeps the last report on screen meanwhile).
     mutating func loadHealth(_ agentId: String) -> [Effect] {
         health[agentId, default: HealthLoad()].loading = true

@@ -156,6 +156,6 @@ extension AppState {
     /// panel's bar and spinner, a write or a watched check — so the loop ticks often; otherwise a tick a
     /// second keeps ages and transient messages current.
     public var wantsFrequentTicks: Bool {
-        configWanted != nil || publish != nil || !watches.isEmpty || writeInFlight != nil || editing != nil
+        configWanted != nil || healthWanted != nil || publish != nil || !watches.isEmpty || writeInFlight != nil || editing != nil
     }
 }

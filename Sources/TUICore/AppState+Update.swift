@@ -6,6 +6,8 @@ extension AppState {
     public static let statusLifetime: TimeInterval = 8
     /// How long the cursor must rest on a version or draft before its config is loaded.
     public static let configDebounce: TimeInterval = 0.15
+    /// How long an agent stays selected before its release health (call logs) is read.
+    public static let healthDebounce: TimeInterval = 0.3
     /// Rows from the end of the loaded rows at which the next page is asked for.
     public static let pagingMargin = 10
 
@@ -41,7 +43,8 @@ extension AppState {
             refreshStats(agentId)
             evictCaches(keeping: agentId)
             clampAll()
-            return skip == 0 ? loadHealth(agentId) : []
+            if skip == 0 { wantHealth(agentId) }
+            return []
 
         case .draftsLoaded(let agentId, let list):
             drafts[agentId] = DraftSet(items: list, loaded: true, loading: false)
@@ -192,11 +195,16 @@ extension AppState {
         case .tick(let date):
             now = date
             if let until = status?.until, date >= until { status = nil }
+            var effects: [Effect] = []
             if let wanted = configWanted, date.timeIntervalSince(wanted.since) >= AppState.configDebounce {
                 configWanted = nil
-                return loadConfig(wanted.ref)
+                effects += loadConfig(wanted.ref)
             }
-            return []
+            if let wanted = healthWanted, date.timeIntervalSince(wanted.since) >= AppState.healthDebounce {
+                healthWanted = nil
+                if wanted.agentId == selectedAgentId { effects += loadHealth(wanted.agentId) }
+            }
+            return effects
         }
     }
 

@@ -87,6 +87,9 @@ public struct AppState: Sendable {
     public var configInFlight: ConfigRef?
     /// A config wanted by the cursor, loaded once the cursor rests (debounced by `.tick`).
     public var configWanted: (ref: ConfigRef, since: Date)?
+    /// The agent whose release health is wanted, read once it has stayed selected for `healthDebounce`
+    /// (walking down the agents list reads no call logs for the agents passed over).
+    public var healthWanted: (agentId: String, since: Date)?
     /// The diff on display, if any (Esc closes it).
     public var diff: DiffView?
     /// The item marked with `D`.

@@ -53,6 +53,7 @@ enum BranchFixtures {
         _ = update(&s, .branchesLoaded(agentId: F.agentId(0), branches: branches(mainLive: mainLive)))
         _ = update(&s, .revisionsLoaded(agentId: F.agentId(0), branchId: currentId(s), skip: 0,
                                         list: currentId(s) == mainId ? revisions() : revisions(branch: 1, count: 1)))
+        F.askForWantedHealth(&s)
         return s
     }
 

@@ -106,7 +106,17 @@ enum Fixtures {
         _ = update(&s, .agentsLoaded(page: 1, search: nil, list: agentList(agents())))
         _ = update(&s, .versionsLoaded(agentId: agentId(0), skip: 0, list: VersionList(versions: versions(), total: 5)))
         _ = update(&s, .draftsLoaded(agentId: agentId(0), drafts: drafts()))
+        askForWantedHealth(&s)
         return s
+    }
+
+    /// As if the agent had stayed selected for `healthDebounce`: its health is asked for (the fixture's
+    /// clock does not move, so ages in goldens stay put).
+    static func askForWantedHealth(_ s: inout AppState) {
+        if let w = s.healthWanted {
+            s.healthWanted = nil
+            _ = s.loadHealth(w.agentId)
+        }
     }
 
     /// Feeds keys; returns every effect emitted, in order.

@@ -54,9 +54,16 @@ final class HealthTests: XCTestCase {
         _ = update(&s, .resized(width: 120, height: 32))
         XCTAssertFalse(update(&s, .started).contains { if case .loadHealth = $0 { return true }; return false }, "the first frame waits for nothing")
         _ = update(&s, .agentsLoaded(page: 1, search: nil, list: F.agentList(F.agents())))
-        XCTAssertEqual(update(&s, .versionsLoaded(agentId: F.agentId(0), skip: 0, list: VersionList(versions: F.versions(), total: 5))),
-                       [.loadHealth(agentId: F.agentId(0))])
+        XCTAssertEqual(update(&s, .versionsLoaded(agentId: F.agentId(0), skip: 0, list: VersionList(versions: F.versions(), total: 5))), [])
+        XCTAssertTrue(s.wantsFrequentTicks, "the health read waits for the agent to stay selected")
+        XCTAssertEqual(update(&s, .tick(F.now.addingTimeInterval(0.1))), [])
+        XCTAssertEqual(update(&s, .tick(F.now.addingTimeInterval(AppState.healthDebounce + 0.01))), [.loadHealth(agentId: F.agentId(0))])
         XCTAssertEqual(s.health[F.agentId(0)]?.loading, true)
+        // Walking on before it is due reads nothing for the agent passed over.
+        _ = update(&s, .versionsLoaded(agentId: F.agentId(0), skip: 0, list: VersionList(versions: F.versions(), total: 5)))
+        F.press([.down], &s)
+        XCTAssertEqual(update(&s, .tick(F.now.addingTimeInterval(2))).filter { if case .loadHealth = $0 { return true }; return false }, [],
+                       "agent 0 is no longer selected")
         XCTAssertEqual(update(&s, .versionsLoaded(agentId: F.agentId(0), skip: 5, list: VersionList(versions: [], total: 5))), [], "paging does not reload health")
         XCTAssertEqual(Effect.loadHealth(agentId: "a").key, EffectKey.health)
         XCTAssertFalse(Effect.loadHealth(agentId: "a").isWrite, "read-only mode still shows health")
@@ -65,8 +72,8 @@ final class HealthTests: XCTestCase {
     func testV2LoadsHealthForTheLiveBranchOnly() {
         var s = BranchFixtures.loadedState()
         XCTAssertEqual(s.health[F.agentId(0)]?.loading, true)
-        let e = update(&s, .revisionsLoaded(agentId: F.agentId(0), branchId: BranchFixtures.mainId, skip: 0, list: BranchFixtures.revisions()))
-        XCTAssertEqual(e, [.loadHealth(agentId: F.agentId(0), generation: .v2)])
+        XCTAssertEqual(update(&s, .revisionsLoaded(agentId: F.agentId(0), branchId: BranchFixtures.mainId, skip: 0, list: BranchFixtures.revisions())), [])
+        XCTAssertEqual(update(&s, .tick(F.now.addingTimeInterval(1))), [.loadHealth(agentId: F.agentId(0), generation: .v2)])
     }
 
     func testFailureIsQuietAndShownInTheDetail() {
