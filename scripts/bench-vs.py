@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""The TUI's figures next to an earlier build's, measured interleaved on the same machine at the same time.
+
+    python3 scripts/bench-vs.py /path/to/old/.build/release      # after release builds of both trees
+
+A figure measured hours or days apart on a shared 2-core VM moves by ±50 % with the host's load; running
+the two builds one after the other, round after round, compares like with like. Both directories need
+`atoms-tui` and `atoms-bench` release binaries (`swift build -c release --product atoms-tui` and
+`--product atoms-bench` in each tree). Prints one JSON object: per figure the median of each build.
+
+Figures: keystroke → frame p50/p99 in process (atoms-bench: 10,000 versions, 5,000-line diff); first frame
+of the v1 demo (both builds have it) with data on screen; bytes written per single cursor move (real pty,
+10,000 versions, median of 60 moves; the moves that scroll the list and those that do not, apart); peak RSS
+walking 1,000 agents × 100 versions (the walk of scripts/bench.py).
+"""
+import json, os, re, statistics, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+
+
+def keystrokes(rel):
+    out = subprocess.run([os.path.join(rel, "atoms-bench")], capture_output=True, text=True, timeout=600).stdout
+    res = {}
+    for line in out.splitlines():
+        if not line.startswith("{"):
+            continue
+        r = json.loads(line)
+        if r["rows"] in (10000, 5000):
+            res[f"{r['scenario']} ({r['rows']} rows)"] = (r["p50Micros"], r["p99Micros"])
+    return res
+
+
+def first_frames(runs):
+    tmp = tempfile.mkdtemp(prefix="atoms-vs-ff-")
+    env = bench.env_with(XDG_DATA_HOME=tmp, XDG_STATE_HOME=tmp, XDG_CONFIG_HOME=tmp, XDG_CACHE_HOME=tmp,
+                         TERM="xterm-256color", LANG="C.UTF-8", SMALLEST_API_KEY="")
+    args = ["--demo-api", "v1"] if "--demo-api" in subprocess.run([bench.BIN, "--help"], capture_output=True, text=True).stdout else []
+    bench.first_frame(args, env, 1, "Launch Line")  # seeds the demo database
+    return bench.first_frame(args, env, runs, "Launch Line")
+
+
+def bytes_per_move():
+    tmp = tempfile.mkdtemp(prefix="atoms-vs-pty-")
+    sim = bench.Sim("--scale-agents", "1", "--scale-versions", "10000")
+    try:
+        e = bench.env_with(SMALLEST_API_KEY=bench.KEY, XDG_DATA_HOME=tmp, XDG_STATE_HOME=tmp, XDG_CONFIG_HOME=tmp, XDG_CACHE_HOME=tmp,
+                           TERM="xterm-256color", LANG="C.UTF-8")
+        help_text = subprocess.run([bench.BIN, "--help"], capture_output=True, text=True).stdout
+        extra = [f for f in ("--no-watch", "--no-config-dir") if f in help_text]
+        t = bench.Pty(["--base-url", sim.url, *extra], e)
+        t.read_for(quiet=0.5, limit=15)
+        t.send("\t")
+        t.read_for(quiet=0.5, limit=10)
+        scrolling, still = [], []
+        for _ in range(60):
+            t.send("j")
+            frame = t.read_for(quiet=0.05, limit=2)
+            # A scroll region set (ESC [ top ; bottom r) means the list scrolled on this move.
+            (scrolling if re.search(rb"\x1b\[\d+;\d+r", frame) else still).append(len(frame))
+            t.read_for(quiet=0.3, limit=3)
+        t.close()
+        return scrolling, still
+    finally:
+        sim.stop()
+
+
+def rss():
+    tmp = tempfile.mkdtemp(prefix="atoms-vs-rss-")
+    sim = bench.Sim("--scale-agents", "1000", "--scale-versions", "100")
+    try:
+        e = bench.env_with(SMALLEST_API_KEY=bench.KEY, XDG_DATA_HOME=tmp, XDG_STATE_HOME=tmp, XDG_CONFIG_HOME=tmp, XDG_CACHE_HOME=tmp,
+                           TERM="xterm-256color", LANG="C.UTF-8")
+        t = bench.Pty(["--base-url", sim.url], e)
+        t.read_for(quiet=0.5, limit=15)
+        for _ in range(300):
+            t.send("j")
+            t.read_for(quiet=0.03, limit=1)
+        t.send("G")
+        t.read_for(quiet=0.5, limit=10)
+        t.send("\tG")
+        t.read_for(quiet=0.5, limit=10)
+        peak = t.rss_peak_kb()
+        t.close()
+        return peak / 1024
+    finally:
+        sim.stop()
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    builds = {"earlier": os.path.abspath(sys.argv[1]), "now": bench.REL}
+    rounds = int(os.environ.get("ROUNDS", "3"))
+    acc = {name: {} for name in builds}
+
+    def add(name, key, value):
+        acc[name].setdefault(key, []).append(value)
+
+    for _ in range(rounds):
+        for name, rel in builds.items():
+            bench.BIN = os.path.join(rel, "atoms-tui")
+            for k, (p50, p99) in keystrokes(rel).items():
+                add(name, "keystroke p50 µs, " + k, p50)
+                add(name, "keystroke p99 µs, " + k, p99)
+            add(name, "first frame ms, v1 demo", statistics.median(first_frames(5)) * 1000)
+            scrolling, still = bytes_per_move()
+            add(name, "bytes per single move, all 60 (median)", statistics.median(scrolling + still))
+            if still:
+                add(name, "bytes per single move that does not scroll (median)", statistics.median(still))
+            if scrolling:
+                add(name, "bytes per single move that scrolls the list (median)", statistics.median(scrolling))
+            add(name, "peak RSS MiB, 1,000 agents × 100 versions", rss())
+    result = {k: {name: round(statistics.median(acc[name][k]), 1) for name in builds if k in acc[name]}
+              for k in acc["now"]}
+    print(json.dumps({"rounds": rounds, "builds": builds, "figures": result}, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
