@@ -8,9 +8,9 @@ import Foundation
 /// plan), with a margin of a few tens of milliseconds of network jitter at the Free rate.
 ///
 /// Without a known limit it is adaptive: it does not hold anything back until the first `429`, then
-/// works under the limit the answer reveals (`rateLimit.limit`), else under the rate the server was
-/// seen to accept — the requests sent in the last second minus those refused in it (never below the
-/// Free rate, 10/s) — and each further refusal can only lower it. (Starting at 10/s would slow every
+/// works under the limit the answer reveals (`rateLimit.limit`), else under the documented plan rate the
+/// server was seen to accept — the requests sent in the last second minus those refused in it, snapped
+/// down to Pro (100/s) or Free (10/s) — and each further refusal can only lower it. (Starting at 10/s would slow every
 /// Pro account tenfold; falling back to 10/s on a Pro account would too. The first 429s cost a retry.)
 /// Waiting reserves a slot, so concurrent callers queue fairly and a sleeping caller never spins.
 public final class RateLimiter: @unchecked Sendable {
@@ -93,7 +93,10 @@ public final class RateLimiter: @unchecked Sendable {
             sent.removeAll { $0 <= t - 1 }
             refused.removeAll { $0 <= t - 1 }
             let sentLastSecond = sent.lazy.filter { $0 <= t }.count
-            target = max(Self.freeRate, Double(sentLastSecond - refused.count))
+            // Snapped down to a documented plan rate: a burst that straddles the boundary of the server's
+            // one-second window gets up to twice the limit through, so the raw count overestimates (16
+            // accepted on Free made the limiter run at 16/s and meet more 429s).
+            target = Double(sentLastSecond - refused.count) >= Self.proRate ? Self.proRate : Self.freeRate
         }
         if let limit, target >= limit { return false }
         limit = target

@@ -75,7 +75,7 @@ extension AppState {
             if b.isLive { parts.append("LIVE branch: publishing reaches production") }
             var lines = [DetailLine(parts.joined(separator: " · "), style: .bold)]
             if let behind = base?.summary {
-                lines.append(DetailLine("⚠ its base is \(behind) — p shows what publishing would undo, 3 the three-way view", style: .warning))
+                lines.append(DetailLine("⚠ its base is \(behind) — p shows what publishing would undo, t the three-way view", style: .warning))
             }
             if let at = b.branch.updatedAt { lines.append(DetailLine(RelativeAge.phrase(iso: at, now: now), style: .dim)) }
             lines.append(DetailLine(""))

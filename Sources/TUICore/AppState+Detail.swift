@@ -193,7 +193,7 @@ extension AppState {
         }
         var lines = [DetailLine(parts.joined(separator: " · "), style: .bold)]
         if let behind = behindSummary(d) {
-            lines.append(DetailLine("⚠ its base is \(behind) — p shows what publishing would undo, 3 the three-way view", style: .warning))
+            lines.append(DetailLine("⚠ its base is \(behind) — p shows what publishing would undo, t the three-way view", style: .warning))
         }
         var meta: [String] = []
         if let e = d.lastEditorName { meta.append("last edited by " + Sanitizer.sanitize(e, maxCharacters: 60)) }

@@ -275,7 +275,7 @@ extension AppState {
         case .planLocalConfigs(let dir, _):
             status = StatusMessage(reasonFirst(msg, "could not plan the config files in \(Sanitizer.sanitize(dir, maxCharacters: 100))"), isError: true)
         case .loadDraftBase:
-            break  // the behind mark stays unknown; the three-way view (3) and the publish review still say it
+            break  // the behind mark stays unknown; the three-way view (t) and the publish review still say it
         case .loadBranches(let agentId):
             branches[agentId, default: BranchSet()].loading = false
             branches[agentId]?.error = msg

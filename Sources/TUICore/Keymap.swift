@@ -13,7 +13,7 @@ public enum Keymap {
         KeyBinding(keys: [.backTab, .left, .char("h")], label: "S-Tab/←/h", action: .focusPrev, short: "back pane", help: "Focus the previous pane"),
         KeyBinding(keys: [.char("1")], label: "1", action: .jumpAgents, short: "agents", help: "Jump to the Agents pane"),
         KeyBinding(keys: [.char("2")], label: "2", action: .jumpVersions, short: "versions", help: "Jump to the Versions pane"),
-        KeyBinding(keys: [.char("4")], label: "4", action: .jumpDrafts, short: "drafts", help: "Jump to the Drafts pane (4, as 3 is the three-way view)"),
+        KeyBinding(keys: [.char("3")], label: "3", action: .jumpDrafts, short: "drafts", help: "Jump to the Drafts pane"),
         KeyBinding(keys: [.char("s")], label: "s", action: .sort, short: "sort",
                    help: "Sort the focused list: agents by name, by last update, or as the server lists them; versions by number or by age",
                    whyDisabled: { s in
@@ -47,7 +47,7 @@ public enum Keymap {
         KeyBinding(keys: [.char("e")], label: "e", action: .edit, short: "edit",
                    help: "Edit the selected draft's config in $VISUAL/$EDITOR (validated; only changed fields are sent, then read back)", inLegend: true,
                    generation: .v1, whyDisabled: { $0.whyEditDisabled() }),
-        KeyBinding(keys: [.char("3")], label: "3", action: .threeWay, short: "three-way",
+        KeyBinding(keys: [.char("t")], label: "t", action: .threeWay, short: "three-way",
                    help: "Three-way view of the selected draft: its own changes vs its base, and what publishing it would undo on the live side (R in it rebases)",
                    whyDisabled: { $0.whyThreeWayDisabled() }),
         KeyBinding(keys: [.char("p")], label: "p", action: .publish, short: "publish",

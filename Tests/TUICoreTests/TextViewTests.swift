@@ -254,13 +254,13 @@ final class NavigationTests: XCTestCase {
         XCTAssertEqual(s.focus, .drafts, "S-Tab from Agents wraps to Drafts")
     }
 
-    func testNumberKeysJumpToPanesAndThreeStaysTheThreeWayView() {
+    func testNumberKeysJumpToPanesAndTOpensTheThreeWayView() {
         var s = F.loadedState()
         F.press([.char("2")], &s)
         XCTAssertEqual(s.focus, .versions)
-        F.press([.char("4")], &s)
+        F.press([.char("3")], &s)
         XCTAssertEqual(s.focus, .drafts)
-        XCTAssertEqual(F.press([.char("3")], &s).first.map { if case .loadReview = $0 { return true }; return false }, true)
+        XCTAssertEqual(F.press([.char("t")], &s).first.map { if case .loadReview = $0 { return true }; return false }, true)
         s.overlay = nil
         s.publish = nil
         F.press([.char("1")], &s)
@@ -577,7 +577,7 @@ final class NewBranchDraftSelectionTests: XCTestCase {
         var s = B.loadedState()
         let agent = F.agentId(0)
         _ = update(&s, .branchesLoaded(agentId: agent, branches: B.branches(mainDraft: false)))
-        F.press([.char("4"), .char("G")], &s)  // Drafts: the "+ new draft on main…" row
+        F.press([.char("3"), .char("G")], &s)  // Drafts: the "+ new draft on main…" row
         guard case .newDraft? = s.selectedBranchDraftRow else { return XCTFail("not on the new-draft row: \(String(describing: s.selectedBranchDraftRow))") }
         let fx = F.press([.char("e")], &s)
         guard case .beginEdit(let target, _)? = fx.first else { return XCTFail("\(fx)") }

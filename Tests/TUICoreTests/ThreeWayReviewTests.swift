@@ -303,7 +303,7 @@ final class ThreeWayReviewTests: XCTestCase {
     func testThreeKeyShowsTheThreeWayViewOfADraft() {
         var s = F.loadedState()
         F.press([.tab, .tab], &s)
-        XCTAssertEqual(F.press([.char("3")], &s), [.loadReview(agentId: a0, subject: .draft(draftId: d1))])
+        XCTAssertEqual(F.press([.char("t")], &s), [.loadReview(agentId: a0, subject: .draft(draftId: d1))])
         XCTAssertTrue(render(s, s.size).text.contains("Loading base, draft and live"))
         _ = update(&s, .reviewLoaded(agentId: a0, subject: .draft(draftId: d1), Self.v1Review()))
         let text = render(s, s.size).text
@@ -314,7 +314,7 @@ final class ThreeWayReviewTests: XCTestCase {
         // On a version it says what to select.
         var v = F.loadedState()
         F.press([.tab], &v)
-        XCTAssertEqual(F.press([.char("3")], &v), [])
+        XCTAssertEqual(F.press([.char("t")], &v), [])
         s = v
         XCTAssertTrue(s.status?.text.contains("select a draft") == true, s.status?.text ?? "")
     }
