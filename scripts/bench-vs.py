@@ -40,12 +40,17 @@ def first_frames(runs):
     return bench.first_frame(args, env, runs, "Launch Line")
 
 
+def scaled_sim(agents, versions):
+    """A simulator with synthetic data and the environment of a TUI pointed at it (fresh directories)."""
+    tmp = tempfile.mkdtemp(prefix="atoms-vs-")
+    sim = bench.Sim("--scale-agents", agents, "--scale-versions", versions)
+    return sim, bench.env_with(SMALLEST_API_KEY=bench.KEY, XDG_DATA_HOME=tmp, XDG_STATE_HOME=tmp, XDG_CONFIG_HOME=tmp,
+                               XDG_CACHE_HOME=tmp, TERM="xterm-256color", LANG="C.UTF-8")
+
+
 def bytes_per_move():
-    tmp = tempfile.mkdtemp(prefix="atoms-vs-pty-")
-    sim = bench.Sim("--scale-agents", "1", "--scale-versions", "10000")
+    sim, e = scaled_sim("1", "10000")
     try:
-        e = bench.env_with(SMALLEST_API_KEY=bench.KEY, XDG_DATA_HOME=tmp, XDG_STATE_HOME=tmp, XDG_CONFIG_HOME=tmp, XDG_CACHE_HOME=tmp,
-                           TERM="xterm-256color", LANG="C.UTF-8")
         help_text = subprocess.run([bench.BIN, "--help"], capture_output=True, text=True).stdout
         extra = [f for f in ("--no-watch", "--no-config-dir") if f in help_text]
         t = bench.Pty(["--base-url", sim.url, *extra], e)
@@ -66,11 +71,8 @@ def bytes_per_move():
 
 
 def rss():
-    tmp = tempfile.mkdtemp(prefix="atoms-vs-rss-")
-    sim = bench.Sim("--scale-agents", "1000", "--scale-versions", "100")
+    sim, e = scaled_sim("1000", "100")
     try:
-        e = bench.env_with(SMALLEST_API_KEY=bench.KEY, XDG_DATA_HOME=tmp, XDG_STATE_HOME=tmp, XDG_CONFIG_HOME=tmp, XDG_CACHE_HOME=tmp,
-                           TERM="xterm-256color", LANG="C.UTF-8")
         t = bench.Pty(["--base-url", sim.url], e)
         t.read_for(quiet=0.5, limit=15)
         for _ in range(300):

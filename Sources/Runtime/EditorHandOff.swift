@@ -11,6 +11,19 @@ import TUICore
 /// kept here). A terminating signal that arrives meanwhile is forwarded to the editor; once the
 /// editor has exited, its text is kept in the draft's recovery file here, in ordinary context.
 enum EditorHandOff {
+    /// One editor round on `file`, armed for signals: while the editor is open a terminating signal's exit
+    /// path keeps the text in the draft's recovery file; once the editor has exited after such a signal,
+    /// the text is kept here, in ordinary context. Shared by the draft edit and the rebase's conflicts.
+    static func guardedEdit(_ file: URL, editor: ExternalEditor, flow: DraftEditFlow, alwaysKeep: Bool,
+                            agentId: String, draftId: String, format: DocumentFormat) -> ExternalEditor.Outcome {
+        ExitRecovery.arm(ExitRecovery.Armed(file: file, before: (try? String(contentsOf: file, encoding: .utf8)) ?? "",
+                                            alwaysKeep: alwaysKeep, store: flow.recovery, agentId: agentId, draftId: draftId, format: format))
+        defer { ExitRecovery.disarm() }
+        let outcome = editor.edit(file, onChild: { Terminal.editorChild($0) })
+        if Terminal.pendingTerminationSignal != nil { ExitRecovery.saveNow() }
+        return outcome
+    }
+
     /// Runs `run` on a new thread and hands its message to `done`.
     static func start(agentId: String, draftId: String, rebase: Bool, session: Carried, services: RuntimeServices?,
                       done: @escaping @Sendable (Msg) -> Void) {
@@ -36,13 +49,7 @@ enum EditorHandOff {
         }
         let keep = entry.session.carriesChanges, format = entry.session.format
         let result = flow.editRounds(&entry.session, runEditor: { file in
-            // Armed while the editor is open: a signal's exit path (or the loop, below) keeps the text.
-            ExitRecovery.arm(ExitRecovery.Armed(file: file, before: (try? String(contentsOf: file, encoding: .utf8)) ?? "",
-                                                alwaysKeep: keep, store: flow.recovery, agentId: agentId, draftId: draftId, format: format))
-            defer { ExitRecovery.disarm() }
-            let outcome = editor.edit(file, onChild: { Terminal.editorChild($0) })
-            if Terminal.pendingTerminationSignal != nil { ExitRecovery.saveNow() }
-            return outcome
+            guardedEdit(file, editor: editor, flow: flow, alwaysKeep: keep, agentId: agentId, draftId: draftId, format: format)
         })
         switch result {
         case .cancelled(let why):

@@ -84,12 +84,7 @@ extension EditorHandOff {
         let rebase = DraftRebase(flow: flow)
         let format = session.format, draftId = session.draftId
         entry.edit = rebase.editConflicts(&entry.plan) { file in
-            ExitRecovery.arm(ExitRecovery.Armed(file: file, before: (try? String(contentsOf: file, encoding: .utf8)) ?? "",
-                                                alwaysKeep: false, store: flow.recovery, agentId: agentId, draftId: draftId, format: format))
-            defer { ExitRecovery.disarm() }
-            let outcome = editor.edit(file, onChild: { Terminal.editorChild($0) })
-            if Terminal.pendingTerminationSignal != nil { ExitRecovery.saveNow() }
-            return outcome
+            guardedEdit(file, editor: editor, flow: flow, alwaysKeep: false, agentId: agentId, draftId: draftId, format: format)
         }
         return .rebase(agentId: agentId, subject: subject, .edited(rebase: entry.carried))
     }

@@ -2,25 +2,18 @@
 /// ("Enter publish · Esc cancel") and the legend's entries. Recorded while drawing, so what can be
 /// clicked is exactly what the screen shows.
 public struct ScreenButton: Hashable, Sendable {
-    /// Column of the first cell.
-    public var x: Int
-    /// Row.
-    public var y: Int
-    /// Cells covered.
-    public var width: Int
+    /// The cells covered (one row).
+    public var rect: Rect
     /// The key a click stands for.
     public var key: Key
 
-    /// Builds a button.
-    public init(x: Int, y: Int, width: Int, key: Key) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.key = key
-    }
+    /// The button's row.
+    public var y: Int { rect.y }
 
     /// True when the cell (`col`, `row`) is on the button.
-    public func contains(_ col: Int, _ row: Int) -> Bool { row == y && col >= x && col < x + width }
+    public func contains(_ col: Int, _ row: Int) -> Bool {
+        row == rect.y && col >= rect.x && col < rect.x + rect.width
+    }
 }
 
 extension Screen {
@@ -29,7 +22,7 @@ extension Screen {
         guard y >= 0, y < height, width > 0, x < self.width else { return }
         let x0 = max(0, x), x1 = min(self.width, x + width)
         guard x0 < x1 else { return }
-        buttons.append(ScreenButton(x: x0, y: y, width: x1 - x0, key: key))
+        buttons.append(ScreenButton(rect: Rect(x: x0, y: y, width: x1 - x0, height: 1), key: key))
     }
 
     /// The button under a cell; the one drawn last wins (a dialog over the legend).

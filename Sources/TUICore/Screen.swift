@@ -69,7 +69,7 @@ public struct Screen: Hashable, Sendable {
         let x0 = max(0, x), y0 = max(0, y)
         let x1 = min(width, x + w), y1 = min(height, y + h)
         guard x0 < x1, y0 < y1 else { return }
-        if !buttons.isEmpty { buttons.removeAll { $0.y >= y0 && $0.y < y1 && $0.x < x1 && $0.x + $0.width > x0 } }
+        if !buttons.isEmpty { buttons.removeAll { $0.y >= y0 && $0.y < y1 && $0.rect.x < x1 && $0.rect.x + $0.rect.width > x0 } }
         for row in y0..<y1 {
             for col in x0..<x1 { set(col, row, Cell(character: character, width: 1, style: style)) }
         }
