@@ -38,7 +38,10 @@ final class BranchEndToEndTests: XCTestCase {
         t.send("Tab")
         t.send("e")
         try t.waitFor("the verified save") { $0.contains("the draft of branch \"main\" saved · rev") && $0.contains("verified") }
-        try t.waitFor("main's draft row") { $0.split(separator: "\n").contains { $0.contains("main") && $0.contains("● live") } }
+        // The Drafts pane's own row (the History title also says "main ● live"): the pane's part of a row.
+        try t.waitFor("main's draft row") { s in
+            s.split(separator: "\n").contains { CellColumns.rightPane($0).map { $0.contains("main") && $0.contains("● live") } == true }
+        }
         t.send("Up")
         t.send("p")
         let review = try t.waitFor("the review") { $0.contains("Label (required") }

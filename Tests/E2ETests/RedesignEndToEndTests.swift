@@ -109,7 +109,10 @@ final class RedesignEndToEndTests: XCTestCase {
         t.send("G")
         t.send("e")
         try t.waitFor("main's draft saved", timeout: 20) { $0.contains("the draft of branch \"main\" saved") && $0.contains("verified") }
-        try t.waitFor("main's draft row") { $0.split(separator: "\n").contains { $0.contains("main") && $0.contains("● live") } }
+        // The Drafts pane's own row (the History title also says "main ● live").
+        try t.waitFor("main's draft row") { s in
+            s.split(separator: "\n").contains { CellColumns.rightPane($0).map { $0.contains("main") && $0.contains("● live") } == true }
+        }
         t.send("g")
         var screen = t.capture()
         for _ in 0..<4 {

@@ -21,4 +21,11 @@ public enum CellColumns {
         guard let r = row.range(of: needle) else { return nil }
         return width(String(row[..<r.lowerBound]))
     }
+
+    /// The rightmost pane's part of a captured row of three boxed panes ("│…││…││…│"), nil for a row that
+    /// is not a list row (titles and borders join panes with "┐┌" or "┘└").
+    public static func rightPane<S: StringProtocol>(_ row: S) -> String? {
+        let parts = String(row).components(separatedBy: "││")
+        return parts.count > 1 ? parts.last : nil
+    }
 }
