@@ -74,13 +74,11 @@ final class EffectRunner: @unchecked Sendable {
         }
         // A publish supersedes its review's three-way load: its reads would queue in front of the
         // publish's own requests on the paced client.
-        switch effect {
-        case .publishDraft, .publishBranch:
+        if effect.key == EffectKey.publish || EffectRunner.branchStream(effect)?.restore == false {
             lock.lock()
             let review = tasks.removeValue(forKey: EffectKey.publishReview)
             lock.unlock()
             review?.task.cancel()
-        default: break
         }
         lock.lock()
         guard let services else {
@@ -221,14 +219,13 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     static func branchStream(_ effect: Effect) -> BranchStream? {
-        switch effect {
-        case .publishBranch(let w, let a, let b, let label, let t):
+        if case .publishBranch(let w, let a, let b, let label, let t) = effect {
             return BranchStream(watchId: w, agentId: a, branchId: b, label: label, revisionId: nil, timeout: t)
-        case .restoreRevision(let w, let a, let b, let r, let t):
-            return BranchStream(watchId: w, agentId: a, branchId: b, label: nil, revisionId: r, timeout: t)
-        default:
-            return nil
         }
+        if case .restoreRevision(let w, let a, let b, let r, let t) = effect {
+            return BranchStream(watchId: w, agentId: a, branchId: b, label: nil, revisionId: r, timeout: t)
+        }
+        return nil
     }
 
     /// Runs the client's `publishAndWatch` or `restore` and reports the answer and each observation.

@@ -3,20 +3,23 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     let before = state.status
     // Lists that answer keep the rows under the cursors selected, and say when they were read.
     var kept: (agent: String?, version: String?, draft: String?)?
-    switch msg {
-    case .agentsLoaded(let page, nil, _):
+    if case .agentsLoaded(let page, nil, _) = msg {
         if page <= 1 {
             kept = state.selectionIds()
             state.lastRefreshed = state.now
         } else if page <= state.agentPagesLoaded {
             kept = state.selectionIds()  // a page read again: the cursor stays on its agent
         }
-    case .versionsLoaded(let id, 0, _), .draftsLoaded(let id, _), .branchesLoaded(let id, _), .revisionsLoaded(let id, _, 0, _):
-        if id == state.selectedAgentId {
-            kept = state.selectionIds()
-            state.lastRefreshed = state.now
-        }
-    default: break
+    }
+    // The first page of the selected agent's lists.
+    var listOf: String?
+    if case .versionsLoaded(let id, 0, _) = msg { listOf = id }
+    if case .draftsLoaded(let id, _) = msg { listOf = id }
+    if case .branchesLoaded(let id, _) = msg { listOf = id }
+    if case .revisionsLoaded(let id, _, 0, _) = msg { listOf = id }
+    if let id = listOf, id == state.selectedAgentId {
+        kept = state.selectionIds()
+        state.lastRefreshed = state.now
     }
     // Only list answers can bring new rows: the ids on screen are collected for them alone (a Set of every
     // loaded row per key press would cost milliseconds on 10,000 versions).
