@@ -7,7 +7,7 @@ import TUICore
 /// what a conflicting save found (for editing again on top of theirs). It travels inside a `Carried`:
 /// the `.edit` events bring it to the core, which keeps it (`AppState.editSession`) and hands it back
 /// in `.editDraft`, `.saveEdit` and `.abandonEdit`. The runner keeps no copy.
-struct EditInProgress: Sendable {
+struct EditInProgress: CarriedPayload {
     /// The flow's session (base document, revision, the person's text).
     var session: DraftEditSession
     /// The fields to send, once the editor produced valid text.
@@ -23,45 +23,29 @@ struct EditInProgress: Sendable {
         var latestRevision: Int?
     }
 
-    /// A new edit of a session just begun.
-    init(session: DraftEditSession, patch: ConfigDocument? = nil, conflict: Conflict? = nil) {
-        self.session = session
-        self.patch = patch
-        self.conflict = conflict
-    }
-
-    /// The edit an effect carries, if it is one.
-    init?(_ carried: Carried) {
-        guard let e = carried.payload(as: EditInProgress.self) else { return nil }
-        self = e
-    }
-
-    /// This edit, to travel with a message.
-    var carried: Carried { Carried(self) }
 }
 
 /// A rebase started from the TUI between its phases: the client's `RebasePlan` (with its edit session)
 /// and the editor's result. It travels inside a `Carried`: `.rebase(.needsEditor)` brings it, the core
 /// puts it into `.rebaseConflicts`; `.rebase(.edited)` brings it back with the editor's result, the core
 /// puts it into `.finishRebase`. The runner keeps no copy.
-struct RebaseInProgress: Sendable {
+struct RebaseInProgress: CarriedPayload {
     /// The plan after the first phase.
     var plan: RebasePlan
     /// How the editor rounds on the conflicting fields ended (nil before they ran).
     var edit: EditRoundResult?
+}
 
-    /// A rebase whose editor has not run yet.
-    init(plan: RebasePlan, edit: EditRoundResult? = nil) {
-        self.plan = plan
-        self.edit = edit
-    }
+/// Runtime state that travels through the core inside a `Carried` and is read back by its own type.
+protocol CarriedPayload: Sendable {}
 
-    /// The rebase an effect carries, if it is one.
+extension CarriedPayload {
+    /// The value an effect carries, if it is one of these (nil for anything else).
     init?(_ carried: Carried) {
-        guard let r = carried.payload(as: RebaseInProgress.self) else { return nil }
-        self = r
+        guard let value = carried.payload(as: Self.self) else { return nil }
+        self = value
     }
 
-    /// This rebase, to travel with a message.
+    /// This value, to travel with a message.
     var carried: Carried { Carried(self) }
 }

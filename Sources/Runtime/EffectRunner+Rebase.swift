@@ -40,7 +40,7 @@ extension EffectRunner {
     static func finishRebase(agentId: String, subject: ReviewTarget, rebase carried: Carried, _ services: RuntimeServices) async throws -> Msg {
         let rebase = DraftRebase(flow: services.editFlow)
         guard let entry = RebaseInProgress(carried) else {
-            throw AtomsError(kind: .invalidInput, serverErrors: ["the rebase is gone"])
+            throw AtomsError(kind: .invalidInput, serverErrors: ["the rebase is gone — press R in the three-way view (t) to start it again"])
         }
         let outcome = await rebase.finish(entry.plan, edit: entry.edit, discardOld: false)
         return .rebase(agentId: agentId, subject: subject, .finished(try await result(outcome, services)))

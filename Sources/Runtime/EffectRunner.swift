@@ -74,7 +74,10 @@ final class EffectRunner: @unchecked Sendable {
         }
         // A publish supersedes its review's three-way load: its reads would queue in front of the
         // publish's own requests on the paced client.
-        if effect.key == EffectKey.publish || EffectRunner.branchStream(effect)?.restore == false {
+        var publishes = false
+        if case .publishDraft = effect { publishes = true }
+        if case .publishBranch = effect { publishes = true }
+        if publishes {
             lock.lock()
             let review = tasks.removeValue(forKey: EffectKey.publishReview)
             lock.unlock()
@@ -402,7 +405,7 @@ final class EffectRunner: @unchecked Sendable {
                          _ services: RuntimeServices) async throws -> Msg {
         let flow = services.editFlow
         guard var entry = EditInProgress(carried), let patch = entry.patch else {
-            throw AtomsError(kind: .invalidInput, serverErrors: ["no edit of this draft is waiting to be saved"])
+            throw AtomsError(kind: .invalidInput, serverErrors: ["no edit of this draft is waiting to be saved — press e to edit it again"])
         }
         switch await flow.save(entry.session, patch: patch, overwrite: overwrite) {
         case .saved(let outcome):

@@ -534,8 +534,7 @@ extension AppState {
         // what can be clicked: the buttons are recorded while drawing).
         if m.kind == .click, let button = render(size: size).button(at: m.x, m.y) {
             // The legend's keys are the main view's: while something modal is open they would type into it.
-            let modal = overlay != nil || publish != nil || filterEditor != nil || detailSearch?.isTyping == true
-            if modal && button.y == Layout(size: size, focus: focus, detailOwner: detailOwner).legendRow { return [] }
+            if modalOpen && button.y == layout.legendRow { return [] }
             return keyPressed(button.key)
         }
         if let (kind, p) = openTextPanel {
@@ -545,9 +544,8 @@ extension AppState {
             showTextPanel(kind, q)
             return []
         }
-        guard overlay == nil else { return [] }
-        guard publish == nil, filterEditor == nil, detailSearch?.isTyping != true else { return [] }
-        let layout = Layout(size: size, focus: focus, detailOwner: detailOwner)
+        guard !modalOpen else { return [] }
+        let layout = self.layout
         func inside(_ r: Rect) -> Bool { m.x >= r.x && m.x < r.x + r.width && m.y >= r.y && m.y < r.y + r.height }
         if let r = layout.detail, inside(r) {
             var effects: [Effect] = []

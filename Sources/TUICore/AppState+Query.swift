@@ -141,6 +141,12 @@ extension AppState {
         }
     }
 
+    /// True while a dialog, a text panel, the publish flow or a typed filter/search has the keys (the main
+    /// view's keys and clicks would act behind it).
+    var modalOpen: Bool {
+        overlay != nil || publish != nil || filterEditor != nil || detailSearch?.isTyping == true
+    }
+
     /// The current layout for the state's size.
     public var layout: Layout { Layout(size: size, focus: focus, detailOwner: detailOwner) }
 

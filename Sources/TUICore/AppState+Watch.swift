@@ -8,8 +8,7 @@ import AtomsModels
 extension AppState {
     /// True while nothing the person is doing could be disturbed by new rows.
     var watchCanRun: Bool {
-        overlay == nil && publish == nil && editing == nil && filterEditor == nil && detailSearch?.isTyping != true
-            && writeInFlight == nil && !agentsLoading && !agentSearchLoading
+        !modalOpen && editing == nil && writeInFlight == nil && !agentsLoading && !agentSearchLoading
     }
 
     /// The background reads due at `date`, if any (`.tick` calls this).
@@ -39,11 +38,8 @@ extension AppState {
     func agentPagesOnScreen() -> [Int] {
         guard agentPagesLoaded > 1, agentPageSize > 0 else { return [1] }
         let p = position(.agents)
-        let layout = Layout(size: size, focus: focus, detailOwner: detailOwner)
-        let visible = max(1, (layout.panes.first { $0.pane == .agents }?.rect.height ?? 3) - 3)
-        var pages: Set<Int> = [1, p.cursor / agentPageSize + 1]
-        for row in stride(from: p.scroll, to: p.scroll + visible, by: max(1, visible - 1)) { pages.insert(row / agentPageSize + 1) }
-        pages.insert((p.scroll + visible - 1) / agentPageSize + 1)
+        let firstShown = p.scroll / agentPageSize + 1, lastShown = (p.scroll + visibleRows(.agents) - 1) / agentPageSize + 1
+        let pages = Set([1, p.cursor / agentPageSize + 1]).union(firstShown...lastShown)
         return pages.filter { $0 <= agentPagesLoaded }.sorted()
     }
 
