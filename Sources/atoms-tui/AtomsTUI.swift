@@ -102,10 +102,22 @@ struct AtomsTUI: AsyncParsableCommand {
     }
 }
 
+#if os(Linux)
+/// glibc's `mallopt` (malloc.h is not part of the Glibc module Swift imports).
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
+
 /// Runs the command and maps every failure to the documented exit codes.
 @main
 enum Main {
     static func main() async {
+        // Two malloc arenas instead of glibc's 8 per core: the TUI's threads (key reader, the cooperative pool,
+        // URLSession's) each took an arena and kept its freed memory; 2 arenas keep 1.2 MiB less resident
+        // browsing 1,000 agents (BENCHMARKS.md, RSS) and are as many as this program's work runs in parallel.
+        #if os(Linux)
+        _ = glibcMallopt(-8 /* M_ARENA_MAX, malloc.h */, 2)
+        #endif
         // Not an ArgumentParser flag: a root --version would shadow `agents get --version V`.
         if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
             print(AtomsToolVersion.line)

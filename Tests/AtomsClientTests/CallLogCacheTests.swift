@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+@testable import AtomsClient
+
+/// The call-log cache on its own: what goes in comes back field for field, coverage drops what sits behind
+/// a gap, scopes never mix, and a file that is not a cache is a clear error that leaves the file alone.
+final class CallLogCacheTests: XCTestCase {
+    var dir: URL!
+    override func setUp() { dir = FileManager.default.temporaryDirectory.appendingPathComponent("calllogcache-\(UUID().uuidString)") }
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    let full = CallRecord(callId: "c-full", time: 1_790_000_100.5, versionId: "v-7", versionNumber: 7, failed: true,
+                          failureReason: "tool timeout", disconnectionReason: "agent_hangup", cost: 0.042, latency: 812.5,
+                          isTest: true, dispositions: ["resolved": "no", "intent": "refund · नमस्ते"])
+    let bare = CallRecord(callId: "c-bare", time: 1_790_000_000, versionId: nil, failed: false)
+
+    func testEveryFieldComesBackAsStoredNewestFirst() throws {
+        let cache = try CallLogCache(url: dir.appendingPathComponent("c.sqlite"))
+        try cache.store([bare, full], scope: "s", agentId: "a", coveredFrom: 1_789_000_000, fetchedAt: 1_790_000_200)
+        let back = try cache.records(scope: "s", agentId: "a")
+        XCTAssertEqual(back, [full, bare], "all fields, nil ones too, newest first")
+        XCTAssertEqual(try cache.coveredFrom(scope: "s", agentId: "a"), 1_789_000_000)
+        XCTAssertEqual(try cache.count(scope: "s", agentId: "a"), 2)
+        XCTAssertEqual(try cache.count(scope: "s", agentId: "a", since: 1_790_000_050), 1)
+        XCTAssertEqual(try cache.callIds(scope: "s", agentId: "a"), ["c-full", "c-bare"])
+        XCTAssertEqual(try cache.records(scope: "s", agentId: "a", limit: 1), [full])
+        XCTAssertEqual(try cache.records(scope: "s", agentId: "a", since: 1_790_000_050), [full])
+    }
+
+    func testAStoreReplacesACallByIdAndDropsCallsBehindTheCoverage() throws {
+        let cache = try CallLogCache(url: nil)
+        try cache.store([bare, full], scope: "s", agentId: "a", coveredFrom: 0, fetchedAt: 1)
+        var changed = full
+        changed.failed = false
+        changed.failureReason = nil
+        try cache.store([changed], scope: "s", agentId: "a", coveredFrom: 1_790_000_050, fetchedAt: 2)
+        XCTAssertEqual(try cache.records(scope: "s", agentId: "a"), [changed], "replaced by id; the older call sat behind the new coverage")
+        XCTAssertEqual(try cache.coveredFrom(scope: "s", agentId: "a"), 1_790_000_050)
+    }
+
+    func testScopesAndAgentsNeverMixAndClearForgetsOneAgent() throws {
+        let cache = try CallLogCache(url: nil)
+        try cache.store([full], scope: "s1", agentId: "a", coveredFrom: 0, fetchedAt: 1)
+        try cache.store([bare], scope: "s2", agentId: "a", coveredFrom: 0, fetchedAt: 1)
+        try cache.store([bare], scope: "s1", agentId: "b", coveredFrom: 0, fetchedAt: 1)
+        XCTAssertEqual(try cache.records(scope: "s1", agentId: "a"), [full])
+        XCTAssertEqual(try cache.records(scope: "s2", agentId: "a"), [bare])
+        try cache.clear(scope: "s1", agentId: "a")
+        XCTAssertEqual(try cache.records(scope: "s1", agentId: "a"), [])
+        XCTAssertNil(try cache.coveredFrom(scope: "s1", agentId: "a"))
+        XCTAssertEqual(try cache.records(scope: "s1", agentId: "b"), [bare], "the other agent is kept")
+        XCTAssertEqual(try cache.records(scope: "s2", agentId: "a"), [bare], "the other scope is kept")
+    }
+
+    func testAFileThatIsNotACacheIsAClearErrorAndStaysAsItWas() throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent("call-logs.sqlite")
+        let text = String(repeating: "not a database — my notes\n", count: 200)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try CallLogCache(url: url)) { error in
+            let said = "\(error)"
+            XCTAssertTrue(said.contains("call-log cache") && said.contains(url.path), said)
+            XCTAssertTrue(said.contains("not a database"), "SQLite's reason is passed on: \(said)")
+        }
+        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), text, "nothing was written over the file")
+    }
+
+    func testTwoConnectionsToOneFileSeeEachOthersWrites() throws {
+        let url = dir.appendingPathComponent("c.sqlite")
+        let one = try CallLogCache(url: url), two = try CallLogCache(url: url)
+        try one.store([full], scope: "s", agentId: "a", coveredFrom: 0, fetchedAt: 1)
+        XCTAssertEqual(try two.records(scope: "s", agentId: "a"), [full])
+        // Concurrent use of one connection from many tasks is serialized.
+        let bare = self.bare
+        DispatchQueue.concurrentPerform(iterations: 16) { i in
+            var r = bare
+            r.callId = "c-\(i)"
+            do {
+                try two.store([r], scope: "s", agentId: "b", coveredFrom: 0, fetchedAt: Double(i))
+                _ = try two.records(scope: "s", agentId: "b")
+            } catch {
+                XCTFail("\(error)")
+            }
+        }
+        XCTAssertEqual(try one.count(scope: "s", agentId: "b"), 16)
+    }
+}
