@@ -256,10 +256,9 @@ public final class Terminal {
         var set = (tui_A_NORMAL(), Int16(0))
         for run in runs {
             var (attrs, pair) = attributes(run.style)
-            // Blanks look the same in any foreground colour, bold or dim: written in the attributes
-            // already set, they cost no SGR switch (a cursor move re-sends whole rows).
-            if Terminal.blankLooksPlain(attrs, pair), Terminal.blankLooksPlain(set.0, set.1),
-               run.text.utf8.allSatisfy({ $0 == 0x20 }) { (attrs, pair) = set }
+            if run.text.utf8.allSatisfy({ $0 == 0x20 }) {
+                (attrs, pair) = Terminal.blankAttributes(cells: run.cells, style: (attrs, pair), current: set)
+            }
             if attrs != set.0 || pair != set.1 {
                 tui_wattr_set(win, attrs, pair)
                 set = (attrs, pair)
@@ -448,9 +447,23 @@ public final class Terminal {
         return false
     }
 
+    /// Blank runs of at least this many cells are written in plain attributes (see `blankAttributes`).
+    static let longBlank = 8
+
+    /// The attributes a run of blanks is written in. Blanks look the same in any foreground colour, bold
+    /// or dim: a short gap between words is written in the attributes already set (`current`: no SGR
+    /// switch); a long blank — a pane's empty area — in plain attributes, so that the blank rows a
+    /// terminal scroll brings in already match it and curses does not erase them again (BENCHMARKS.md,
+    /// bytes per move). Blanks with a background, reverse or underline keep their style.
+    public static func blankAttributes(cells: Int, style: (attr_t, Int16), current: (attr_t, Int16)) -> (attr_t, Int16) {
+        guard blankLooksPlain(style.0, style.1) else { return style }
+        if cells >= longBlank { return (tui_A_NORMAL(), 0) }
+        return blankLooksPlain(current.0, current.1) ? current : style
+    }
+
     /// True when a blank in these attributes looks like a blank in any other foreground-only
     /// attributes: no reverse, no underline, no background colour (pairs 5–7 have one).
-    static func blankLooksPlain(_ attrs: attr_t, _ pair: Int16) -> Bool {
+    public static func blankLooksPlain(_ attrs: attr_t, _ pair: Int16) -> Bool {
         attrs & (tui_A_REVERSE() | tui_A_UNDERLINE()) == 0 && pair < 5
     }
 
