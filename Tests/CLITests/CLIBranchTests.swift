@@ -32,8 +32,7 @@ final class CLIBranchTests: XCTestCase {
     func cli(_ args: [String], _ baseURL: String, timeout: TimeInterval = 60, env: [String: String] = [:]) throws -> CLIResult {
         let p = try ChildProcess.spawn(args + ["--base-url", baseURL],
                                        environment: ["SMALLEST_API_KEY": "cli-key", "XDG_STATE_HOME": stateHome].merging(env) { $1 })
-        let code = p.wait(timeout: timeout)
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        return p.finish(timeout: timeout)
     }
 
     func writeFile(_ text: String, ext: String = "yaml") throws -> String {

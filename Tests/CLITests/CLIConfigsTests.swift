@@ -42,8 +42,7 @@ final class CLIConfigsTests: XCTestCase {
 
     func cli(_ args: [String], _ url: String?, timeout: TimeInterval = 90, env: [String: String] = [:]) throws -> CLIResult {
         let p = try spawn(args, url, env: env)
-        let code = p.wait(timeout: timeout)
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        return p.finish(timeout: timeout)
     }
 
     func read(_ name: String) throws -> String { try String(contentsOfFile: dir + "/" + name, encoding: .utf8) }

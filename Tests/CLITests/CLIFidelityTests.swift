@@ -22,8 +22,7 @@ final class CLIFidelityTests: XCTestCase {
 
     func cli(_ args: [String], _ base: String) throws -> CLIResult {
         let p = try ChildProcess.spawn(args + ["--base-url", base], environment: ["SMALLEST_API_KEY": "k"])
-        let code = p.wait(timeout: 60)
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        return p.finish(timeout: 60)
     }
 
     func testServePrintsBothURLFormsAndValidatesTheKnobs() throws {

@@ -27,8 +27,7 @@ final class CLIPapercutTests: XCTestCase {
     func cli(_ args: [String], base: String? = nil, env: [String: String] = [:], timeout: TimeInterval = 60) throws -> CLIResult {
         let p = try ChildProcess.spawn(args + ["--base-url", base ?? baseURL],
                                        environment: ["SMALLEST_API_KEY": "cli-key", "XDG_STATE_HOME": stateHome].merging(env) { $1 })
-        let code = p.wait(timeout: timeout)
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        return p.finish(timeout: timeout)
     }
 
     func row(_ table: String, containing s: String) -> String {

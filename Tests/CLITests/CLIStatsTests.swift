@@ -22,8 +22,7 @@ final class CLIStatsTests: XCTestCase {
     private func run(_ args: [String], _ url: String) throws -> CLIResult {
         let p = try ChildProcess.spawn(args + ["--base-url", url],
                                        environment: ["SMALLEST_API_KEY": "stats-key", "XDG_CACHE_HOME": cacheHome.path])
-        let code = p.wait(timeout: 60)
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        return p.finish(timeout: 60)
     }
 
     func testWorseActiveVersionExitsSixAndNamesTheRollBack() throws {

@@ -19,8 +19,7 @@ final class CLITests: XCTestCase {
 
     func cli(_ args: [String], timeout: TimeInterval = 60) throws -> CLIResult {
         let p = try ChildProcess.spawn(args + ["--base-url", baseURL], environment: ["SMALLEST_API_KEY": "cli-key"])
-        let code = p.wait(timeout: timeout)
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        return p.finish(timeout: timeout)
     }
 
     func testAgentsListTableAndJSON() throws {

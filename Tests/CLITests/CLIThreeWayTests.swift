@@ -30,8 +30,7 @@ final class CLIThreeWayTests: XCTestCase {
         let p = try ChildProcess.spawn(args + ["--base-url", baseURL],
                                        environment: ["SMALLEST_API_KEY": "cli-key", "XDG_STATE_HOME": stateHome,
                                                      "VISUAL": "", "EDITOR": "false"].merging(env) { $1 })
-        let code = p.wait(timeout: 90)
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        return p.finish(timeout: 90)
     }
 
     func file(_ text: String) throws -> String {

@@ -7,8 +7,7 @@ import XCTest
 final class CLIVersionTests: XCTestCase {
     private func run(_ args: [String], environment: [String: String] = [:]) throws -> CLIResult {
         let p = try ChildProcess.spawn(args, environment: environment)
-        let code = p.wait(timeout: 60)
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        return p.finish(timeout: 60)
     }
 
     func testVersionPrintsOneLineWithGenerationsAndSpecDate() throws {

@@ -57,8 +57,7 @@ final class HostileTextCLITests: XCTestCase {
 
     func cli(_ args: [String]) throws -> CLIResult {
         let p = try ChildProcess.spawn(args + ["--base-url", sim.baseURL.absoluteString], environment: ["SMALLEST_API_KEY": Self.key])
-        let code = p.wait(timeout: 60)
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        return p.finish(timeout: 60)
     }
 
     /// Ids and ages vary from run to run; everything else is compared exactly.

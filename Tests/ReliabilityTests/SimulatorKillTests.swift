@@ -85,8 +85,7 @@ final class SimulatorKillTests: XCTestCase {
         var e = ["SMALLEST_API_KEY": key, "XDG_STATE_HOME": work.appendingPathComponent("state").path]
         for (k, v) in env { e[k] = v }
         let p = try ChildProcess.spawn(args + ["--base-url", url, "--request-timeout", "5"], environment: e)
-        let code = p.wait(timeout: timeout)
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        return p.finish(timeout: timeout)
     }
 
     func testKill9MidPublishLeavesAConsistentDatabaseAndTheClientRecovers() throws {

@@ -77,6 +77,15 @@ public struct ChildProcess {
         return -(status & 0x7f)
     }
 
+    /// Waits for exit, reads what it printed and removes its private directory (output files and XDG dirs):
+    /// for one-shot runs, so that thousands of them leave nothing in the temp directory.
+    public func finish(timeout: TimeInterval = 60) -> CLIResult {
+        let code = wait(timeout: timeout)
+        let result = CLIResult(code: code, stdout: stdout, stderr: stderr)
+        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: stdoutPath).deletingLastPathComponent().path)
+        return result
+    }
+
     public func terminate() {
         kill(pid, SIGTERM)
         _ = wait(timeout: 5)

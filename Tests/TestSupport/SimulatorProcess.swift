@@ -25,9 +25,7 @@ public final class SimulatorProcess {
 
     /// Runs a CLI command against this simulator and waits for it.
     public func cli(_ args: [String]) throws -> CLIResult {
-        let p = try ChildProcess.spawn(args + ["--base-url", baseURL], environment: ["SMALLEST_API_KEY": "k"])
-        let code = p.wait()
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        try ChildProcess.spawn(args + ["--base-url", baseURL], environment: ["SMALLEST_API_KEY": "k"]).finish()
     }
 }
 

@@ -27,9 +27,7 @@ public final class TmuxSession {
 
     @discardableResult
     static func tmux(_ args: [String]) throws -> CLIResult {
-        let p = try ChildProcess.spawn(executable: "tmux", args)
-        let code = p.wait(timeout: 10)
-        return CLIResult(code: code, stdout: p.stdout, stderr: p.stderr)
+        try ChildProcess.spawn(executable: "tmux", args).finish(timeout: 10)
     }
 
     /// Sends tmux key names (`Down`, `Enter`, `C-c`, `q`).
