@@ -22,12 +22,12 @@ buildlog="$(mktemp)"
 swift build --scratch-path "$scratch" --target AtomsFuzzTargets -Xswiftc -sanitize=fuzzer >"$buildlog" 2>&1 \
   || { tail -40 "$buildlog"; echo "fuzz: the instrumented build failed"; exit 1; }
 objects=()
-for m in AtomsFuzzTargets AtomsClient AtomsModels Yams CYaml Logging GRDB; do
+for m in AtomsFuzzTargets AtomsClient AtomsModels Yams CYaml Logging; do
   while IFS= read -r o; do objects+=("$o"); done < <(find "$bin/$m.build" -name '*.o')
 done
 cyaml="$(dirname "$(find "$scratch/checkouts/Yams" -path '*CYaml/include/module.modulemap' | head -1)")"
-# AtomsClient's call-log cache uses GRDB over the system SQLite (module GRDBSQLite).
-grdbsqlite="$(dirname "$(find "$scratch/checkouts/GRDB.swift" -path '*Sources/GRDBSQLite/module.modulemap' | head -1)")"
+# AtomsClient's call-log cache uses the system SQLite through the CSQLite module.
+csqlite="Sources/CSQLite"
 status=0
 for t in "${targets[@]}"; do
   entry="$scratch/fuzz-$t.swift"
@@ -43,7 +43,7 @@ public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
 SWIFT
   rm -f "$scratch/fuzz-$t"
   swiftc -sanitize=fuzzer -parse-as-library -I "$bin/Modules" -Xcc -fmodule-map-file="$cyaml/module.modulemap" -Xcc -I"$cyaml" \
-    -Xcc -fmodule-map-file="$grdbsqlite/module.modulemap" -Xcc -I"$grdbsqlite" -lsqlite3 \
+    -Xcc -fmodule-map-file="$csqlite/module.modulemap" -Xcc -I"$csqlite" -lsqlite3 \
     "$entry" "${objects[@]}" -o "$scratch/fuzz-$t" 2>&1 | grep -v "warning: Cannot export" || true
   [ -x "$scratch/fuzz-$t" ] || { echo "fuzz $t: the fuzzer binary was not linked"; exit 1; }
   work="$scratch/corpus-$t"
