@@ -45,6 +45,10 @@ public enum ConfigDocumentCodec {
                 .map { $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") ? "" : String($0) }
                 .joined(separator: "\n")
             if stripped.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return [:] }
+            if let (line, column) = tooDeep(stripped) {
+                throw AtomsError(kind: .invalidInput, serverErrors: [
+                    "line \(line), column \(column): lists and mappings nested more than \(maxJSONDepth) deep"])
+            }
             do {
                 value = try JSONDecoder().decode(JSONValue.self, from: Data(stripped.utf8))
             } catch {
@@ -95,6 +99,34 @@ public enum ConfigDocumentCodec {
         default:
             return "YAML error: \(e)"
         }
+    }
+
+    /// How deep JSON lists and mappings may nest. Foundation's own limit is 512, and its error path for it
+    /// trapped on an input the fuzzer found (scripts/fuzz.sh, `config`); no agent config comes near this.
+    static let maxJSONDepth = 128
+
+    /// The line and column (1-based) of the bracket that opens level `maxJSONDepth + 1`, outside strings;
+    /// nil when the text nests no deeper.
+    static func tooDeep(_ text: String) -> (Int, Int)? {
+        var depth = 0, line = 1, column = 0
+        var inString = false, escaped = false
+        for scalar in text.unicodeScalars {
+            column += 1
+            if scalar == "\n" { line += 1; column = 0; continue }
+            if inString {
+                if escaped { escaped = false } else if scalar == "\\" { escaped = true } else if scalar == "\"" { inString = false }
+                continue
+            }
+            switch scalar {
+            case "\"": inString = true
+            case "[", "{":
+                depth += 1
+                if depth > maxJSONDepth { return (line, column) }
+            case "]", "}": depth -= 1
+            default: break
+            }
+        }
+        return nil
     }
 
     static func describeJSON(_ error: Error, text: String) -> String {

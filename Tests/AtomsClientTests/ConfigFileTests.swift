@@ -99,3 +99,22 @@ final class TUISettingsTests: XCTestCase {
         XCTAssertNil(try ConfigFile.load(from: url).watchInterval, "0 turns it off")
     }
 }
+
+/// JSON nested past the limit is refused with the place it happens, before Foundation's parser sees it.
+final class ConfigDepthTests: XCTestCase {
+    func testJSONNestedTooDeepIsAClearErrorWithItsPlace() {
+        let deep = "{\n  \"tools\": " + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "\n}"
+        XCTAssertThrowsError(try ConfigDocumentCodec.parse(deep, format: .json)) { error in
+            let said = "\(error)"
+            XCTAssertTrue(said.contains("line 2, column 139") && said.contains("nested more than 128 deep"), said)
+        }
+    }
+
+    func testBracketsInsideStringsDoNotCountAndNormalNestingParses() throws {
+        let text = #"{"prompt": "[[[[ \"{{{{\" ]]]] \\", "tools": [[["a"]]]}"#
+        let doc = try ConfigDocumentCodec.parse(String(repeating: "[", count: 0) + text, format: .json)
+        XCTAssertEqual(doc["prompt"], .string(#"[[[[ "{{{{" ]]]] \"#))
+        XCTAssertNil(ConfigDocumentCodec.tooDeep(String(repeating: "[", count: 128) + String(repeating: "]", count: 128)))
+        XCTAssertNotNil(ConfigDocumentCodec.tooDeep(String(repeating: "{", count: 129)))
+    }
+}
