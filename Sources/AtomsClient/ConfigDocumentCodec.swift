@@ -47,7 +47,7 @@ public enum ConfigDocumentCodec {
             if stripped.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return [:] }
             if let (line, column) = tooDeep(stripped) {
                 throw AtomsError(kind: .invalidInput, serverErrors: [
-                    "line \(line), column \(column): lists and mappings nested more than \(maxJSONDepth) deep"])
+                    "line \(line), column \(column): lists and mappings nested more than \(maxJSONDepth) deep — an agent config never needs that; look for a bracket repeated or left open there"])
             }
             do {
                 value = try JSONDecoder().decode(JSONValue.self, from: Data(stripped.utf8))
