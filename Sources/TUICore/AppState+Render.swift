@@ -317,10 +317,11 @@ extension AppState {
         while y < inner.y + inner.height, index < lines.count {
             let line = lines[index]
             // Long lines wrap at word boundaries; only as many pieces as can show are made.
-            for piece in TextWrap.wrap(line.text, width: textWidth, maxPieces: inner.y + inner.height - y) {
+            for piece in TextWrap.wrap(line.text, width: textWidth, maxPieces: inner.y + inner.height - y, hangingIndent: true) {
                 guard y < inner.y + inner.height else { break }
-                screen.put(piece.text, x: inner.x + 1, y: y, maxWidth: textWidth, style: line.style)
-                if let ms = matches[index] { highlight(&screen, line: line.text, piece: piece, x: inner.x + 1, y: y, matches: ms) }
+                let x = inner.x + 1 + piece.indent
+                screen.put(piece.text, x: x, y: y, maxWidth: textWidth - piece.indent, style: line.style)
+                if let ms = matches[index] { highlight(&screen, line: line.text, piece: piece, x: x, y: y, matches: ms) }
                 y += 1
             }
             index += 1

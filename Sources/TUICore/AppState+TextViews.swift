@@ -324,7 +324,7 @@ extension AppState {
         var used = 0
         var i = lines.count - 1
         while i >= 0 {
-            let h = max(1, TextWrap.wrap(lines[i].text, width: width, maxPieces: rows + 1).count)
+            let h = max(1, TextWrap.wrap(lines[i].text, width: width, maxPieces: rows + 1, hangingIndent: true).count)
             if used + h > rows { return min(lines.count - 1, i + 1) }
             used += h
             i -= 1
@@ -338,7 +338,7 @@ extension AppState {
         var used = 0
         var i = detailScroll
         while i < lines.count {
-            used += max(1, TextWrap.wrap(lines[i].text, width: width, maxPieces: rows + 1).count)
+            used += max(1, TextWrap.wrap(lines[i].text, width: width, maxPieces: rows + 1, hangingIndent: true).count)
             if used >= rows { return i }
             i += 1
         }

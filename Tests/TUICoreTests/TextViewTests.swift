@@ -193,6 +193,38 @@ final class TextViewTests: XCTestCase {
         XCTAssertEqual(TextWrap.wrap("+ abcdefghijklmnop", width: 8).map(\.text), ["+ abcdef", "ghijklmn", "op"], "a word longer than a line is cut, not moved")
     }
 
+    func testWrappedIndentedLinesContinueUnderTheirText() {
+        let pieces = TextWrap.wrap("    alpha beta gamma delta", width: 14, hangingIndent: true)
+        XCTAssertEqual(pieces.map(\.text), ["    alpha beta", "gamma", "delta"])
+        XCTAssertEqual(pieces.map(\.indent), [0, 4, 4], "continuations start under the line's text")
+        XCTAssertEqual(pieces.map(\.offset), [0, 15, 21])
+        XCTAssertEqual(TextWrap.wrap("    alpha beta gamma delta", width: 14).map(\.indent), [0, 0], "off unless asked")
+        XCTAssertEqual(TextWrap.wrap("        abcdefghijklmnop", width: 12, hangingIndent: true).map(\.indent), [0, 0],
+                       "an indent over half the width is not kept")
+        for piece in TextWrap.wrap("  " + String(repeating: "word ", count: 30), width: 20, hangingIndent: true) {
+            XCTAssertLessThanOrEqual(piece.indent + DisplayWidth.of(piece.text), 20, "a piece fits its row: \(piece)")
+        }
+    }
+
+    func testTheDetailWrapsAnIndentedPromptUnderItsText() {
+        var s = F.loadedState()
+        var config = F.config
+        let paragraph = "Paragraph one tells the agent to answer callers about orders, returns and delivery windows, briefly and kindly."
+        config["singlePromptConfig"] = ["prompt": .string(paragraph + "\n" + paragraph), "tools": []]
+        F.press([.tab, .tab], &s)
+        _ = update(&s, .configLoaded(agentId: a0, source: .draft(F.draftId(0, 1)), config: config))
+        let screen = render(s, s.size)
+        let box = Layout(size: s.size, focus: s.focus, detailOwner: s.detailOwner).detail!
+        let rows = ((box.y + 1)..<(box.y + box.height - 1)).map { screen.rowText($0) }
+        guard let first = rows.firstIndex(where: { $0.contains("Paragraph one") }) else {
+            return XCTFail("the prompt shows: \(screen.text)")
+        }
+        let textColumn = rows[first].distance(from: rows[first].startIndex, to: rows[first].range(of: "Paragraph")!.lowerBound)
+        let next = rows[first + 1]
+        let nextColumn = next.distance(from: next.startIndex, to: next.firstIndex { $0 != " " && $0 != "│" }!)
+        XCTAssertEqual(nextColumn, textColumn, "the wrapped rest of the line starts under its text:\n\(rows[first])\n\(next)")
+    }
+
     func testGShowsTheLastPageAndLongLinesWrapAtWords() {
         var s = F.loadedState()
         var config = F.config
