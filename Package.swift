@@ -22,11 +22,7 @@ let package = Package(
             "AtomsModels",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
-            // The call-log cache (release health): the system SQLite through its C API. GRDB (the simulator's)
-            // is not loaded by the client: its code alone was 1.2 MiB of the TUI's resident memory.
-            "CSQLite",
         ]),
-        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         // A faithful local Atoms API: store + rules, SQLite persistence, Hummingbird HTTP layer.
         .target(name: "AtomsSimulator", dependencies: [
             "AtomsModels",

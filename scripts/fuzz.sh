@@ -26,8 +26,6 @@ for m in AtomsFuzzTargets AtomsClient AtomsModels Yams CYaml Logging; do
   while IFS= read -r o; do objects+=("$o"); done < <(find "$bin/$m.build" -name '*.o')
 done
 cyaml="$(dirname "$(find "$scratch/checkouts/Yams" -path '*CYaml/include/module.modulemap' | head -1)")"
-# AtomsClient's call-log cache uses the system SQLite through the CSQLite module.
-csqlite="Sources/CSQLite"
 status=0
 for t in "${targets[@]}"; do
   entry="$scratch/fuzz-$t.swift"
@@ -43,7 +41,6 @@ public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
 SWIFT
   rm -f "$scratch/fuzz-$t"
   swiftc -sanitize=fuzzer -parse-as-library -I "$bin/Modules" -Xcc -fmodule-map-file="$cyaml/module.modulemap" -Xcc -I"$cyaml" \
-    -Xcc -fmodule-map-file="$csqlite/module.modulemap" -Xcc -I"$csqlite" -lsqlite3 \
     "$entry" "${objects[@]}" -o "$scratch/fuzz-$t" 2>&1 | grep -v "warning: Cannot export" || true
   [ -x "$scratch/fuzz-$t" ] || { echo "fuzz $t: the fuzzer binary was not linked"; exit 1; }
   work="$scratch/corpus-$t"

@@ -23,7 +23,7 @@ public struct ReleaseHealthLoader: Sendable {
 
     /// The cache at its default place, or none when it cannot be opened (health still loads, uncached).
     public static func defaultCache(paths: AppPaths = AppPaths()) -> CallLogCache? {
-        try? CallLogCache(url: CallLogCache.defaultURL(paths))
+        try? CallLogCache.openDefault(paths)
     }
 
     /// The versions (v1) or the live branch's revisions (v2) whose activation times set the default window.

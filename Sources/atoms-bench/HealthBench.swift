@@ -1,4 +1,4 @@
-// `atoms-bench health`: release-health statistics over 100,000 cached calls (load from the SQLite
+// `atoms-bench health`: release-health statistics over 100,000 cached calls (load from the
 // cache, compute the report; time and RSS). `atoms-bench call-fetch BASE_URL KEY AGENT_ID RATE`: a cold
 // read of an agent's call logs (the default window: ≤ 5,000 calls) under a client rate limit, then a
 // warm refresh; counts requests and 429s. Both print one JSON line each; scripts/bench.py runs them.
@@ -36,7 +36,7 @@ struct HealthFigures: Codable {
 func benchHealthStatistics(calls total: Int, runs: Int) throws -> HealthFigures {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-bench-health-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let cache = try CallLogCache(url: dir.appendingPathComponent("call-logs.sqlite"))
+    let cache = try CallLogCache(url: dir.appendingPathComponent("call-logs"))
     let scope = "bench", agentId = "6a18ba2f5e0000010000013f"
     let versions = ["6a18ba2f5e00000100000140", "6a18ba2f5e00000100000141", "6a18ba2f5e00000100000142"]
     let end = 1_787_306_400.0
@@ -120,7 +120,7 @@ func benchCallFetch(baseURL: URL, key: String, agentId: String, rate: Double) as
     let client = AtomsClient(configuration: ClientConfiguration(baseURL: baseURL, apiKey: key, requestsPerSecond: rate), transport: transport)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-bench-fetch-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let cache = try CallLogCache(url: dir.appendingPathComponent("call-logs.sqlite"))
+    let cache = try CallLogCache(url: dir.appendingPathComponent("call-logs"))
     let loader = ReleaseHealthLoader(reader: CallLogReader(client: client, cache: cache))
     let versions = try await client.listVersions(agentId, limit: 100).versions
     let agent = try await client.getAgent(agentId)

@@ -13,7 +13,7 @@ enum StatsCommand {
 
     static let discussion = """
         The window: since the version before the active one went live, at most the last 7 days and 5,000 calls \
-        (--since and --max-calls change it). Calls are cached in $XDG_CACHE_HOME/atoms-tui/call-logs.sqlite, so \
+        (--since and --max-calls change it). Calls are cached in $XDG_CACHE_HOME/atoms-tui/call-logs/, so \
         a second run fetches only new calls. Test calls are left out unless --include-tests; calls without a \
         version are shown as "unattributed". "Significantly worse" needs at least 30 calls on both sides and a \
         two-proportion z-test (failure rate) or a Mann–Whitney rank test (turn latency) at p < 0.025 each.
@@ -47,7 +47,7 @@ enum StatsCommand {
             : try await ReleaseHealthLoader.servingVersions(client: client, agentId: agent.id, generation: .v1)
         var cache: CallLogCache?
         if !noCache {
-            do { cache = try CallLogCache(url: CallLogCache.defaultURL()) } catch {
+            do { cache = try CallLogCache.openDefault() } catch {
                 CLIOutput.stderr("warning: the call-log cache is not usable (\((error as? AtomsError)?.serverErrors.first ?? "\(error)")); reading every call without it")
             }
         }

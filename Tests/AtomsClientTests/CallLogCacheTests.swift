@@ -15,7 +15,7 @@ final class CallLogCacheTests: XCTestCase {
     let bare = CallRecord(callId: "c-bare", time: 1_790_000_000, versionId: nil, failed: false)
 
     func testEveryFieldComesBackAsStoredNewestFirst() throws {
-        let cache = try CallLogCache(url: dir.appendingPathComponent("c.sqlite"))
+        let cache = try CallLogCache(url: dir.appendingPathComponent("c"))
         try cache.store([bare, full], scope: "s", agentId: "a", coveredFrom: 1_789_000_000, fetchedAt: 1_790_000_200)
         let back = try cache.records(scope: "s", agentId: "a")
         XCTAssertEqual(back, [full, bare], "all fields, nil ones too, newest first")
@@ -52,21 +52,49 @@ final class CallLogCacheTests: XCTestCase {
         XCTAssertEqual(try cache.records(scope: "s2", agentId: "a"), [bare], "the other scope is kept")
     }
 
-    func testAFileThatIsNotACacheIsAClearErrorAndStaysAsItWas() throws {
+    func testAFileWhereTheCacheGoesIsAClearErrorAndStaysAsItWas() throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let url = dir.appendingPathComponent("call-logs.sqlite")
-        let text = String(repeating: "not a database — my notes\n", count: 200)
+        let url = dir.appendingPathComponent("call-logs")
+        let text = String(repeating: "not a cache — my notes\n", count: 200)
         try text.write(to: url, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try CallLogCache(url: url)) { error in
             let said = "\(error)"
             XCTAssertTrue(said.contains("call-log cache") && said.contains(url.path), said)
-            XCTAssertTrue(said.contains("not a database"), "SQLite's reason is passed on: \(said)")
+            XCTAssertTrue(said.contains("it is a file") && said.contains("move the file away"), "what is wrong and what to do: \(said)")
         }
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), text, "nothing was written over the file")
     }
 
+    func testAnAgentFileThatDoesNotReadAsACacheCountsAsEmptyAndIsRewritten() throws {
+        let url = dir.appendingPathComponent("c")
+        let cache = try CallLogCache(url: url)
+        try cache.store([full, bare], scope: "s", agentId: "a", coveredFrom: 0, fetchedAt: 1)
+        let file = url.appendingPathComponent(CallLogCache.fileName("s", "a"))
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\t812.5\t", with: "\tfast\t")  // the full call's latency
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try cache.records(scope: "s", agentId: "a"), [], "a damaged file is not half-read")
+        XCTAssertNil(try cache.coveredFrom(scope: "s", agentId: "a"))
+        try "atoms-tui call-log cache 1\ns\tsomeone-else\t0\t1\n".write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertNil(try cache.coveredFrom(scope: "s", agentId: "a"), "a file naming another agent is not this agent's")
+        try cache.store([bare], scope: "s", agentId: "a", coveredFrom: 5, fetchedAt: 2)
+        XCTAssertEqual(try cache.records(scope: "s", agentId: "a"), [bare], "the next store writes it afresh")
+        XCTAssertEqual(try cache.coveredFrom(scope: "s", agentId: "a"), 5)
+    }
+
+    func testTextThatLooksLikeTheFormatComesBackAsItWas() throws {
+        let cache = try CallLogCache(url: dir.appendingPathComponent("c"))
+        let awkward = CallRecord(callId: "id\twith\ttabs\\N", time: -0.0000001, versionId: "\\N", versionNumber: -3, failed: true,
+                                 failureReason: "line one\nline two\r\nback\\slash\\", disconnectionReason: "", cost: 1e-300,
+                                 latency: 123456789.123456789, isTest: false, dispositions: ["k\t1": "v\n2", "emoji": "👩🏽‍💻 ok"])
+        try cache.store([awkward, full], scope: "scope\twith tab\n", agentId: "a\\b", coveredFrom: -1, fetchedAt: 0.1)
+        XCTAssertEqual(try cache.records(scope: "scope\twith tab\n", agentId: "a\\b", since: -1), [full, awkward])
+        XCTAssertEqual(try cache.coveredFrom(scope: "scope\twith tab\n", agentId: "a\\b"), -1)
+        XCTAssertEqual(try cache.records(scope: "scope\twith tab\n", agentId: "a\\b", since: 0), [full], "calls before `since` are left out")
+    }
+
     func testTwoConnectionsToOneFileSeeEachOthersWrites() throws {
-        let url = dir.appendingPathComponent("c.sqlite")
+        let url = dir.appendingPathComponent("c")
         let one = try CallLogCache(url: url), two = try CallLogCache(url: url)
         try one.store([full], scope: "s", agentId: "a", coveredFrom: 0, fetchedAt: 1)
         XCTAssertEqual(try two.records(scope: "s", agentId: "a"), [full])

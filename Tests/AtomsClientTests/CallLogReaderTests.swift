@@ -47,7 +47,7 @@ final class CallLogReaderTests: XCTestCase {
         let first = try await s.client.callLogs(s.agentId, page: 1, pageSize: 1)
         let total = try XCTUnwrap(first.totalCount)
         XCTAssertGreaterThan(total, 400, "480 calls a day for 24 h")
-        let cache = try CallLogCache(url: dir.appendingPathComponent("call-logs.sqlite"))
+        let cache = try CallLogCache(url: dir.appendingPathComponent("call-logs"))
         let r = reader(s, cache)
 
         let cold = try await r.read(agentId: s.agentId)
@@ -71,7 +71,7 @@ final class CallLogReaderTests: XCTestCase {
         XCTAssertEqual(refreshed.records.count, later)
 
         // A second process opening the same file sees the same calls without fetching them again.
-        let again = try await reader(s, try CallLogCache(url: dir.appendingPathComponent("call-logs.sqlite"))).read(agentId: s.agentId)
+        let again = try await reader(s, try CallLogCache(url: dir.appendingPathComponent("call-logs"))).read(agentId: s.agentId)
         XCTAssertEqual(again.requests, 1)
         XCTAssertEqual(again.records.count, later)
     }
@@ -129,16 +129,17 @@ final class CallLogReaderTests: XCTestCase {
     }
 
     func testCacheFileIsPrivate() throws {
-        let url = dir.appendingPathComponent("sub/call-logs.sqlite")
-        _ = try CallLogCache(url: url)
-        let file = try FileManager.default.attributesOfItem(atPath: url.path)
-        XCTAssertEqual((file[.posixPermissions] as? NSNumber)?.intValue, 0o600)
-        let folder = try FileManager.default.attributesOfItem(atPath: url.deletingLastPathComponent().path)
+        let url = dir.appendingPathComponent("sub/call-logs")
+        let cache = try CallLogCache(url: url)
+        try cache.store([CallRecord(callId: "c", time: 1, versionId: nil, failed: false)], scope: "s", agentId: "a", coveredFrom: 0, fetchedAt: 1)
+        let folder = try FileManager.default.attributesOfItem(atPath: url.path)
         XCTAssertEqual((folder[.posixPermissions] as? NSNumber)?.intValue, 0o700)
+        let file = try FileManager.default.attributesOfItem(atPath: url.appendingPathComponent(CallLogCache.fileName("s", "a")).path)
+        XCTAssertEqual((file[.posixPermissions] as? NSNumber)?.intValue, 0o600)
     }
 
     func testUnreadableCacheIsAClearError() {
-        let url = URL(fileURLWithPath: "/proc/atoms-no-such-dir/call-logs.sqlite")
+        let url = URL(fileURLWithPath: "/proc/atoms-no-such-dir/call-logs")
         XCTAssertThrowsError(try CallLogCache(url: url))
     }
 

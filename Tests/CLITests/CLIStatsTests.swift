@@ -36,9 +36,14 @@ final class CLIStatsTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("failure reasons:"), r.stdout)
         XCTAssertTrue(r.stderr.contains("The active version v8 is significantly worse than v7 (failure rate, turn latency); roll back with: atoms-tui rollback \"Clínica Marta Scheduler\" v7"), r.stderr)
         // The cache: private, and a second run fetches only what is new (one request).
-        let file = cacheHome.appendingPathComponent("atoms-tui/call-logs.sqlite")
-        let mode = (try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber)?.intValue
-        XCTAssertEqual(mode, 0o600)
+        let folder = cacheHome.appendingPathComponent("atoms-tui/call-logs")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".calls") }
+        XCTAssertEqual(files.count, 1, "one file for the agent: \(files)")
+        for name in files {
+            let mode = (try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)[.posixPermissions] as? NSNumber)?.intValue
+            XCTAssertEqual(mode, 0o600)
+        }
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: folder.path)[.posixPermissions] as? NSNumber)?.intValue, 0o700)
         let json = try run(["versions", "stats", "Clínica Marta Scheduler", "--json"], url)
         XCTAssertEqual(json.code, 6, json.stderr)
         let o = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], json.stdout)
@@ -58,7 +63,7 @@ final class CLIStatsTests: XCTestCase {
         XCTAssertEqual(ok.code, 0, ok.stdout + ok.stderr)
         XCTAssertTrue(ok.stdout.contains("\nv5 ●"), ok.stdout)
         XCTAssertFalse(ok.stdout.contains("\nv4 "), "only the asked version is listed: \(ok.stdout)")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: cacheHome.appendingPathComponent("atoms-tui/call-logs.sqlite").path), "--no-cache writes nothing")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cacheHome.appendingPathComponent("atoms-tui/call-logs").path), "--no-cache writes nothing")
 
         // A cache that cannot be opened: a warning, and the figures all the same.
         try FileManager.default.createDirectory(at: cacheHome, withIntermediateDirectories: true)
@@ -67,7 +72,7 @@ final class CLIStatsTests: XCTestCase {
         let p = try ChildProcess.spawn(["versions", "stats", "Kolkata Collections", "--base-url", url],
                                        environment: ["SMALLEST_API_KEY": "stats-key", "XDG_CACHE_HOME": blocker.path])
         XCTAssertEqual(p.wait(timeout: 60), 0, p.stderr)
-        XCTAssertTrue(p.stderr.contains("warning: the call-log cache is not usable (cannot create the cache directory \"\(blocker.path)/atoms-tui\": Not a directory); reading every call without it"), p.stderr)
+        XCTAssertTrue(p.stderr.contains("warning: the call-log cache is not usable (cannot create the call-log cache \"\(blocker.path)/atoms-tui/call-logs\": Not a directory); reading every call without it"), p.stderr)
         XCTAssertTrue(p.stdout.contains("\nv5 ●"), p.stdout)
 
         let badSince = try run(["versions", "stats", "Kolkata Collections", "--since", "yesterday"], url)

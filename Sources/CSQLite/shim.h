@@ -1,5 +1,0 @@
-// The system SQLite (libsqlite3-dev), for the client's call-log cache. The simulator uses GRDB.
-#include <sqlite3.h>
-
-// SQLITE_TRANSIENT is a cast of -1 to a function pointer, which Swift cannot import as a macro.
-static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TRANSIENT; }
