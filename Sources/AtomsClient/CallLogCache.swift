@@ -194,7 +194,9 @@ public final class CallLogCache: @unchecked Sendable {
             return entry
         }
         let file = directory.appendingPathComponent(Self.fileName(scope, agentId))
-        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+        // Mapped, not read into the heap: files are replaced by rename, never changed in place, so the mapping
+        // stays the copy it was; and a large one leaves no freed buffer behind in the process.
+        guard let data = try? Data(contentsOf: file, options: .alwaysMapped) else { return nil }
         return CallLogFile.parse(data, scope: scope, agentId: agentId, since: since, limit: limit)
     }
 
@@ -280,7 +282,19 @@ enum CallLogFile {
                   unescape(fields[second, 0]) == scope, unescape(fields[second, 1]) == agentId,
                   let coveredFrom = double(fields[second, 2]), let fetchedAt = double(fields[second, 3]) else { return nil }
             var records: [CallRecord] = []
+            // One line per call: the array is made its final size at once (growing it by doubling left a third
+            // of 100,000 calls' worth of freed buffers behind, BENCHMARKS.md round 6).
+            records.reserveCapacity(min(limit, bytes[lines.at...].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }))
             var lastVersion: (bytes: [UInt8], id: String)?
+            // Calls repeat a few outcomes ("resolved: yes"): equal ones share one dictionary's storage.
+            var seen: [String: [String: String]] = [:]
+            func dispositions(_ field: Bytes) -> [String: String] {
+                guard let text = unescape(field) else { return [:] }
+                if let known = seen[text] { return known }
+                let decoded = CallLogCache.decode(text)
+                if seen.count < 512 { seen[text] = decoded }
+                return decoded
+            }
             while let line = lines.next() {
                 guard fields.split(line, expecting: 11), let time = double(fields[line, 1]) else { return nil }
                 let numberField = fields[line, 3], cost = fields[line, 7], latency = fields[line, 8]
@@ -302,7 +316,7 @@ enum CallLogFile {
                     failed: fields[line, 4].first == UInt8(ascii: "1"), failureReason: unescape(fields[line, 5]),
                     disconnectionReason: unescape(fields[line, 6]), cost: isNull(cost) ? nil : double(cost),
                     latency: isNull(latency) ? nil : double(latency), isTest: fields[line, 9].first == UInt8(ascii: "1"),
-                    dispositions: CallLogCache.decode(unescape(fields[line, 10]))))
+                    dispositions: dispositions(fields[line, 10])))
             }
             return CallLogCache.Entry(coveredFrom: coveredFrom, fetchedAt: fetchedAt, records: records)
         }
