@@ -193,12 +193,15 @@ final class LocalConfigEndToEndTests: XCTestCase {
                    "XDG_CONFIG_HOME": home.appendingPathComponent("config").path, "SMALLEST_API_KEY": "k", "ATOMS_BASE_URL": sim.baseURL]
         let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) --api v1 --config-dir \(dir.path); echo EXIT:$?; sleep 60", environment: env)
         defer { t.kill() }
-        let marked = try t.waitFor("the agent marked as having local changes", timeout: 30) { $0.contains("~ 🚀 Launch Line") }
-        XCTAssertTrue(marked.contains("local changes to push — D shows the plan"), marked)
+        // The list's marker and the detail's line come from the same answer; wait for both (the
+        // failure then shows which one is missing).
+        try t.waitFor("the agent marked as having local changes, and the detail saying so", timeout: 30) { s in
+            s.contains("~ 🚀 Launch Line") && s.contains("local changes to push — D shows the plan")
+        }
         t.send("D")
-        let shown = try t.waitFor("the plan panel", timeout: 15) { $0.contains("Plan of \(file)") }
-        XCTAssertTrue(shown.contains("firstMessage"), shown)
-        XCTAssertTrue(shown.contains("Changed in git"), shown)
+        try t.waitFor("the plan panel naming the changed field and its new value", timeout: 15) { s in
+            s.contains("Plan of \(file)") && s.contains("firstMessage") && s.contains("Changed in git")
+        }
         t.send("Escape")
         t.send("q")
         try t.waitFor(text: "EXIT:0")

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// A private tmux server running one command, for real-terminal end-to-end tests. Waits poll the
-/// screen every 25 ms up to a deadline; no fixed sleeps.
+/// screen every 25 ms up to a deadline and return a settled screen; no fixed sleeps.
 public final class TmuxSession {
     public let socket: String
     public let workDir: URL
@@ -56,16 +56,32 @@ public final class TmuxSession {
         _ = try? Self.tmux(["-S", socket, "resize-window", "-t", "app", "-x", String(width), "-y", String(height)])
     }
 
-    /// Waits until the screen satisfies `predicate`; returns it, or throws with the last screen.
+    /// Waits until the screen satisfies `predicate` and has settled; returns it, or throws with the last
+    /// screen. A frame reaches the terminal in several writes, so a capture can catch one half drawn (the
+    /// list row updated, the detail beside it not yet): a match counts once a second capture right after
+    /// it is identical — or, on a screen that keeps moving (a progress bar, a clock), once the predicate
+    /// has held for eight captures in a row; a match the next capture no longer shows was a passing state
+    /// and is returned as it was.
     @discardableResult
     public func waitFor(_ what: String, timeout: TimeInterval = 15, _ predicate: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
+        var previousMatch: String?
+        var matches = 0
         while Date() < deadline {
             screen = capture()
-            if predicate(screen) { return screen }
+            if predicate(screen) {
+                matches += 1
+                if screen == previousMatch || matches >= 8 { return screen }
+                previousMatch = screen
+                usleep(10_000)
+                continue
+            }
+            // A screen that matched and moved on was a passing state (a progress step): it counts.
+            if let previousMatch { return previousMatch }
             usleep(25_000)
         }
+        if let previousMatch { return previousMatch }
         throw NSError(domain: "e2e", code: 1, userInfo: [NSLocalizedDescriptionKey: "timed out waiting for \(what); screen was:\n\(screen)"])
     }
 
