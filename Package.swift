@@ -36,9 +36,11 @@ let package = Package(
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         // Terminal: the only user of CNcurses.
         .target(name: "Terminal", dependencies: ["CNcurses", "TUICore"]),
+        // Releases the loaded objects' relocation tables (read once before main) from the resident set.
+        .target(name: "CStartupPages"),
         // Event loop and effect runner binding TUICore to the client and the terminal.
         .target(name: "Runtime", dependencies: [
-            "TUICore", "Terminal", "AtomsClient", "AtomsSimulator", "AtomsModels",
+            "TUICore", "Terminal", "AtomsClient", "AtomsSimulator", "AtomsModels", "CStartupPages",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The executable: TUI by default, CLI subcommands, `sim serve`.

@@ -63,6 +63,9 @@ public enum TUIApp {
             FileHandle.standardError.write(Data("atoms-tui: the TUI needs a terminal; use a subcommand (see --help) for scripts\n".utf8))
             return 2
         }
+        // A session runs for hours: the relocation tables the loader read before main go back now
+        // (≈ 4 MiB of the resident set; StartupPages says why that loses nothing).
+        StartupPages.releaseRelocationTables()
         let terminal = Terminal(mouse: options.mouse)
         terminal.start()
         let initial: APIGeneration = demo ? (demoV2 ? .v2 : .v1) : (options.apiMode == .v2 ? .v2 : .v1)
