@@ -10,8 +10,11 @@ the two builds one after the other, round after round, compares like with like. 
 
 Figures: keystroke → frame p50/p99 in process (atoms-bench: 10,000 versions, 5,000-line diff); first frame
 of the v1 demo (both builds have it) with data on screen; bytes written per single cursor move (real pty,
-10,000 versions, median of 60 moves; the moves that scroll the list and those that do not, apart); peak RSS
-walking 1,000 agents × 100 versions (the walk of scripts/bench.py).
+10,000 versions, median of 60 moves; the moves that scroll the list and those that do not, apart); the same
+with the agents pane full (20 agents × 200 versions: moves 1–10 stay on screen, moves 15–40 scroll the list);
+peak RSS walking 1,000 agents × 100 versions (the walk of scripts/bench.py).
+
+    python3 scripts/bench-vs.py OLD --only bytes    # only the bytes-per-move figures
 """
 import json, os, re, statistics, subprocess, sys, tempfile
 
@@ -46,6 +49,28 @@ def scaled_sim(agents, versions):
     sim = bench.Sim("--scale-agents", agents, "--scale-versions", versions)
     return sim, bench.env_with(SMALLEST_API_KEY=bench.KEY, XDG_DATA_HOME=tmp, XDG_STATE_HOME=tmp, XDG_CONFIG_HOME=tmp,
                                XDG_CACHE_HOME=tmp, TERM="xterm-256color", LANG="C.UTF-8")
+
+
+def bytes_per_move_full_panes():
+    """20 agents fill the agents pane beside the History list, so a row scrolled in can no longer use the
+    terminal's full-width scroll (it would move the agents too): what a scrolling move costs in a real account."""
+    sim, e = scaled_sim("20", "200")
+    try:
+        help_text = subprocess.run([bench.BIN, "--help"], capture_output=True, text=True).stdout
+        extra = [f for f in ("--no-watch", "--no-config-dir") if f in help_text]
+        t = bench.Pty(["--base-url", sim.url, *extra], e)
+        t.read_for(quiet=0.5, limit=25)
+        t.send("\t")
+        t.read_for(quiet=0.5, limit=10)
+        sizes = []
+        for _ in range(40):
+            t.send("j")
+            sizes.append(len(t.read_for(quiet=0.05, limit=2)))
+            t.read_for(quiet=0.3, limit=3)
+        t.close()
+        return sizes[:10], sizes[14:]
+    finally:
+        sim.stop()
 
 
 def bytes_per_move():
@@ -99,20 +124,26 @@ def main():
     def add(name, key, value):
         acc[name].setdefault(key, []).append(value)
 
+    only_bytes = "--only" in sys.argv and sys.argv[sys.argv.index("--only") + 1:][:1] == ["bytes"]
     for _ in range(rounds):
         for name, rel in builds.items():
             bench.BIN = os.path.join(rel, "atoms-tui")
-            for k, (p50, p99) in keystrokes(rel).items():
-                add(name, "keystroke p50 µs, " + k, p50)
-                add(name, "keystroke p99 µs, " + k, p99)
-            add(name, "first frame ms, v1 demo", statistics.median(first_frames(5)) * 1000)
+            still, scrolling = bytes_per_move_full_panes()
+            add(name, "bytes per single move, agents pane full, not scrolling (median of moves 1-10)", statistics.median(still))
+            add(name, "bytes per single move, agents pane full, scrolling (median of moves 15-40)", statistics.median(scrolling))
+            if not only_bytes:
+                for k, (p50, p99) in keystrokes(rel).items():
+                    add(name, "keystroke p50 µs, " + k, p50)
+                    add(name, "keystroke p99 µs, " + k, p99)
+                add(name, "first frame ms, v1 demo", statistics.median(first_frames(5)) * 1000)
             scrolling, still = bytes_per_move()
             add(name, "bytes per single move, all 60 (median)", statistics.median(scrolling + still))
             if still:
                 add(name, "bytes per single move that does not scroll (median)", statistics.median(still))
             if scrolling:
                 add(name, "bytes per single move that scrolls the list (median)", statistics.median(scrolling))
-            add(name, "peak RSS MiB, 1,000 agents × 100 versions", rss())
+            if not only_bytes:
+                add(name, "peak RSS MiB, 1,000 agents × 100 versions", rss())
     result = {k: {name: round(statistics.median(acc[name][k]), 1) for name in builds if k in acc[name]}
               for k in acc["now"]}
     print(json.dumps({"rounds": rounds, "builds": builds, "figures": result}, indent=2, ensure_ascii=False))
