@@ -51,10 +51,9 @@ def scaled_sim(agents, versions):
                                XDG_CACHE_HOME=tmp, TERM="xterm-256color", LANG="C.UTF-8")
 
 
-def bytes_per_move_full_panes():
-    """20 agents fill the agents pane beside the History list, so a row scrolled in can no longer use the
-    terminal's full-width scroll (it would move the agents too): what a scrolling move costs in a real account."""
-    sim, e = scaled_sim("20", "200")
+def move_frames(agents, versions, moves):
+    """The frames one deliberate cursor move at a time in the History list draws (real pty, release TUI)."""
+    sim, e = scaled_sim(agents, versions)
     try:
         help_text = subprocess.run([bench.BIN, "--help"], capture_output=True, text=True).stdout
         extra = [f for f in ("--no-watch", "--no-config-dir") if f in help_text]
@@ -62,37 +61,30 @@ def bytes_per_move_full_panes():
         t.read_for(quiet=0.5, limit=25)
         t.send("\t")
         t.read_for(quiet=0.5, limit=10)
-        sizes = []
-        for _ in range(40):
+        frames = []
+        for _ in range(moves):
             t.send("j")
-            sizes.append(len(t.read_for(quiet=0.05, limit=2)))
+            frames.append(t.read_for(quiet=0.05, limit=2))
             t.read_for(quiet=0.3, limit=3)
         t.close()
-        return sizes[:10], sizes[14:]
+        return frames
     finally:
         sim.stop()
+
+
+def bytes_per_move_full_panes():
+    """20 agents fill the agents pane beside the History list, so a row scrolled in can no longer use the
+    terminal's full-width scroll (it would move the agents too): what a scrolling move costs in a real account."""
+    sizes = [len(f) for f in move_frames("20", "200", 40)]
+    return sizes[:10], sizes[14:]
 
 
 def bytes_per_move():
-    sim, e = scaled_sim("1", "10000")
-    try:
-        help_text = subprocess.run([bench.BIN, "--help"], capture_output=True, text=True).stdout
-        extra = [f for f in ("--no-watch", "--no-config-dir") if f in help_text]
-        t = bench.Pty(["--base-url", sim.url, *extra], e)
-        t.read_for(quiet=0.5, limit=15)
-        t.send("\t")
-        t.read_for(quiet=0.5, limit=10)
-        scrolling, still = [], []
-        for _ in range(60):
-            t.send("j")
-            frame = t.read_for(quiet=0.05, limit=2)
-            # A scroll region set (ESC [ top ; bottom r) means the list scrolled on this move.
-            (scrolling if re.search(rb"\x1b\[\d+;\d+r", frame) else still).append(len(frame))
-            t.read_for(quiet=0.3, limit=3)
-        t.close()
-        return scrolling, still
-    finally:
-        sim.stop()
+    scrolling, still = [], []
+    for frame in move_frames("1", "10000", 60):
+        # A scroll region set (ESC [ top ; bottom r) means the list scrolled on this move.
+        (scrolling if re.search(rb"\x1b\[\d+;\d+r", frame) else still).append(len(frame))
+    return scrolling, still
 
 
 def rss():
