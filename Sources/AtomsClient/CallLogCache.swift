@@ -65,6 +65,12 @@ public final class CallLogCache: @unchecked Sendable {
     }
 
     /// The POSIX reason of a file error ("Not a directory"), else its description.
+    /// A failure to change the cache directory, saying what to do about it.
+    private func storageFailure(_ what: String, _ why: String) -> AtomsError {
+        AtomsError(kind: .invalidInput, serverErrors: [
+            "\(what): \(why) — free space or fix the permissions of \"\(path ?? "")\", or remove that directory (the cache only spares fetching the calls again)"])
+    }
+
     static func reason(_ error: Error) -> String {
         let ns = error as NSError
         let underlying = (ns.userInfo[NSUnderlyingErrorKey] as? Error).map { $0 as NSError }
@@ -124,7 +130,7 @@ public final class CallLogCache: @unchecked Sendable {
                 }
                 let file = directory.appendingPathComponent(Self.fileName(scope, agentId))
                 if unlink(file.path) != 0, errno != ENOENT {
-                    throw AtomsError(kind: .invalidInput, serverErrors: ["cannot remove \"\(file.path)\": \(String(cString: strerror(errno)))"])
+                    throw storageFailure("cannot remove \"\(file.path)\"", String(cString: strerror(errno)))
                 }
             }
         }
@@ -172,12 +178,12 @@ public final class CallLogCache: @unchecked Sendable {
         let lockPath = directory.appendingPathComponent(".lock").path
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw AtomsError(kind: .invalidInput, serverErrors: ["cannot lock the call-log cache \"\(lockPath)\": \(String(cString: strerror(errno)))"])
+            throw storageFailure("cannot lock the call-log cache \"\(lockPath)\"", String(cString: strerror(errno)))
         }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else {
-                throw AtomsError(kind: .invalidInput, serverErrors: ["cannot lock the call-log cache \"\(lockPath)\": \(String(cString: strerror(errno)))"])
+                throw storageFailure("cannot lock the call-log cache \"\(lockPath)\"", String(cString: strerror(errno)))
             }
         }
         defer { flock(fd, LOCK_UN) }
@@ -213,12 +219,12 @@ public final class CallLogCache: @unchecked Sendable {
             try AppPaths.writePrivate(CallLogFile.render(entry, scope: scope, agentId: agentId), to: temporary)
         } catch {
             unlink(temporary.path)
-            throw AtomsError(kind: .invalidInput, serverErrors: ["cannot write the call-log cache \"\(temporary.path)\": \(Self.reason(error))"])
+            throw storageFailure("cannot write the call-log cache \"\(temporary.path)\"", Self.reason(error))
         }
         guard rename(temporary.path, file.path) == 0 else {
             let why = String(cString: strerror(errno))
             unlink(temporary.path)
-            throw AtomsError(kind: .invalidInput, serverErrors: ["cannot write the call-log cache \"\(file.path)\": \(why)"])
+            throw storageFailure("cannot write the call-log cache \"\(file.path)\"", why)
         }
     }
 }

@@ -65,6 +65,23 @@ final class CallLogCacheTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), text, "nothing was written over the file")
     }
 
+    /// A store that cannot replace the agent's file (here a directory holds its name) says where, why and what
+    /// to do, and leaves no temporary copy behind.
+    func testAStoreThatCannotWriteSaysWhatToDoAndLeavesNoTemporaryFile() throws {
+        let url = dir.appendingPathComponent("c")
+        let cache = try CallLogCache(url: url)
+        let blocker = url.appendingPathComponent(CallLogCache.fileName("s", "a"))
+        try FileManager.default.createDirectory(at: blocker.appendingPathComponent("inside"), withIntermediateDirectories: true)
+        XCTAssertThrowsError(try cache.store([full], scope: "s", agentId: "a", coveredFrom: 0, fetchedAt: 1)) { error in
+            let said = "\(error)"
+            XCTAssertTrue(said.contains("cannot write the call-log cache") && said.contains(blocker.path), said)
+            XCTAssertTrue(said.contains("free space or fix the permissions of \"\(url.path)\"") && said.contains("remove that directory"),
+                          "what to do: \(said)")
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: url.path).filter { $0.hasSuffix(".tmp") }
+        XCTAssertEqual(left, [], "the temporary copy is removed")
+    }
+
     func testAnAgentFileThatDoesNotReadAsACacheCountsAsEmptyAndIsRewritten() throws {
         let url = dir.appendingPathComponent("c")
         let cache = try CallLogCache(url: url)
