@@ -356,8 +356,7 @@ public final class Terminal {
             def_prog_mode()
             TerminalSignals.restore()
         }
-        kill(getpid(), SIGSTOP)
-        _ = TerminalSignals.continued.exchange(false, ordering: .sequentiallyConsistent)
+        TerminalSignals.stopUntilContinued()
         if wasActive {
             reset_prog_mode()
             TerminalSignals.cursesActive.store(true, ordering: .sequentiallyConsistent)

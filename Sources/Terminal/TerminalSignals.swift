@@ -39,6 +39,22 @@ enum TerminalSignals {
         }
     }
 
+    /// Stops the process (Ctrl-Z) and returns only once it has been continued (`fg`) and the SIGCONT
+    /// handler has run. A process-directed `kill(getpid(), SIGSTOP)` may be taken by another thread while
+    /// this one goes on for a moment — long enough to put curses' program mode back *before* the stop, so
+    /// the shell's `fg` left the terminal in line mode and keys waited for Enter. `raise` directs the stop
+    /// at this thread (it stops on the way out of the call), and the wait covers a SIGCONT handled on
+    /// another thread. The wait counts only time spent running (a stopped thread does not loop), at most 5 s.
+    static func stopUntilContinued() {
+        _ = continued.exchange(false, ordering: .sequentiallyConsistent)
+        raise(SIGSTOP)
+        var spins = 0
+        while !continued.exchange(false, ordering: .sequentiallyConsistent) && spins < 5_000 {
+            usleep(1_000)
+            spins += 1
+        }
+    }
+
     /// Wakes the key reader (async-signal-safe: one `write`).
     static func wake() {
         let fd = wakeWrite.load(ordering: .sequentiallyConsistent)
@@ -97,7 +113,7 @@ enum TerminalSignals {
         _ = signal(SIGTSTP) { _ in
             if TerminalSignals.childRunning.load(ordering: .sequentiallyConsistent) {
                 // The editor stops itself on Ctrl-Z; stop with it so the shell gets the terminal back.
-                kill(getpid(), SIGSTOP)
+                raise(SIGSTOP)
                 return
             }
             TerminalSignals.stopRequested.store(true, ordering: .sequentiallyConsistent)

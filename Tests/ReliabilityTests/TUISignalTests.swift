@@ -105,6 +105,53 @@ final class TUISignalTests: XCTestCase {
         }
     }
 
+    /// Ctrl-Z in an interactive shell, then `fg`: the TUI takes the terminal back in its own mode, so the
+    /// next key acts at once (before the fix the terminal stayed in the shell's line mode after `fg` in
+    /// most runs: keys echoed over the status line and waited for Enter). Three rounds, each checked by
+    /// what a key does and by the pane's `stty`.
+    func testCtrlZThenFgGivesTheKeysBackToTheTUI() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("atoms-tstp-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = ["XDG_DATA_HOME": home.path, "XDG_STATE_HOME": home.appendingPathComponent("state").path,
+                   "XDG_CONFIG_HOME": home.appendingPathComponent("config").path, "SMALLEST_API_KEY": ""]
+        let t = try TmuxSession(width: 120, height: 32, command: "bash --norc --noprofile -i", environment: env)
+        defer { t.kill() }
+        try t.waitFor("bash's prompt") { Self.lastLine($0).hasSuffix("#") || Self.lastLine($0).hasSuffix("$") }
+        t.type("PS1='shell$ '")
+        t.send("Enter")
+        try t.waitFor("the test's prompt") { Self.lastLine($0).hasPrefix("shell$") }
+        t.type("\(ChildProcess.binary) --demo-api v1")
+        t.send("Enter")
+        try t.waitFor("the first agent's versions") { $0.contains("Launch Line") && $0.contains("passed") }
+        let tty = t.command("display-message", "-p", "-t", "app", "#{pane_tty}").trimmingCharacters(in: .whitespacesAndNewlines)
+        func lineMode() -> String {
+            let r = try? ChildProcess.spawn(executable: "stty", ["-F", tty, "-a"]).finish(timeout: 10)
+            return (r?.stdout ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" }).first { $0.hasSuffix("icanon") }.map(String.init) ?? "?"
+        }
+        for round in 1...3 {
+            t.send("C-z")
+            try t.waitFor("round \(round): the shell after Ctrl-Z") { $0.contains("Stopped") && Self.lastLine($0).hasPrefix("shell$") }
+            t.type("fg")
+            t.send("Enter")
+            try t.waitFor("round \(round): the TUI again") { $0.contains("Launch Line") && $0.contains("q quit") }
+            t.send("?")
+            let help = try t.waitFor("round \(round): the help overlay, opened by one key with no Enter") { $0.contains("Help — keys") }
+            XCTAssertEqual(lineMode(), "-icanon", "round \(round): the terminal is in the TUI's mode after fg\n\(help)")
+            t.send("Escape")
+            try t.waitFor("round \(round): the help closed") { !$0.contains("Help — keys") }
+        }
+        t.send("q")
+        try t.waitFor("the shell after q") { Self.lastLine($0).hasPrefix("shell$") && !$0.contains("q quit") }
+        t.type("echo back-$((40+2))")
+        t.send("Enter")
+        try t.waitFor("the shell running a command after q") { $0.contains("back-42") }
+    }
+
+    static func lastLine(_ screen: String) -> String {
+        screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(String.init) ?? ""
+    }
+
     static func files(_ dir: URL) -> [URL] {
         guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil) else { return [] }
         return e.compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath }
