@@ -83,6 +83,8 @@ public struct AtomsError: Error, Sendable, CustomStringConvertible, Equatable {
     public var isMigrationRequired: Bool { errorType == .versioningV2MigrationRequired }
 
     public var description: String {
+        // The server's messages, one after another (a closing full stop before "; " goes).
+        let serverText = serverErrors.enumerated().map { i, e in i < serverErrors.count - 1 ? Self.withoutFullStop(e) : e }.joined(separator: "; ")
         var parts: [String] = []
         let where_ = method.isEmpty ? path : "\(method) \(path)"
         switch kind {
@@ -93,20 +95,34 @@ public struct AtomsError: Error, Sendable, CustomStringConvertible, Equatable {
             if isMigrationRequired {
                 parts.append("this account uses the Atoms v2 branch model (branches + revisions); v1 drafts/versions writes are switched off for it")
             } else if !serverErrors.isEmpty {
-                parts.append(serverErrors.joined(separator: "; "))
+                parts.append(serverText)
             }
-            if status == 401 { parts.append("check SMALLEST_API_KEY or the profile's apiKey") }
-            if status == 423 { parts.append("writes are frozen for a maintenance window (reads still work); try again later") }
+            if status == 401 { parts.append("check the key given by --api-key, SMALLEST_API_KEY or the profile's apiKey") }
+            if status == 423 {
+                // The server's own words usually say it already: do not say it twice.
+                let said = serverErrors.contains { $0.range(of: "maintenance|frozen|freeze", options: [.regularExpression, .caseInsensitive]) != nil }
+                parts.append(said ? "reads still work; try again later" : "writes are frozen for a maintenance window (reads still work); try again later")
+            }
         case .network: parts.append("\(where_): network error")
         case .timeout: parts.append("\(where_): timed out")
         case .decoding: parts.append("\(where_): unexpected response")
         case .invalidInput, .refused, .securityCheckFailed: if !where_.isEmpty { parts.append(where_) }
         }
-        if kind != .http, !serverErrors.isEmpty { parts.append(serverErrors.joined(separator: "; ")) }
+        if kind != .http, !serverErrors.isEmpty { parts.append(serverText) }
         if let hint { parts.append(hint) }
-        var line = parts.joined(separator: ": ")
+        // "… try again later.: the account's …": a part's closing full stop goes before the next part's colon.
+        let joined = parts.enumerated().map { i, p in i < parts.count - 1 ? Self.withoutFullStop(p) : p }
+        var line = joined.joined(separator: ": ")
         if let requestId, !requestId.isEmpty { line += " (x-request-id \(requestId))" }
         return line.replacingOccurrences(of: "\n", with: " ")
+    }
+}
+
+extension AtomsError {
+    /// `s` without one closing full stop (an ellipsis stays).
+    static func withoutFullStop(_ s: String) -> String {
+        guard s.hasSuffix("."), !s.hasSuffix("..") else { return s }
+        return String(s.dropLast())
     }
 }
 

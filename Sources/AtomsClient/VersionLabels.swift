@@ -8,7 +8,7 @@ public struct VersionLabels: Sendable {
     /// Builds the helper.
     public init(client: AtomsClient) { self.client = client }
 
-    /// `v12` / `r4` for each agent's active version, by agent id: one by-id read per agent with an active
+    /// `v12` (v1) / `r4` (v2: any row with a revision number) for each agent's active version, by agent id: one by-id read per agent with an active
     /// version, at most `concurrency` at a time. An id that cannot be read is left out (the caller shows
     /// the id instead).
     public func activeVersions(of agents: [Agent], concurrency: Int = 4) async -> [String: String] {
@@ -22,7 +22,8 @@ public struct VersionLabels: Sendable {
                 index += 1
                 group.addTask {
                     let v = try? await client.getVersion(agentId, versionId).version
-                    return (agentId, v?.displayNumber)
+                    // `r38` for a v2 revision (a migrated one keeps its versionNumber too), as `branches list` says.
+                    return (agentId, v?.revisionLabel)
                 }
             }
             for _ in 0..<max(1, concurrency) { next() }
