@@ -51,9 +51,22 @@ final class SimulatorAPI: Sendable {
 
     // MARK: Entry point
 
-    /// Answers one request. Every answer carries an `x-request-id`.
+    /// Answers one request. Every answer carries an `x-request-id`. HEAD is answered as GET (Express routes
+    /// HEAD to GET handlers); the HTTP layer sends its status and headers without the body.
     func handle(_ req: SimRequest) -> SimResponse {
-        var answer = answer(req)
+        var routed = req
+        if req.method.uppercased() == "HEAD" { routed.method = "GET" }
+        return withRequestID(answer(routed))
+    }
+
+    /// The answer to a body over the size limit: 413 with body-parser's message (GUESS: the platform's error
+    /// handler wraps it in the usual `{status:false, errors}` envelope; docs/api-fidelity.md).
+    func handleTooLarge() -> SimResponse {
+        withRequestID(Self.error(SimulatorError(status: 413, errors: ["request entity too large"])))
+    }
+
+    private func withRequestID(_ answer: SimResponse) -> SimResponse {
+        var answer = answer
         let n = requestCounter.withLock { c -> UInt64 in c += 1; return c }
         answer.headers.append(("x-request-id", Self.requestID(seed: store.options.seed, n: n)))
         return answer

@@ -53,6 +53,11 @@ extension SimulatorStore {
         guard validSorts.contains(query.sortField) else {
             throw SimulatorError.badRequest("sortField: Invalid enum value. Expected \(validSorts.map { "'\($0)'" }.joined(separator: " | ")), received '\(query.sortField)'")
         }
+        // An empty `type=` is the parameter absent. The spec's enum plus the third kind the platform serves (`multi_agents`, Playbooks): the demo lists them.
+        let validTypes = ["single_prompt", "workflow_graph", "multi_agents"]
+        if let t = query.type, !t.isEmpty, !validTypes.contains(t) {
+            throw SimulatorError.badRequest("type: Invalid enum value. Expected \(validTypes.map { "'\($0)'" }.joined(separator: " | ")), received '\(t)'")
+        }
         guard ["asc", "desc"].contains(query.sortOrder) else {
             throw SimulatorError.badRequest("sortOrder: Invalid enum value. Expected 'asc' | 'desc', received '\(query.sortOrder)'")
         }
