@@ -46,7 +46,7 @@ struct AgentsCommand: AsyncParsableCommand {
             CLIOutput.table(["ID", "NAME", "TYPE", "ACTIVE VERSION", "UPDATED"], agents.map { a in
                 [a.id, a.name, a.workflowType ?? "", labels[a.id] ?? a.activeVersionId ?? "-", RelativeAge.format(iso: a.updatedAt ?? a.createdAt, now: now)]
             })
-            if !all && last.hasMore == true { CLIOutput.stderr("(more: --page \(page + 1), or --all; \(last.count) agents in total)") }
+            if !all && last.hasMore == true { CLIOutput.stderr("(more: --page \(page + 1), or --all; \(CLIText.count(last.count, "agent")) in total)") }
         }
     }
 
@@ -94,7 +94,7 @@ struct AgentsCommand: AsyncParsableCommand {
             if let file { body = try DocumentFile.read(file) }
             body["name"] = .string(name)
             if let lang = body["language"]?.objectValue, lang["switching"] == nil {
-                throw CLIFailure(code: CLIFailure.usage, message: "language needs a \"switching\" object (even {isEnabled: false}); the API answers 400 \"Invalid Input: Required\" without it")
+                throw CLIFailure(code: CLIFailure.usage, message: "the \"language\" field needs a \"switching\" object: add `switching: {isEnabled: false}` under language (the API answers 400 \"Invalid Input: Required\" without it); nothing was sent")
             }
             let client = try connection.makeClient()
             let id = try await client.createAgent(body)

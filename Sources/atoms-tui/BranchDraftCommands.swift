@@ -25,7 +25,7 @@ enum BranchDraftShow {
             CLIOutput.json(["draft": try JSONValue.encoding(detail), "config": .object(doc)])
             return
         }
-        var head = "Draft of \(CLIText.quoted(b.branch.name))  rev \(detail.latest.draftRevision ?? 0)  (\(detail.editCount) edits)"
+        var head = "Draft of \(CLIText.quoted(b.branch.name))  rev \(detail.latest.draftRevision ?? 0)  (\(CLIText.count(detail.editCount, "edit")))"
         if let c = detail.latest.securityCheck { head += "  security check: \(c.status.rawValue)\(c.reason.map { " — \(Sanitizer.sanitize($0))" } ?? "")" }
         CLIOutput.stdout(head + "\n")
         for h in detail.editHistory.prefix(5) {
@@ -102,7 +102,7 @@ struct BranchDraftPublish: AsyncParsableCommand {
     @Flag(name: .customLong("allow-revert"), help: "Publish even when it undoes changes committed on the branch since the draft was opened.") var allowRevert = false
 
     func validate() throws {
-        try Lifecycle.validatePublish(label: label, description: nil)
+        try UsageRule.publishText(label: label, description: nil)
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
     }
 

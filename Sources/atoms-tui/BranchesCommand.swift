@@ -62,9 +62,9 @@ struct BranchesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
-            let b = try await V2Call.run(connection, client) {
-                try await client.renameBranch(a.id, try await resolver.branch(agentId: a.id, branch).id, to: name)
-            }
+            let target = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
+            try BranchesCommand.refuseManaging(target, archive: false, agent: a)
+            let b = try await V2Call.run(connection, client) { try await client.renameBranch(a.id, target.id, to: name) }
             CLIOutput.stdout("Renamed to \(CLIText.quoted(b.name))\n")
         }
     }
@@ -78,6 +78,7 @@ struct BranchesCommand: AsyncParsableCommand {
         func run() async throws {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
             let b = try await V2Call.run(connection, client) { try await resolver.branch(agentId: a.id, branch) }
+            try BranchesCommand.refuseManaging(b, archive: true, agent: a)
             _ = try await client.archiveBranch(a.id, b.id)
             CLIOutput.stdout("Archived \(CLIText.quoted(b.branch.name))\n")
         }
@@ -103,7 +104,7 @@ struct BranchesCommand: AsyncParsableCommand {
             if !target.isLive, let review = try await RevertGuard.review(allowRevert: allowRevert, {
                 try await ThreeWayReviewer(client: client).reviewMakeLive(agentId: a.id, branchId: target.id)
             }) {
-                try RevertGuard.check(review, allowRevert: allowRevert, hint: "Bring those changes onto \"\(target.branch.name)\" first (edit and publish them there)")
+                try RevertGuard.check(review, operation: .makeLive(branch: target.branch.name), allowRevert: allowRevert, hint: "Bring those changes onto \"\(target.branch.name)\" first (edit and publish them there)")
             }
             let outcome = try await V2Call.run(connection, client) {
                 try await BranchLifecycle(client: client).makeLive(agentId: a.id, branchId: target.id)
@@ -111,6 +112,23 @@ struct BranchesCommand: AsyncParsableCommand {
             let head = outcome.branch.headRevisionNumber.map { "r\($0)" } ?? outcome.agent.activeVersionId ?? "?"
             CLIOutput.stdout("Branch \(CLIText.quoted(outcome.branch.branch.name)) of \(CLIText.quoted(a.name)) is live: \(head) serves traffic · verified\n")
         }
+    }
+}
+
+extension BranchesCommand {
+    /// Refuses (exit 2, nothing sent) renaming or archiving the default branch and archiving the live one —
+    /// the rule the TUI uses (`BranchRules`), with what to do instead.
+    static func refuseManaging(_ b: BranchSummary, archive: Bool, agent a: Agent) throws {
+        let name = "branch \(CLIText.quoted(b.branch.name))"
+        let makeLive = "`atoms-tui branches live \(a.id) OTHER-BRANCH`"
+        guard let why = BranchRules.whyNotManageable(b, archive: archive, name: name, makeLiveHint: makeLive) else { return }
+        var message = "\(why); nothing was sent"
+        if b.branch.isDefault {
+            message += archive
+                ? ". It stays; to stop it serving traffic, make another branch live with \(makeLive)"
+                : ". To use another name, create a branch with `atoms-tui branches create \(a.id) NAME --from \(b.id)`"
+        }
+        throw CLIFailure(code: CLIFailure.usage, message: message)
     }
 }
 

@@ -1,3 +1,4 @@
+import AtomsClient
 import AtomsModels
 import Foundation
 import TUICore
@@ -54,10 +55,13 @@ enum CLIOutput {
 
 /// The CLI's wording rules: names in straight double quotes, sentences that start with a capital.
 enum CLIText {
-    /// `s` with its first letter upper-cased (a leading path, flag or quote is left alone).
-    static func sentence(_ s: String) -> String {
-        guard let first = s.first, first.isLowercase else { return s }
-        return first.uppercased() + s.dropFirst()
+    /// `s` with its first letter upper-cased, unless its first word is a name (`bad.yaml`, `v3's`, a path,
+    /// a flag, a quote, a camelCase key): see `MessageText.sentence`.
+    static func sentence(_ s: String) -> String { MessageText.sentence(s) }
+
+    /// `1 edit`, `2 edits`: a count with its noun in the right number (`plural` when not noun + "s").
+    static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
     }
 
     /// A server-supplied name for a message: sanitized, in straight double quotes.

@@ -124,7 +124,7 @@ struct PushFlags: ParsableArguments {
     func validate() throws {
         if activate && makeLive { throw ValidationError("--activate is for v1 accounts and --make-live for v2: give one") }
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
-        try Lifecycle.validatePublish(label: label, description: nil)
+        try UsageRule.publishText(label: label, description: nil)
     }
 
     func options(expected: TimeInterval) -> PushOptions {
@@ -343,7 +343,11 @@ struct PromoteCommand: AsyncParsableCommand {
             }
         }
         var options = flags.options(expected: CheckDurationHistory.defaultExpected)
-        if options.label == nil { options.label = "promoted from \(fromProfile) \(snapshot.header.baseLabel ?? "")" }
+        if options.label == nil {
+            // Within the API's 200 characters, however long the source's label.
+            let label = "promoted from \(fromProfile) \(snapshot.header.baseLabel ?? "")".trimmingCharacters(in: .whitespaces)
+            options.label = String(label.prefix(200))
+        }
         let outcomes = await PushRunner.run([entry], sync: targetSync, options: options, parallel: 1)
         let code = PushRunner.report(outcomes, json: json)
         if code != 0 { throw ExitCode(code) }

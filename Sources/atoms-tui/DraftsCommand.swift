@@ -63,7 +63,7 @@ struct DraftsCommand: AsyncParsableCommand {
                 CLIOutput.json(["draft": try JSONValue.encoding(detail), "config": .object(doc)])
                 return
             }
-            CLIOutput.stdout("\(Sanitizer.sanitize(d.draftName ?? handle))  rev \(detail.latest.draftRevision ?? 0)  (\(detail.editCount) edits)\n")
+            CLIOutput.stdout("\(Sanitizer.sanitize(d.draftName ?? handle))  rev \(detail.latest.draftRevision ?? 0)  (\(CLIText.count(detail.editCount, "edit")))\n")
             for h in detail.editHistory.prefix(5) {
                 CLIOutput.stdout("  r\(h.revision) \(Sanitizer.sanitize(h.editorName ?? "?")) \(h.changedSections.joined(separator: ","))\n")
             }

@@ -31,7 +31,7 @@ struct PublishCommand: AsyncParsableCommand {
 
     func validate() throws {
         if label.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--label must not be empty") }
-        try Lifecycle.validatePublish(label: label, description: description)
+        try UsageRule.publishText(label: label.trimmingCharacters(in: .whitespacesAndNewlines), description: description)
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
     }
 
@@ -68,7 +68,7 @@ struct PublishCommand: AsyncParsableCommand {
         switch result.phase {
         case .passed:
             if result.elapsed > 0.5 { history.record(result.elapsed) }
-            CLIOutput.stderr("Security check passed after \(String(format: "%.1f", result.elapsed)) s (\(result.requests) polls)")
+            CLIOutput.stderr("Security check passed after \(String(format: "%.1f", result.elapsed)) s (\(CLIText.count(result.requests, "poll")))")
         case .failed:
             if result.elapsed > 0.5 { history.record(result.elapsed) }
             throw CLIFailure(code: CLIFailure.checkFailed,

@@ -41,7 +41,10 @@ struct RevisionsCommand: AsyncParsableCommand {
             if output.json { CLIOutput.json(list); return }
             CLIOutput.table(["REVISION", "", "CHECK", "LABEL", "PUBLISHER", "AGE", "ID"],
                             RevisionsCommand.rows(list.revisions, head: b.branch.headRevisionId, now: Date()))
-            if skip + list.revisions.count < list.total { CLIOutput.stderr("(\(list.total) revisions; more with --skip \(skip + list.revisions.count))") }
+            // An empty page never offers another (a script following the hint ends even if `total` is off).
+            if !list.revisions.isEmpty, skip + list.revisions.count < list.total {
+                CLIOutput.stderr("(\(CLIText.count(list.total, "revision")); more with --skip \(skip + list.revisions.count))")
+            }
         }
     }
 
@@ -55,15 +58,17 @@ struct RevisionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (client, resolver, a) = try await connection.agentContext(agent, for: .v2)
-            let detail = try await V2Call.run(connection, client) {
+            let (listed, detail) = try await V2Call.run(connection, client) {
                 let b = try await resolver.branch(agentId: a.id, branch)
                 let r = try await resolver.revision(agentId: a.id, branch: b, revision)
-                return try await client.getRevision(a.id, r.branch ?? b.id, r.id)
+                return (r, try await client.getRevision(a.id, r.branch ?? b.id, r.id))
             }
             if output.json { CLIOutput.json(detail); return }
             let r = detail.revision
+            // A by-id read may lack `publishedByName`; the listed row the resolver found (rN) has it.
+            let by = r.publishedByName ?? listed.publishedByName ?? r.publishedBy ?? listed.publishedBy ?? "?"
             var head = "\(r.revisionLabel)  \(Sanitizer.sanitize(r.label ?? ""))\(r.isActive ? "  [live]" : "")  status: \(r.status.rawValue)\n"
-            head += "id: \(r.id)   published: \(r.publishedAt ?? "-") by \(Sanitizer.sanitize(r.publishedByName ?? r.publishedBy ?? "?"))\n"
+            head += "id: \(r.id)   published: \(r.publishedAt ?? "-") by \(Sanitizer.sanitize(by))\n"
             if let c = r.securityCheck { head += "security check: \(c.status.rawValue)\(c.reason.map { " — \(Sanitizer.sanitize($0))" } ?? "")\n" }
             if let from = r.restoredFromRevisionId { head += "restored from: \(Sanitizer.sanitize(r.restoredFromLabel ?? "")) (\(from))\n" }
             CLIOutput.stdout(head + "\n")

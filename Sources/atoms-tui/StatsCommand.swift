@@ -107,8 +107,8 @@ enum StatsCommand {
         }
         let from = report.since.map(shortTime) ?? "?", to = report.until.map(shortTime) ?? "?"
         var head = "Release health of \(CLIText.quoted(agent.name)), \(from) → \(to) UTC"
-        if read.truncated { head += " (the newest \(read.records.count) calls)" } else if defaultWindow { head += " (since the version before the active one went live, at most 7 days)" }
-        var counts = "\(read.records.count) calls in the window"
+        if read.truncated { head += " (the newest \(CLIText.count(read.records.count, "call")))" } else if defaultWindow { head += " (since the version before the active one went live, at most 7 days)" }
+        var counts = "\(CLIText.count(read.records.count, "call")) in the window"
         if report.testCallsExcluded > 0 { counts += ", \(report.testCallsExcluded) test call\(report.testCallsExcluded == 1 ? "" : "s") left out (--include-tests)" }
         CLIOutput.stdout(head + "\n" + counts + "\n\n")
         var rows: [[String]] = report.versions.map { h in

@@ -62,19 +62,43 @@ enum ThreeWayPrinter {
 
 /// The `--allow-revert` guard of `publish`, `drafts publish --branch` and `branches live`.
 enum RevertGuard {
-    /// Exit code 2: the publish would revert changes made on the live side.
+    /// Exit code 2: the publish (or make-live) would revert changes made on the live side.
     static let exitCode: Int32 = 2
 
-    /// Refuses (exit 2) when the review shows fields the publish would undo, unless `allowRevert`;
-    /// with it, lists them on stderr and lets the publish go on.
-    static func check(_ review: ThreeWayReview, allowRevert: Bool, hint: String) throws {
+    /// What the guarded command is about to do; the messages name it.
+    enum Operation {
+        /// `publish`, `drafts publish --branch`.
+        case publish
+        /// `branches live`: the named branch would become live.
+        case makeLive(branch: String)
+
+        /// "publishing" / "making "B" live" (refusal).
+        var doing: String {
+            switch self {
+            case .publish: return "publishing"
+            case .makeLive(let branch): return "making \(CLIText.quoted(branch)) live"
+            }
+        }
+
+        /// "this publish undoes" / "going live undoes" (warning under --allow-revert).
+        var undoes: String {
+            switch self {
+            case .publish: return "this publish undoes"
+            case .makeLive: return "going live undoes"
+            }
+        }
+    }
+
+    /// Refuses (exit 2) when the review shows fields the operation would undo, unless `allowRevert`;
+    /// with it, lists them on stderr and lets the operation go on.
+    static func check(_ review: ThreeWayReview, operation: Operation = .publish, allowRevert: Bool, hint: String) throws {
         guard review.wouldUndoLiveChanges else { return }
         let list = review.reversionLines.map { "  " + Sanitizer.sanitize($0, maxCharacters: 400) }.joined(separator: "\n")
         if allowRevert {
-            CLIOutput.stderr("warning: --allow-revert: this publish undoes changes made on the live side since \(review.base.name):\n\(list)")
+            CLIOutput.stderr("warning: --allow-revert: \(operation.undoes) changes made on the live side since \(review.base.name):\n\(list)")
             return
         }
-        throw CLIFailure(code: exitCode, message: "refused: publishing would undo changes made on the live side since \(review.base.name) (live is \(review.live.name)):\n\(list)\nnothing was sent. \(hint), or pass --allow-revert to go ahead anyway")
+        throw CLIFailure(code: exitCode, message: "refused: \(operation.doing) would undo changes made on the live side since \(review.base.name) (live is \(review.live.name)):\n\(list)\nnothing was sent. \(hint), or pass --allow-revert to go ahead anyway")
     }
 
     /// Loads the review for the guard; a review that cannot be built refuses too unless `allowRevert`.

@@ -17,6 +17,19 @@ struct VersionsCommand: AsyncParsableCommand {
         }
     }
 
+    /// The footer under a page of versions, or nil when nothing more is known to follow. The API's `total` counts
+    /// every published version even with `isPinned` (atoms-api-notes §A.3), so a pinned page offers the next
+    /// one only when it came back full; an empty page never offers another, so a script following the hint ends.
+    static func moreHint(shown: Int, skip: Int, limit: Int, total: Int, pinned: Bool) -> String? {
+        guard shown > 0 else { return nil }
+        if pinned {
+            guard shown == limit else { return nil }
+            return "(\(shown) pinned shown; there may be more: --skip \(skip + shown) — the API's total (\(total)) counts every version, pinned or not)"
+        }
+        guard skip + shown < total else { return nil }
+        return "(\(CLIText.count(total, "version")); more with --skip \(skip + shown))"
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List an agent's versions, newest first.")
         @OptionGroup var connection: ConnectionOptions
@@ -34,7 +47,9 @@ struct VersionsCommand: AsyncParsableCommand {
             let list = try await client.listVersions(a.id, limit: limit, skip: skip, isPinned: pinned ? true : nil)
             if output.json { CLIOutput.json(list); return }
             CLIOutput.table(["VERSION", "ACTIVE", "PIN", "CHECK", "LABEL", "PUBLISHER", "AGE", "ID"], VersionsCommand.rows(list.versions, now: Date()))
-            if skip + list.versions.count < list.total { CLIOutput.stderr("(\(list.total) versions; more with --skip \(skip + list.versions.count))") }
+            if let more = VersionsCommand.moreHint(shown: list.versions.count, skip: skip, limit: limit, total: list.total, pinned: pinned) {
+                CLIOutput.stderr(more)
+            }
         }
     }
 
@@ -52,7 +67,14 @@ struct VersionsCommand: AsyncParsableCommand {
             if output.json { CLIOutput.json(detail); return }
             let d = detail.version
             var head = "\(d.displayNumber)  \(Sanitizer.sanitize(d.label ?? ""))\(d.isActive ? "  [active]" : "")\(d.isPinned ? "  [pinned]" : "")\n"
-            head += "id: \(d.id)   published: \(d.publishedAt ?? "?") by \(Sanitizer.sanitize(d.publishedByName ?? d.publishedBy ?? "?"))\n"
+            // The by-id read has no `publishedByName`; the listed row the resolver found (vN, latest) has it, and for
+            // an id or `active` the newest page of the list may (one more read, only then).
+            var name = d.publishedByName ?? v.publishedByName
+            if name == nil, d.publishedBy != nil {
+                name = try? await client.listVersions(a.id, limit: 100).versions.first { $0.id == d.id }?.publishedByName
+            }
+            let by = name ?? d.publishedBy ?? v.publishedBy ?? "?"
+            head += "id: \(d.id)   published: \(d.publishedAt ?? "?") by \(Sanitizer.sanitize(by))\n"
             if let c = d.securityCheck { head += "security check: \(c.status.rawValue)\(c.reason.map { " — \(Sanitizer.sanitize($0))" } ?? "")\n" }
             if let desc = d.description, !desc.isEmpty { head += "description: \(Sanitizer.sanitize(desc))\n" }
             CLIOutput.stdout(head + "\n")
@@ -118,7 +140,7 @@ struct VersionsCommand: AsyncParsableCommand {
         @Option(help: "New description (≤ 2000 characters).") var description: String?
         func validate() throws {
             if label == nil && description == nil { throw ValidationError("Give --label and/or --description") }
-            try Lifecycle.validatePublish(label: label, description: description)
+            try UsageRule.publishText(label: label, description: description)
         }
         func run() async throws {
             try await VersionsCommand.setMeta(connection, agent, version, UpdateVersionMetaRequest(label: label, description: description), "updated")

@@ -86,9 +86,11 @@ final class CLIBranchTests: XCTestCase {
         let noRestore = try cli(["revisions", "restore", agent, "r3", "--branch", "main"], url)
         XCTAssertEqual(noRestore.code, 1)
         XCTAssertTrue(noRestore.stderr.contains("already the head"), noRestore.stderr)
+        // Refused locally (exit 2, nothing sent), as README promises; the server would answer 403.
         let noArchive = try cli(["branches", "archive", agent, "spanish"], url)
-        XCTAssertEqual(noArchive.code, 1)
-        XCTAssertTrue(noArchive.stderr.contains("403") && noArchive.stderr.contains("live branch cannot be archived"), noArchive.stderr)
+        XCTAssertEqual(noArchive.code, 2)
+        XCTAssertTrue(noArchive.stderr.contains("\"spanish\" is live: make another branch live first") && noArchive.stderr.contains("nothing was sent"),
+                      noArchive.stderr)
     }
 
     func testV1CommandsOnAV2AccountNameTheV2Command() throws {
