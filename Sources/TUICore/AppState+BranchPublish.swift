@@ -100,10 +100,16 @@ extension AppState {
                                    isError: false)
             return []
         case .confirmActivate:
+            if key == .char("y") || key == .char("Y"), flow.makeLiveReview?.isLoading == true {
+                // Held until the review says what going live would undo.
+                flow.makeLiveConfirmedEarly = true
+                publish = flow
+                return []
+            }
             publish = nil
             guard key == .char("y") || key == .char("Y") else {
                 status = StatusMessage("\(flow.versionTitle) is the head of \(flow.branchTitle), which is not live — m makes it live later", isError: false)
-                return reloadBranches(flow.agentId)
+                return [.cancel(key: EffectKey.publishReview)] + reloadBranches(flow.agentId)
             }
             if let why = whyWriteDisabled() {
                 status = StatusMessage(why, isError: true)
@@ -213,8 +219,9 @@ extension AppState {
                 return [.makeBranchLive(agentId: flow.agentId, branchId: branchId)] + reloadBranches(flow.agentId)
             }
             flow.phase = .confirmActivate
+            flow.makeLiveReview = .loading
             publish = flow
-            return reloadBranches(flow.agentId)
+            return [.loadReview(agentId: flow.agentId, subject: .makeLive(branchId: branchId))] + reloadBranches(flow.agentId)
         case .failed:
             flow.phase = .failed(reason: u.reason ?? "no reason given")
         case .timedOut:

@@ -193,7 +193,7 @@ extension AppState {
         case .confirmRevert:
             title = "Publishing would undo live changes — \(flow.draftTitle)"
             if let review = flow.review?.value {
-                let undo = AppState.threeWayLines(review).filter { $0.style == .warning || $0.style == .removed || $0.style == .failed }
+                let undo = AppState.undoLines(review)
                 body = undo.map { ($0.text, $0.style == .warning ? Style.overlayTitle : Style.warning) }
                 body.append(("", .overlay))
                 body.append(("R rebases first: a draft on \(Sanitizer.sanitize(review.live.name, maxCharacters: 80)) with only your changes (nothing live is undone); then publish that.", .overlay))
@@ -244,6 +244,19 @@ extension AppState {
             body.append(("", .overlay))
             if flow.branchId != nil {
                 body.append(("\(flow.version?.revisionLabel ?? "The new revision")\(label) is the head of \(flow.branchTitle).", .overlay))
+                switch flow.makeLiveReview {
+                case .loaded(let review)? where review.wouldUndoLiveChanges:
+                    body.append(("", .overlay))
+                    body += AppState.undoLines(review, makingLive: true).map { ($0.text, $0.style == .warning ? Style.overlayTitle : Style.warning) }
+                    body.append(("", .overlay))
+                case .failed(let why)?:
+                    body.append(("Could not check what making it live would undo (\(why)); y makes it live without that check.", .warning))
+                case .loading?:
+                    body.append((flow.makeLiveConfirmedEarly ? "\(frame) y pressed: checking what making it live would undo first…"
+                                 : "\(frame) Checking what making it live would undo on the live branch…", .dim))
+                case .loaded?, nil:
+                    break
+                }
                 body.append(("Make branch live? \(flow.branchTitle) of \(agent) at \(flow.version?.revisionLabel ?? "its head") will serve live traffic. [y/N]", .overlayTitle))
                 footer = "y make it live · any other key keeps the branch as it is (not live)"
             } else {

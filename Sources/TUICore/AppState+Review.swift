@@ -10,7 +10,7 @@ extension AppState {
     /// The three-way review as lines: the draft's own changes first (yours, then changed alike on both
     /// sides), then — when there are any — the marked "Publishing this would undo:" section listing each
     /// reverted or conflicting field with the version(s)/revision(s) that introduced it. All server text sanitized.
-    public static func threeWayLines(_ r: ThreeWayReview) -> [DetailLine] {
+    public static func threeWayLines(_ r: ThreeWayReview, makingLive: Bool = false) -> [DetailLine] {
         func s(_ t: String, _ n: Int = 200) -> String { Sanitizer.sanitize(t, maxCharacters: n) }
         func v(_ x: JSONValue?) -> String { s(ThreeWayReview.short(x, limit: 60), 80) }
         func by(_ c: ThreeWayChange) -> String {
@@ -30,7 +30,7 @@ extension AppState {
             for ch in c.both { out.append(DetailLine("  \(s(ch.path)): \(v(ch.base)) → \(v(ch.draft))", style: .dim)) }
         }
         if c.wouldUndoLiveChanges {
-            out.append(DetailLine("⚠ Publishing this would undo (changed on the live side since \(s(r.base.name))):", style: .warning))
+            out.append(DetailLine("⚠ \(makingLive ? "Making it live" : "Publishing this") would undo (changed on the live side since \(s(r.base.name))):", style: .warning))
             for ch in c.theirs {
                 out.append(DetailLine("  ↶ \(s(ch.path)): live \(v(ch.live)) → \(v(ch.draft))\(by(ch))", style: .removed))
             }
@@ -40,9 +40,14 @@ extension AppState {
             }
             out.append(DetailLine("R rebases the draft onto \(s(r.live.name)) keeping only your changes.", style: .dim))
         } else if r.isBehind {
-            out.append(DetailLine("Publishing this undoes nothing on the live side.", style: .dim))
+            out.append(DetailLine("\(makingLive ? "Making it live" : "Publishing this") undoes nothing on the live side.", style: .dim))
         }
         return out
+    }
+
+    /// Only the "would undo" part of the review: its warning, the reverted fields and the conflicts.
+    public static func undoLines(_ r: ThreeWayReview, makingLive: Bool = false) -> [DetailLine] {
+        threeWayLines(r, makingLive: makingLive).filter { $0.style == .warning || $0.style == .removed || $0.style == .failed }
     }
 
     /// The review target of a publish flow.
@@ -68,13 +73,22 @@ extension AppState {
             t.failed = nil
             overlay = .threeWay(t)
         }
+        if case .makeLive(let branchId) = subject, var flow = publish, flow.agentId == agentId, flow.branchId == branchId,
+           flow.phase == .confirmActivate, flow.makeLiveReview != nil {
+            // The question after a publish off the live branch: the same warning `m` shows.
+            flow.makeLiveReview = .loaded(review)
+            let early = flow.makeLiveConfirmedEarly && !review.wouldUndoLiveChanges
+            flow.makeLiveConfirmedEarly = false
+            publish = flow
+            if early { return publishKey(.char("y")) }
+        }
         if case .makeLive(let branchId) = subject, case .confirm(var c)? = overlay,
            c.effect == .makeBranchLive(agentId: agentId, branchId: branchId) {
             c.reviewPending = false
             if review.wouldUndoLiveChanges {
                 // A `y` pressed before this warning was on screen does not count.
                 c.confirmedEarly = false
-                c.lines += AppState.threeWayLines(review).filter { $0.style == .warning || $0.style == .removed || $0.style == .failed }.map(\.text)
+                c.lines += AppState.undoLines(review, makingLive: true).map(\.text)
             }
             overlay = .confirm(c)
             if c.confirmedEarly { return confirmKey(.char("y"), c) }
@@ -99,6 +113,12 @@ extension AppState {
             if case .threeWay(var t)? = overlay, t.agentId == agentId, t.subject == subject {
                 t.failed = msg
                 overlay = .threeWay(t)
+            }
+            if case .makeLive(let branchId) = subject, var flow = publish, flow.agentId == agentId, flow.branchId == branchId,
+               flow.phase == .confirmActivate, flow.makeLiveReview != nil {
+                flow.makeLiveReview = .failed(msg)
+                flow.makeLiveConfirmedEarly = false
+                publish = flow
             }
             if case .makeLive(let branchId) = subject, case .confirm(var c)? = overlay,
                c.effect == .makeBranchLive(agentId: agentId, branchId: branchId) {

@@ -73,6 +73,12 @@ public struct PublishFlow: Sendable {
     public var onLiveBranch = false
     /// v2: the number the new revision will get (head + 1), for the questions.
     public var nextRevision: Int?
+    /// v2, off the live branch, once the scan passed: the three-way review of making the branch live
+    /// (what it would undo on the live branch), the same one `m` shows; asked for when the question opens.
+    public var makeLiveReview: LoadState<ThreeWayReview>?
+    /// `y` was pressed while `makeLiveReview` was loading: it acts when the review is here, unless the
+    /// review adds a warning (then the question is asked again with the warning on screen).
+    public var makeLiveConfirmedEarly = false
 
     /// A flow in review.
     public init(agentId: String, draftId: String, draftTitle: String, andActivate: Bool, form: MetaForm, baseVersionId: String?) {

@@ -65,6 +65,48 @@ final class RedesignEndToEndTests: XCTestCase {
         XCTAssertTrue(shown.stdout.contains("Saved through a slow server"), String(shown.stdout.prefix(300)))
     }
 
+    /// The question after a publish off the live branch names what going live would undo: Zoë's holiday
+    /// branch goes live, then staging (forked from main before it) is published — "Make branch live?" must
+    /// list the live greeting and the `hi` language it would drop, as `m` does, and `n` keeps it off live.
+    func testMakeLiveAfterAPublishWarnsWhatItWouldUndo() throws {
+        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) --demo-scan-seconds 1; echo EXIT:$?; sleep 60",
+                                environment: environment(editor: nil))
+        defer { t.kill() }
+        try t.waitFor("the v2 demo") { $0.contains("API v2 (branches)") && $0.contains("Zoë") }
+        t.send("/")
+        t.type("Zoë")
+        t.send("Enter")
+        t.send("3")
+        t.send("j")
+        try t.waitFor("the holiday branch's draft") { $0.contains("feature/holiday-menu") }
+        t.send("p")
+        try t.waitFor("the review of the holiday draft") { $0.contains("Label (required") }
+        t.type("Holiday")
+        t.send("Enter")
+        try t.waitFor("the make-live question for the holiday branch", timeout: 20) { s in
+            s.contains("Make branch live?") && s.contains("feature/holiday-menu") && !s.contains("Checking what making it live")
+        }
+        t.send("y")
+        try t.waitFor("the holiday branch live", timeout: 20) { $0.contains("on branch \"feature/holiday-menu\" i") }
+        t.send("3")
+        t.send("g")
+        try t.waitFor("staging's draft selected") { $0.contains("Config of the draft of branch \"staging\"") || $0.contains("branch \"staging\"") }
+        t.send("p")
+        try t.waitFor("the review of staging's draft") { $0.contains("Label (required") }
+        t.type("Slower voice")
+        t.send("Enter")
+        let question = try t.waitFor("the make-live question for staging, with its review", timeout: 20) { s in
+            s.contains("Make branch live?") && s.contains("branch \"staging\"") && !s.contains("Checking what making it live")
+        }
+        XCTAssertTrue(question.contains("Making it live would undo"), question)
+        XCTAssertTrue(question.contains("language.supported[2]: live \"hi\" → (absent)"), question)
+        XCTAssertTrue(question.contains("firstMessage: conflict"), question)
+        t.send("n")
+        try t.waitFor("staging kept off live") { $0.contains("which is not live") }
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+    }
+
     /// On the v2 demo (the default): a new branch's first publish is promised and made as r1 with the
     /// list change visible; main (a migrated agent with r12 above its head r11) is promised r13 and
     /// gets r13; restoring r9 is promised r14 and gets r14 — and the simulator agrees.

@@ -98,10 +98,11 @@ final class BranchUpdateTests: XCTestCase {
         let row = B.scanning(branch: 1, n: 2)
         _ = update(&s, .branchPublished(watchId: watchId, agentId: agent, branchId: B.featureId, state: "scanning", revision: row, restored: false))
         let fx = update(&s, .checkProgress(watchId: watchId, passed(row)))
-        XCTAssertEqual(fx, [.loadBranches(agentId: agent)])
+        XCTAssertEqual(fx, [.loadReview(agentId: agent, subject: .makeLive(branchId: B.featureId)), .loadBranches(agentId: agent)],
+                       "the question comes with the review of what going live would undo")
         XCTAssertEqual(s.publish?.phase, .confirmActivate)
         XCTAssertTrue(render(s, s.size).text.contains("Make branch live?"))
-        XCTAssertEqual(F.press([.enter], &s), [.loadBranches(agentId: agent)], "Enter never confirms")
+        XCTAssertEqual(F.press([.enter], &s), [.cancel(key: EffectKey.publishReview), .loadBranches(agentId: agent)], "Enter never confirms")
         XCTAssertNil(s.publish)
         // Asked again through m: y makes it live.
         F.press([.tab, .tab, .tab, .char("]")], &s)
@@ -112,6 +113,45 @@ final class BranchUpdateTests: XCTestCase {
         XCTAssertEqual(c.lines.first, "Make branch \"feature\" of \"Support Bot\" live?")
         XCTAssertTrue(c.lines.contains("Live now: branch \"main\" at r3 → will serve: branch \"feature\" at r1."), "\(c.lines)")
         XCTAssertEqual(F.press([.char("y")], &s), [.makeBranchLive(agentId: agent, branchId: B.featureId)])
+    }
+
+    /// The scan passed off the live branch: "Make branch live?" shows what going live would undo on the live
+    /// branch — the same warning `m` shows — and a `y` typed before the review is here waits for it.
+    func testMakeLiveQuestionAfterAPublishWarnsWhatGoingLiveWouldUndo() {
+        func committed() -> AppState {
+            var s = B.loadedState()
+            F.press([.tab, .tab, .down], &s)
+            F.pressReviewed([.char("p")] + F.typing("try") + [.enter], &s)
+            let watchId = s.publish?.watchId ?? -1
+            let row = B.scanning(branch: 1, n: 2)
+            _ = update(&s, .branchPublished(watchId: watchId, agentId: agent, branchId: B.featureId, state: "scanning", revision: row, restored: false))
+            _ = update(&s, .checkProgress(watchId: watchId, passed(row)))
+            return s
+        }
+        // A review that reverts: an early y is dropped, the warning is drawn, the next y makes it live.
+        var s = committed()
+        XCTAssertTrue(render(s, s.size).text.contains("Checking what making it live would undo"), render(s, s.size).text)
+        XCTAssertEqual(F.press([.char("y")], &s), [], "y before the review is held")
+        XCTAssertTrue(render(s, s.size).text.contains("y pressed: checking what making it live would undo first"), render(s, s.size).text)
+        XCTAssertEqual(update(&s, .reviewLoaded(agentId: agent, subject: .makeLive(branchId: B.featureId), ThreeWayReviewTests.v2Review())), [],
+                       "the review warns: the early y does not count")
+        XCTAssertEqual(s.publish?.phase, .confirmActivate)
+        let text = render(s, s.size).text
+        XCTAssertTrue(text.contains("Making it live would undo"), text)
+        XCTAssertTrue(text.contains("singlePromptConfig.tools[0].name"), "the reverted field is named: \(text)")
+        XCTAssertTrue(text.contains("introduced by main r2"), text)
+        XCTAssertEqual(F.press([.char("y")], &s), [.makeBranchLive(agentId: agent, branchId: B.featureId)])
+        // A clean review: the early y goes ahead when it arrives.
+        var clean = committed()
+        XCTAssertEqual(F.press([.char("y")], &clean), [])
+        XCTAssertEqual(update(&clean, .reviewLoaded(agentId: agent, subject: .makeLive(branchId: B.featureId), ThreeWayReviewTests.v2Review(reverting: false))),
+                       [.makeBranchLive(agentId: agent, branchId: B.featureId)])
+        // A review that cannot load says so; y then goes ahead knowingly.
+        var failed = committed()
+        _ = update(&failed, .failed(.loadReview(agentId: agent, subject: .makeLive(branchId: B.featureId)),
+                                    EffectFailure(kind: .server, status: 503, reason: "service unavailable")))
+        XCTAssertTrue(render(failed, failed.size).text.contains("Could not check what making it live would undo"), render(failed, failed.size).text)
+        XCTAssertEqual(F.press([.char("y")], &failed), [.makeBranchLive(agentId: agent, branchId: B.featureId)])
     }
 
     func testCancelDuringTheScan() {

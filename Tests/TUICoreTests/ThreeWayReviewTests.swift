@@ -271,7 +271,7 @@ final class ThreeWayReviewTests: XCTestCase {
         XCTAssertEqual(update(&s, .reviewLoaded(agentId: a0, subject: .makeLive(branchId: B.featureId), Self.v2Review())), [],
                        "the review warns: the early y does not count")
         guard case .confirm(let c)? = s.overlay else { return XCTFail("no confirmation") }
-        XCTAssertTrue(c.lines.contains { $0.contains("Publishing this would undo") }, "\(c.lines)")
+        XCTAssertTrue(c.lines.contains { $0.contains("Making it live would undo") }, "\(c.lines)")
         XCTAssertEqual(F.press([.char("y")], &s), [.makeBranchLive(agentId: a0, branchId: B.featureId)])
     }
 
@@ -295,7 +295,7 @@ final class ThreeWayReviewTests: XCTestCase {
         _ = update(&s, .reviewLoaded(agentId: a0, subject: .makeLive(branchId: B.featureId), Self.v2Review()))
         guard case .confirm(let c)? = s.overlay else { return XCTFail("no confirmation") }
         XCTAssertEqual(c.lines.prefix(before.lines.count), before.lines[...])
-        XCTAssertTrue(c.lines.contains { $0.contains("Publishing this would undo") }, "\(c.lines)")
+        XCTAssertTrue(c.lines.contains { $0.contains("Making it live would undo") }, "\(c.lines)")
         XCTAssertTrue(c.lines.contains { $0.contains("introduced by main r2") }, "\(c.lines)")
         XCTAssertEqual(F.press([.char("y")], &s), [.makeBranchLive(agentId: a0, branchId: B.featureId)])
     }
