@@ -40,18 +40,16 @@ public struct Screen: Hashable, Sendable {
         let room = max(0, limit - x)
         let visible = text.utf8.count > room * 16 + 256 ? String(text.prefix(room * 4 + 64)) : text
         let safe = Sanitizer.isInert(visible) ? visible : Sanitizer.sanitize(visible)
-        for ch in safe {
-            if col >= limit { break }
-            let w = DisplayWidth.of(ch)
-            if w == 0 {
-                continue
-            }
-            if col < 0 { col += w; continue }
+        /// Places one cell's worth of text; false once the limit is reached.
+        func place(_ ch: Character, _ w: Int) -> Bool {
+            if col >= limit { return false }
+            if w == 0 { return true }
+            if col < 0 { col += w; return true }
             if w >= 2 {
                 if col + 1 >= limit {
                     set(col, y, Cell(character: " ", width: 1, style: style))
                     col += 1
-                    break
+                    return false
                 }
                 set(col, y, Cell(character: ch, width: 2, style: style))
                 set(col + 1, y, Cell(character: " ", width: 0, style: style))
@@ -60,8 +58,46 @@ public struct Screen: Hashable, Sendable {
                 set(col, y, Cell(character: ch, width: 1, style: style))
                 col += 1
             }
+            return true
+        }
+        for ch in safe {
+            if col >= limit { break }
+            if ch.unicodeScalars.count == 1 {
+                guard place(ch, DisplayWidth.of(ch)) else { break }
+                continue
+            }
+            guard Screen.placeScalars(of: ch, place) else { break }
         }
         return max(0, col - max(x, 0))
+    }
+
+    /// A grapheme of several code points (an Indic conjunct with its vowel signs, an emoji sequence) is
+    /// laid out the way curses and the terminals built on `wcwidth` lay it out: every code point with a
+    /// width starts a cell of its own, and zero-width ones (virama, nuktas, ZWJ, variation selectors)
+    /// join the cell before them. Kept as one cell of the grapheme's summed width, "ग्रा" (three cells on
+    /// the terminal) was two here: every later partial update of the row then landed a cell off —
+    /// stray glyphs, dropped letters. A zero-width code point with no cell before it is dropped.
+    static func placeScalars(of ch: Character, _ place: (Character, Int) -> Bool) -> Bool {
+        var piece = ""
+        var pieceWidth = 0
+        func flush() -> Bool {
+            defer { piece = ""; pieceWidth = 0 }
+            guard !piece.isEmpty else { return true }
+            // A piece is a base and the marks on it: one grapheme (should it not be, its first one stands).
+            guard let first = piece.first else { return true }
+            return place(first, pieceWidth)
+        }
+        for scalar in ch.unicodeScalars {
+            let w = DisplayWidth.of(scalar)
+            if w == 0 {
+                if !piece.isEmpty { piece.unicodeScalars.append(scalar) }
+                continue
+            }
+            guard flush() else { return false }
+            piece.unicodeScalars.append(scalar)
+            pieceWidth = w
+        }
+        return flush()
     }
 
     /// Fills a rectangle with `character` in `style`.
