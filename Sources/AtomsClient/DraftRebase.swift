@@ -347,9 +347,10 @@ public struct DraftRebase: Sendable {
                      "and on the live side. The document holds YOUR value; change it to theirs or combine them, then save."]
         for c in review.conflicts {
             let by = c.introducedBy.isEmpty ? "" : ", \(c.introducedBy.map(\.name).joined(separator: ", "))"
+            let v = ThreeWayReview.shortSideBySide([c.live, c.draft], limit: 200)
             notes.append("CONFLICT \(one(c.path))")
-            notes.append("  theirs (live\(one(by))): \(one(ThreeWayReview.short(c.live, limit: 200)))")
-            notes.append("  yours (draft): \(one(ThreeWayReview.short(c.draft, limit: 200)))")
+            notes.append("  theirs (live\(one(by))): \(one(v[0]))")
+            notes.append("  yours (draft): \(one(v[1]))")
         }
         return notes
     }
@@ -369,7 +370,8 @@ public struct DraftRebase: Sendable {
         for (field, changes) in byField {
             guard let i = lines[(headerEnd + 1)...].firstIndex(where: { $0.hasPrefix("\(field):") || $0.hasPrefix("\"\(field)\":") }) else { continue }
             let marks = changes.map { c in
-                "# CONFLICT \(one(c.path)) — theirs (live): \(one(ThreeWayReview.short(c.live, limit: 80))) · yours (draft): \(one(ThreeWayReview.short(c.draft, limit: 80)))"
+                let v = ThreeWayReview.shortSideBySide([c.live, c.draft], limit: 80)
+                return "# CONFLICT \(one(c.path)) — theirs (live): \(one(v[0])) · yours (draft): \(one(v[1]))"
             }
             lines.insert(contentsOf: marks, at: i)
         }

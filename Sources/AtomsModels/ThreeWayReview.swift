@@ -89,7 +89,8 @@ public struct ThreeWayReview: Codable, Sendable {
         comparison.changes.filter { $0.kind == .theirs || $0.kind == .conflict }.map { c in
             let by = c.introducedBy.isEmpty ? "" : " (introduced by \(c.introducedBy.map(\.display).joined(separator: ", ")))"
             let what = c.kind == .theirs ? "would revert" : "conflict, would overwrite"
-            return "\(c.path): live \(Self.short(c.live)) → \(Self.short(c.draft)) [\(what)]\(by)"
+            let v = Self.shortSideBySide([c.live, c.draft])
+            return "\(c.path): live \(v[0]) → \(v[1]) [\(what)]\(by)"
         }
     }
 
@@ -98,5 +99,42 @@ public struct ThreeWayReview: Codable, Sendable {
         guard let v else { return "(absent)" }
         let t = (v.stringValue.map { "\"\($0)\"" } ?? v.description).replacingOccurrences(of: "\n", with: "⏎")
         return t.count > limit ? String(t.prefix(limit)) + "…" : t
+    }
+
+    /// Several values of one change shown side by side (`live → draft`, `base · live · yours`), each in one
+    /// line, the long ones cut with the SAME window of at most `limit` characters so that the difference is
+    /// in view on every side: when they begin alike for longer than the window would show, the window starts
+    /// a little before the first character where they differ (a leading `…` says text was left out) — two
+    /// prompts that share their first 200 characters do not both show as the same first 60. A value that
+    /// fits is shown whole; `nil` is `(absent)`; newlines show as `⏎`. Cuts fall between characters
+    /// (grapheme clusters): an emoji or an accented letter is never split. One string per value, in order.
+    /// For a single value, `short(_:limit:)`.
+    public static func shortSideBySide(_ values: [JSONValue?], limit: Int = 60) -> [String] {
+        let limit = max(1, limit)
+        let texts: [[Character]?] = values.map { v in
+            v.map { Array(($0.stringValue.map { "\"\($0)\"" } ?? $0.description).replacingOccurrences(of: "\n", with: "⏎")) }
+        }
+        let present = texts.compactMap { $0 }
+        let long = present.filter { $0.count > limit }
+        guard !long.isEmpty else { return texts.map { $0.map { String($0) } ?? "(absent)" } }
+        // Where they first differ: among the values that are cut (two or more), else among all there are.
+        let compared = long.count > 1 ? long : present
+        var start = 0
+        if compared.count > 1, let first = compared.first, !compared.allSatisfy({ $0 == first }) {
+            var diff = 0
+            while diff < first.count, compared.allSatisfy({ diff < $0.count && $0[diff] == first[diff] }) { diff += 1 }
+            let lead = min(12, limit / 4)                    // what comes just before the difference, for context
+            if diff >= limit - lead / 2 {                    // out of (or at the very end of) the first `limit` characters
+                let longest = long.map(\.count).max() ?? 0
+                start = max(0, min(diff - lead, longest - limit))
+            }
+        }
+        return texts.map { t in
+            guard let t else { return "(absent)" }
+            guard t.count > limit else { return String(t) }
+            let from = min(start, t.count)
+            let to = min(from + limit, t.count)
+            return (from > 0 ? "…" : "") + String(t[from..<to]) + (to < t.count ? "…" : "")
+        }
     }
 }

@@ -51,6 +51,10 @@ public enum ConfigDirectory {
 public enum ConfigPlanText {
     public static func s(_ t: String, _ n: Int = 200) -> String { Sanitizer.sanitize(t, maxCharacters: n) }
     public static func value(_ v: JSONValue?) -> String { Sanitizer.sanitize(ThreeWayReview.short(v, limit: 120), maxCharacters: 200) }
+    /// The values of one change, cut with one window so the difference shows on every side (sanitized).
+    public static func values(_ vs: JSONValue?...) -> [String] {
+        ThreeWayReview.shortSideBySide(vs, limit: 120).map { Sanitizer.sanitize($0, maxCharacters: 200) }
+    }
 
     public static func marker(_ status: ConfigPlanEntry.Status) -> String {
         switch status {
@@ -93,10 +97,16 @@ public enum ConfigPlanText {
             switch c.kind {
             case .yours:
                 if e.status == .new { out.append("    + \(path): \(value(c.draft))") }
-                else { out.append("    local     \(c.section)  \(path): \(value(c.base)) → \(value(c.draft))") }
-            case .theirs: out.append("    drift     \(c.section)  \(path): \(value(c.base)) → \(value(c.live)) (changed on the platform; kept)")
-            case .both: out.append("    both      \(c.section)  \(path): \(value(c.base)) → \(value(c.live)) (changed alike)")
-            case .conflict: out.append("    CONFLICT  \(c.section)  \(path): base \(value(c.base)) · local \(value(c.draft)) · live \(value(c.live))")
+                else { let v = values(c.base, c.draft); out.append("    local     \(c.section)  \(path): \(v[0]) → \(v[1])") }
+            case .theirs:
+                let v = values(c.base, c.live)
+                out.append("    drift     \(c.section)  \(path): \(v[0]) → \(v[1]) (changed on the platform; kept)")
+            case .both:
+                let v = values(c.base, c.live)
+                out.append("    both      \(c.section)  \(path): \(v[0]) → \(v[1]) (changed alike)")
+            case .conflict:
+                let v = values(c.base, c.draft, c.live)
+                out.append("    CONFLICT  \(c.section)  \(path): base \(v[0]) · local \(v[1]) · live \(v[2])")
             }
         }
         for n in e.notes { out.append("    note: \(s(n, 400))") }

@@ -12,7 +12,8 @@ extension AppState {
     /// reverted or conflicting field with the version(s)/revision(s) that introduced it. All server text sanitized.
     public static func threeWayLines(_ r: ThreeWayReview, makingLive: Bool = false) -> [DetailLine] {
         func s(_ t: String, _ n: Int = 200) -> String { Sanitizer.sanitize(t, maxCharacters: n) }
-        func v(_ x: JSONValue?) -> String { s(ThreeWayReview.short(x, limit: 60), 80) }
+        // The values of one change, cut with one window so the difference shows on every side.
+        func v(_ xs: JSONValue?...) -> [String] { ThreeWayReview.shortSideBySide(xs, limit: 60).map { s($0, 80) } }
         func by(_ c: ThreeWayChange) -> String {
             c.introducedBy.isEmpty ? "" : " — introduced by " + c.introducedBy.map { s($0.display, 120) }.joined(separator: ", ")
         }
@@ -24,18 +25,20 @@ extension AppState {
         let c = r.comparison
         out.append(DetailLine(c.yours.isEmpty ? "Your changes (draft vs its base \(s(r.base.name))): none"
                                               : "Your changes (draft vs its base \(s(r.base.name))):", style: .bold))
-        for ch in c.yours { out.append(DetailLine("  \(s(ch.path)): \(v(ch.base)) → \(v(ch.draft))", style: .added)) }
+        for ch in c.yours { let x = v(ch.base, ch.draft); out.append(DetailLine("  \(s(ch.path)): \(x[0]) → \(x[1])", style: .added)) }
         if !c.both.isEmpty {
             out.append(DetailLine("Changed alike on both sides (nothing happens to these):", style: .bold))
-            for ch in c.both { out.append(DetailLine("  \(s(ch.path)): \(v(ch.base)) → \(v(ch.draft))", style: .dim)) }
+            for ch in c.both { let x = v(ch.base, ch.draft); out.append(DetailLine("  \(s(ch.path)): \(x[0]) → \(x[1])", style: .dim)) }
         }
         if c.wouldUndoLiveChanges {
             out.append(DetailLine("⚠ \(makingLive ? "Making it live" : "Publishing this") would undo (changed on the live side since \(s(r.base.name))):", style: .warning))
             for ch in c.theirs {
-                out.append(DetailLine("  ↶ \(s(ch.path)): live \(v(ch.live)) → \(v(ch.draft))\(by(ch))", style: .removed))
+                let x = v(ch.live, ch.draft)
+                out.append(DetailLine("  ↶ \(s(ch.path)): live \(x[0]) → \(x[1])\(by(ch))", style: .removed))
             }
             for ch in c.conflicts {
-                out.append(DetailLine("  ✗ \(s(ch.path)): conflict — live \(v(ch.live)), yours \(v(ch.draft)), base \(v(ch.base))\(by(ch))",
+                let x = v(ch.live, ch.draft, ch.base)
+                out.append(DetailLine("  ✗ \(s(ch.path)): conflict — live \(x[0]), yours \(x[1]), base \(x[2])\(by(ch))",
                                       style: .failed))
             }
             out.append(DetailLine("R rebases the draft onto \(s(r.live.name)) keeping only your changes.", style: .dim))

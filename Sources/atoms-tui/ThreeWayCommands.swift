@@ -8,7 +8,10 @@ import TUICore
 /// Prints a `ThreeWayReview`: the draft's own changes first, then a marked "publishing this would undo"
 /// section naming the versions/revisions that introduced each reverted field. Server text is sanitized.
 enum ThreeWayPrinter {
-    static func value(_ v: JSONValue?) -> String { Sanitizer.sanitize(ThreeWayReview.short(v, limit: 120), maxCharacters: 200) }
+    /// The values of one change, cut with one window so the difference shows on every side (sanitized).
+    static func values(_ vs: JSONValue?...) -> [String] {
+        ThreeWayReview.shortSideBySide(vs, limit: 120).map { Sanitizer.sanitize($0, maxCharacters: 200) }
+    }
 
     static func lines(_ review: ThreeWayReview) -> [String] {
         var out: [String] = []
@@ -36,17 +39,22 @@ enum ThreeWayPrinter {
             out.append("")
             out.append("yours — the draft's own changes: none")
         }
-        section("yours — the draft's own changes:", .yours) { "\(s($0.path, 200)): \(value($0.base)) → \(value($0.draft))" }
-        section("changed alike on both sides (nothing happens to these):", .both) { "\(s($0.path, 200)): \(value($0.base)) → \(value($0.draft))" }
+        func pair(_ ch: ThreeWayChange, _ a: JSONValue?, _ b: JSONValue?) -> String {
+            let v = values(a, b)
+            return "\(s(ch.path, 200)): \(v[0]) → \(v[1])"
+        }
+        section("yours — the draft's own changes:", .yours) { pair($0, $0.base, $0.draft) }
+        section("changed alike on both sides (nothing happens to these):", .both) { pair($0, $0.base, $0.draft) }
         if c.wouldUndoLiveChanges {
             out.append("")
             out.append("!! PUBLISHING THIS WOULD UNDO changes made on the live side since \(s(review.base.name, 200)):")
         }
         section("reverted — live value → the draft's (the base's) value:", .theirs, indent: 2) {
-            "\(s($0.path, 200)): \(value($0.live)) → \(value($0.draft))\(by($0))"
+            pair($0, $0.live, $0.draft) + by($0)
         }
         section("conflicts — changed on both sides; publishing overwrites live's value with yours:", .conflict, indent: 2) {
-            "\(s($0.path, 200)): base \(value($0.base)) · live \(value($0.live)) · yours \(value($0.draft))\(by($0))"
+            let v = values($0.base, $0.live, $0.draft)
+            return "\(s($0.path, 200)): base \(v[0]) · live \(v[1]) · yours \(v[2])\(by($0))"
         }
         if !c.wouldUndoLiveChanges && review.isBehind {
             out.append("")
