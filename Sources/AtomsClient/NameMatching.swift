@@ -1,14 +1,12 @@
+import AtomsModels
 import Foundation
 
 /// How the CLI (and the resolver behind it) matches names people type: case- and accent-insensitively,
 /// and, when nothing matches, which names are close enough to suggest ("did you mean …").
 public enum NameMatching {
-    /// The comparison key: case, accents and surrounding space ignored (`Zoë ` ≡ `zoe`).
-    public static func fold(_ s: String) -> String {
-        s.trimmingCharacters(in: .whitespaces)
-            .folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-            .lowercased()
-    }
+    /// The comparison key: case, accents and surrounding space ignored (`Zoë ` ≡ `zoe`). Shared with the
+    /// TUI's filters: `AtomsModels.NameFolding`.
+    public static func fold(_ s: String) -> String { NameFolding.fold(s) }
 
     /// Candidates whose folded name equals the folded `ref`. Two of them ("Dup" and "dup") make the
     /// name ambiguous even when one matches exactly: a name that differs only in case or accents is too

@@ -17,8 +17,9 @@ extension AppState {
     var unsortedAgentRows: [Agent] {
         let q = filter(.agents)
         if q.isEmpty { return agents }
-        let needle = q.lowercased()
-        var rows = agents.filter { $0.name.lowercased().contains(needle) || $0.id.hasPrefix(needle) }
+        // Case and accents ignored, as the CLI matches names (`zoe` finds "Zoë — Café Concierge").
+        let needle = NameFolding.fold(q)
+        var rows = agents.filter { needle.isEmpty || NameFolding.fold($0.name).contains(needle) || $0.id.hasPrefix(needle) }
         if agentSearchQuery == q {
             var seen = Set(rows.map(\.id))
             for a in agentSearchResults where !seen.contains(a.id) {
