@@ -165,7 +165,7 @@ final class EffectRunner: @unchecked Sendable {
         case .http, .invalidInput, .refused, .securityCheckFailed: break
         }
         if f.reason.isEmpty { f.reason = e.errorType?.rawValue ?? "the request failed" }
-        if e.status == 401 { f.reason = "the API key was refused"; f.hint = "check SMALLEST_API_KEY or the profile's apiKey" }
+        if e.status == 401 { f.reason = "the API key was refused"; f.hint = "check the key given by --api-key, SMALLEST_API_KEY or the profile's apiKey" }
         if e.status == 423 { f.reason = "config freeze active: writes are frozen for a maintenance window"; f.hint = "reads still work; try again later" }
         if !server.isEmpty, e.status == 423 { f.reason += " (\(server))" }
         switch e.v2Conflict {

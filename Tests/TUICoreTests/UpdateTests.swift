@@ -411,7 +411,7 @@ final class RedesignRegressionTests: XCTestCase {
         _ = update(&s, .resized(width: 120, height: 32))
         let fx = update(&s, .started)
         _ = update(&s, .failed(fx[0], EffectFailure(kind: .unauthorized, status: 401, reason: "the API key was refused",
-                                                       hint: "check SMALLEST_API_KEY or the profile's apiKey")))
+                                                       hint: "check the key given by --api-key, SMALLEST_API_KEY or the profile's apiKey")))
         let text = render(s, s.size).text
         XCTAssertFalse(text.contains("No agents"), text)
         XCTAssertTrue(text.contains("The API key was refused (401)"), text)
