@@ -65,6 +65,41 @@ final class RedesignEndToEndTests: XCTestCase {
         XCTAssertTrue(shown.stdout.contains("Saved through a slow server"), String(shown.stdout.prefix(300)))
     }
 
+    /// Walking रीना Support's history redraws the detail's Devanagari prompt line by line in part: every frame
+    /// must read as drawn — no letter dropped ("You hlp"), no stray glyph left ("singlePromptConfig:क").
+    func testDevanagariDetailStaysIntactWhileWalkingTheHistory() throws {
+        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary); echo EXIT:$?; sleep 60",
+                                environment: environment(editor: nil))
+        defer { t.kill() }
+        try t.waitFor("the v2 demo") { $0.contains("API v2 (branches)") && $0.contains("रीना") }
+        t.send("G")
+        t.send("Enter")
+        try t.waitFor("रीना's history and prompt") { $0.contains("You help broadband customers") }
+        func title(_ screen: String) -> String {
+            screen.split(separator: "\n").first { $0.contains("┌ Config of ") }.map(String.init) ?? ""
+        }
+        var last = try t.waitFor("r40's config") { title($0).contains("Config of r40") && $0.contains("prompt: |-") }
+        // Each move shows another revision's config: wait for its title and its prompt, then read every line.
+        for (i, key) in ["j", "j", "k", "j", "j", "j", "k", "k", "k", "j", "k", "k"].enumerated() {
+            t.send(key)
+            let was = title(last)
+            let screen = try t.waitFor("after key \(i + 1) (\(key)): another revision's config") { s in
+                title(s) != was && !title(s).isEmpty && s.contains("prompt: |-") && !s.contains("loading")
+            }
+            for line in screen.split(separator: "\n") {
+                let devanagari = line.unicodeScalars.contains { (0x900...0x97F).contains($0.value) }
+                XCTAssertFalse(devanagari && (line.contains("singlePromptConfig:") || line.contains("prompt: |") || line.contains("Config of")),
+                               "key \(i + 1) (\(key)): a stray Devanagari glyph: \(line)\n\(screen)")
+                if line.contains("You h") || line.contains("broadband customers") {
+                    XCTAssertTrue(line.contains("You help broadband customers with outages"), "key \(i + 1) (\(key)): \(line)\n\(screen)")
+                }
+            }
+            last = screen
+        }
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+    }
+
     /// The question after a publish off the live branch names what going live would undo: Zoë's holiday
     /// branch goes live, then staging (forked from main before it) is published — "Make branch live?" must
     /// list the live greeting and the `hi` language it would drop, as `m` does, and `n` keeps it off live.
