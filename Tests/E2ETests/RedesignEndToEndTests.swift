@@ -79,12 +79,13 @@ final class RedesignEndToEndTests: XCTestCase {
             screen.split(separator: "\n").first { $0.contains("┌ Config of ") }.map(String.init) ?? ""
         }
         var last = try t.waitFor("r40's config") { title($0).contains("Config of r40") && $0.contains("prompt: |-") }
-        // Each move shows another revision's config: wait for its title and its prompt, then read every line.
+        // Each move shows another revision's config (r38's health section pushes its prompt off screen):
+        // wait for its title and its loaded head line, then read every line.
         for (i, key) in ["j", "j", "k", "j", "j", "j", "k", "k", "k", "j", "k", "k"].enumerated() {
             t.send(key)
             let was = title(last)
             let screen = try t.waitFor("after key \(i + 1) (\(key)): another revision's config") { s in
-                title(s) != was && !title(s).isEmpty && s.contains("prompt: |-") && !s.contains("loading")
+                title(s) != was && !title(s).isEmpty && s.contains("check passed") && !s.contains("loading")
             }
             for line in screen.split(separator: "\n") {
                 let devanagari = line.unicodeScalars.contains { (0x900...0x97F).contains($0.value) }
