@@ -66,6 +66,13 @@ public struct BranchLifecycle: Sendable {
         return ConfigMapping.requestDocument(fromResolved: a.resolvedConfig ?? [:])
     }
 
+    /// A revision's config read through its branch (`GET …/branches/{b}/revisions/{r}`): the one read that
+    /// serves a revision whose scan failed or still runs.
+    public func revisionDocument(agentId: String, branchId: String, revisionId: String) async throws -> ConfigDocument {
+        let detail = try await client.getRevision(agentId, branchId, revisionId)
+        return ConfigMapping.requestDocument(fromSectioned: detail.resolvedConfig)
+    }
+
     // MARK: Editing
 
     /// PUTs `patch` (top-level request fields) with `expectedRevision` (nil: last write wins) and reads

@@ -282,6 +282,9 @@ final class EffectRunner: @unchecked Sendable {
         case .loadRevisions(let agentId, let branchId, let skip, let limit):
             let list = try await client.listRevisions(agentId, branchId, limit: limit, skip: skip)
             return .revisionsLoaded(agentId: agentId, branchId: branchId, skip: skip, list: list)
+        case .loadConfig(let agentId, .revision(let branchId, let revisionId)):
+            let doc = try await bl.revisionDocument(agentId: agentId, branchId: branchId, revisionId: revisionId)
+            return .configLoaded(agentId: agentId, source: .revision(branchId: branchId, revisionId: revisionId), config: doc)
         case .loadConfig(let agentId, .branchDraft(let branchId, let draftId)):
             let doc = try await bl.draftDocument(agentId: agentId, branchId: branchId).document
             return .configLoaded(agentId: agentId, source: .branchDraft(branchId: branchId, draftId: draftId), config: doc)
@@ -441,14 +444,14 @@ final class EffectRunner: @unchecked Sendable {
 
     static func ref(_ s: ConfigSource) -> VersionOrDraft {
         switch s {
-        case .version(let id): return .version(id)
+        case .version(let id), .revision(_, let id): return .version(id)
         case .draft(let id), .branchDraft(_, let id): return .draft(id)
         }
     }
 
     static func diffRef(_ s: ConfigSource) -> DiffRef {
         switch s {
-        case .version(let id), .draft(let id): return .revision(id)
+        case .version(let id), .draft(let id), .revision(_, let id): return .revision(id)
         case .branchDraft(let b, _): return .draft(branchId: b)
         }
     }

@@ -105,7 +105,7 @@ extension AppState {
         switch detailOwner {
         case .versions:
             guard let agentId = selectedAgentId, let v = versionUnderCursor else { return ("Detail", emptyHint()) }
-            return ("Config of \(isV2 ? v.revisionLabel : v.displayNumber)", versionHeader(v) + healthLines(v) + configBody(ConfigRef(agentId: agentId, source: .version(v.id))))
+            return ("Config of \(isV2 ? v.revisionLabel : v.displayNumber)", versionHeader(v) + healthLines(v) + configBody(ConfigRef(agentId: agentId, source: configSource(of: v))))
         case .drafts where isV2:
             let rows = branchDraftRows
             let c = position(.drafts).cursor
@@ -169,12 +169,14 @@ extension AppState {
             lines.append(DetailLine("↑ not serving: above the head r\(head) (set back by a roll back, or a v1 version never activated) — a restores it as the new head", style: .warning))
         }
         var meta: [String] = []
+        // A v2 revision whose scan failed or still runs was submitted, never published.
+        let by = isV2 && v.status != .published ? "submitted by " : "published by "
         if let p = v.publishedByName, !p.isEmpty {
-            meta.append("published by " + Sanitizer.sanitize(p, maxCharacters: 60))
+            meta.append(by + Sanitizer.sanitize(p, maxCharacters: 60))
         } else if publishedHere.contains(v.id) {
-            meta.append("published by you")  // the answer names the publisher by user id only
+            meta.append(by + "you")  // the answer names the publisher by user id only
         } else if let p = v.publishedBy, !ObjectID.isValid(p) {
-            meta.append("published by " + Sanitizer.sanitize(p, maxCharacters: 60))
+            meta.append(by + Sanitizer.sanitize(p, maxCharacters: 60))
         }
         if let at = v.publishedAt ?? v.createdAt { meta.append(RelativeAge.phrase(iso: at, now: now)) }
         if !meta.isEmpty { lines.append(DetailLine(meta.joined(separator: " · "), style: .dim)) }

@@ -75,6 +75,8 @@ extension AppState {
     /// The Health section of a version's detail: its figures next to the version that served before
     /// it, the verdict, calls and failures per hour, top reasons.
     func healthLines(_ v: AgentVersion) -> [DetailLine] {
+        // A revision that was never committed (its scan failed or runs) never served a call.
+        if isV2 && v.status != .published { return [] }
         guard let agentId = selectedAgentId, let load = health[agentId] else { return [] }
         // Nothing while the first report loads: the detail does not jump when it arrives a moment later.
         guard let report = load.report else {

@@ -400,7 +400,7 @@ extension AppState {
         switch item.source {
         case .version(let id): purpose = .fork(agentId: agentId, sourceVersionId: id, sourceDraftId: nil)
         case .draft(let id): purpose = .fork(agentId: agentId, sourceVersionId: nil, sourceDraftId: id)
-        case .branchDraft: return []
+        case .branchDraft, .revision: return []
         }
         overlay = .input(InputPrompt(title: "New draft", label: "Fork a draft from \(item.label) of \(agentName(agentId)). Name (optional):",
                                      editor: LineEditor("", maxLength: 100), purpose: purpose))

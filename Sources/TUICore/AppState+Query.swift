@@ -108,10 +108,17 @@ extension AppState {
 
     /// The selected version or draft as a config source, with its display label.
     public func selectedItemSource() -> (source: ConfigSource, label: String)? {
-        if let v = selectedVersion { return (.version(v.id), isV2 ? v.revisionLabel : v.displayNumber) }
+        if let v = selectedVersion { return (configSource(of: v), isV2 ? v.revisionLabel : v.displayNumber) }
         if let b = selectedBranchDraft, let d = b.branch.openDraftId { return (.branchDraft(branchId: b.id, draftId: d), "the draft of \(branchLabel(b))") }
         if let d = selectedDraft { return (.draft(d.draftId ?? d.id), draftLabel(d)) }
         return nil
+    }
+
+    /// Where a History row's config is read: a committed revision or a version by id; on v2 a revision
+    /// whose scan failed or still runs through its branch (the by-id read does not serve those).
+    public func configSource(of v: AgentVersion) -> ConfigSource {
+        if isV2, v.status != .published, let b = v.branch { return .revision(branchId: b, revisionId: v.id) }
+        return .version(v.id)
     }
 
     /// `draft "name"` for a draft row.
@@ -134,7 +141,7 @@ extension AppState {
     /// The display label of a config source of an agent.
     public func sourceLabel(agentId: String, _ source: ConfigSource) -> String {
         switch source {
-        case .version(let id): return versionLabel(agentId: agentId, versionId: id)
+        case .version(let id), .revision(_, let id): return versionLabel(agentId: agentId, versionId: id)
         case .draft(let id):
             if let d = drafts[agentId]?.items.first(where: { $0.draftId == id || $0.id == id }) { return draftLabel(d) }
             return "draft …" + String(id.suffix(6))

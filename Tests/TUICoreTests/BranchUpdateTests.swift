@@ -154,6 +154,28 @@ final class BranchUpdateTests: XCTestCase {
         XCTAssertEqual(F.press([.char("y")], &failed), [.makeBranchLive(agentId: agent, branchId: B.featureId)])
     }
 
+    /// A revision whose scan failed is not a version: its config is read through its branch (the by-id
+    /// version read answered 404 "Version not found" and Enter retried the same 404).
+    func testAFailedRevisionsConfigIsReadThroughItsBranch() {
+        var s = B.loadedState()
+        var failed = B.scanning(branch: 0, n: 4, label: "bad scan")
+        failed.securityCheck = SecurityCheck(status: .failed, reason: "prompt injection pattern")
+        var list = B.revisions()
+        list.revisions.insert(failed, at: 0)
+        _ = update(&s, .revisionsLoaded(agentId: agent, branchId: B.mainId, skip: 0, list: list))
+        F.press([.tab], &s)
+        XCTAssertEqual(s.selectedVersion?.id, failed.id)
+        XCTAssertEqual(F.press([.enter], &s), [.loadConfig(agentId: agent, source: .revision(branchId: B.mainId, revisionId: failed.id))])
+        _ = update(&s, .configLoaded(agentId: agent, source: .revision(branchId: B.mainId, revisionId: failed.id), config: F.config))
+        let detail = s.detailContent().lines.map(\.text)
+        XCTAssertTrue(s.detailContent().lines.contains(DetailLine("  prompt: |")), "\(detail)")
+        XCTAssertFalse(detail.contains { $0.contains("published by") || $0.hasPrefix("Health") }, "never published, never served: \(detail)")
+        // A committed revision is still read by id.
+        F.press([.char("2")], &s)
+        XCTAssertEqual(s.focus, .versions)
+        XCTAssertEqual(F.press([.down, .enter], &s), [.loadConfig(agentId: agent, source: .version(B.revisionId(0, 3)))])
+    }
+
     func testCancelDuringTheScan() {
         var s = B.loadedState()
         F.pressReviewed([.tab, .tab, .down, .char("p")] + F.typing("x") + [.enter], &s)
