@@ -77,6 +77,12 @@ extension AppState {
             if let behind = base?.summary {
                 lines.append(DetailLine("⚠ its base is \(behind) — p shows what publishing would undo, t the three-way view", style: .warning))
             }
+            // The branch's newest row is a submission whose scan failed: publishing again is refused until it is edited.
+            if let page = versions[agentId], page.branchId == b.id, let last = page.items.first, last.status != .published,
+               let check = last.securityCheck, check.status.isFailure {
+                let why = check.reason.map { ": " + Sanitizer.sanitize($0, maxCharacters: 160) } ?? ""
+                lines.append(DetailLine("✗ its last publish failed the security check\(why) — edit it (e), then publish again", style: .failed))
+            }
             if let at = b.branch.updatedAt { lines.append(DetailLine(RelativeAge.phrase(iso: at, now: now), style: .dim)) }
             lines.append(DetailLine(""))
             guard let d = b.branch.openDraftId else { return ("Config of the draft of \(branchLabel(b))", lines) }

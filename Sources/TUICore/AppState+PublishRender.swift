@@ -48,7 +48,13 @@ extension AppState {
             : "Publish \(flow.draftTitle) of \(agent) as a new version. It stays inactive until you activate it (you are asked after the security check)."
         // Bottom part, from the footer up.
         let descRows = r.height >= 20 ? 3 : 1
-        let lowerCount = 2 + (flow.noDifferences ? 1 : 0) + (flow.branchId == nil ? 1 + descRows : 0) + (flow.error != nil ? 1 : 0) + 1
+        // A refusal is read whole (up to three lines; `M` has the rest).
+        var errorLines = flow.error.map { wordWrap($0, width: w) } ?? []
+        if errorLines.count > 3 {
+            errorLines = Array(errorLines.prefix(3))
+            errorLines[2] = DisplayWidth.truncate(errorLines[2] + " … (M: all of it)", to: w)
+        }
+        let lowerCount = 2 + (flow.noDifferences ? 1 : 0) + (flow.branchId == nil ? 1 + descRows : 0) + errorLines.count + 1
         // The fields and the keys always show: the intro gives way first (cut short with "…"), then the diff.
         let introRoom = max(1, bottom - top - lowerCount - 2)
         var introLines = wordWrap(intro, width: w)
@@ -67,7 +73,7 @@ extension AppState {
             lower.append(("descCaption", .overlay))
             lower += Array(repeating: ("desc", .input), count: descRows)
         }
-        if flow.error != nil { lower.append(("error", .failed)) }
+        lower += Array(repeating: ("error", .failed), count: errorLines.count)
         lower.append(("footer", .dim))
         // Without room for a line of diff the header gives way too.
         let roomForHeader = bottom - y - lower.count >= 2
@@ -120,7 +126,7 @@ extension AppState {
                     descDrawn = true
                 }
             case "error":
-                screen.put(flow.error ?? "", x: x, y: y, maxWidth: w, style: .failed)
+                screen.put(errorLines.isEmpty ? "" : errorLines.removeFirst(), x: x, y: y, maxWidth: w, style: .failed)
             default:
                 if flow.enterPending {
                     screen.putKeys("Enter pressed: waiting for the three-way review (it says whether this undoes live changes) · Esc cancel", x: x, y: y, maxWidth: w, style: .warning, continuation: true)

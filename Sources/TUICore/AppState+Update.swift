@@ -306,6 +306,8 @@ extension AppState {
                 flow.phase = .review
                 flow.error = "Publishing failed: \(msg)"
                 publish = flow
+                // The dialog shows it (wrapped); `M` keeps it with its details like any status message.
+                messageLog.append(MessageLog.Entry(time: now, text: flow.error ?? msg, isError: true, details: logDetails ?? []))
             } else {
                 status = StatusMessage(reasonFirst(msg, "publishing failed"), isError: true)
             }

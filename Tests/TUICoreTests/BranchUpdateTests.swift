@@ -176,6 +176,31 @@ final class BranchUpdateTests: XCTestCase {
         XCTAssertEqual(F.press([.down, .enter], &s), [.loadConfig(agentId: agent, source: .version(B.revisionId(0, 3)))])
     }
 
+    /// The branch's newest row is a submission whose scan failed: the draft's detail says so before `p`
+    /// runs into the server's 409.
+    func testABranchDraftWhoseLastPublishFailedSaysSo() {
+        var s = B.loadedState()
+        F.press([.char("2"), .char("]")], &s)
+        XCTAssertEqual(s.currentBranch?.id, B.featureId)
+        var failed = B.scanning(branch: 1, n: 2, label: "bad")
+        failed.securityCheck = SecurityCheck(status: .failed, reason: "prompt matches deny pattern")
+        var list = B.revisions(branch: 1, count: 1)
+        list.revisions.insert(failed, at: 0)
+        _ = update(&s, .revisionsLoaded(agentId: agent, branchId: B.featureId, skip: 0, list: list))
+        F.press([.char("3")], &s)
+        for _ in 0..<3 where s.selectedBranchDraft?.id != B.featureId { F.press([.down], &s) }
+        XCTAssertEqual(s.selectedBranchDraft?.id, B.featureId)
+        let text = s.detailContent().lines.map(\.text)
+        XCTAssertTrue(text.contains { $0.contains("its last publish failed the security check: prompt matches deny pattern — edit it (e)") }, "\(text)")
+        // Committed again: the note is gone.
+        var committed = failed
+        committed.status = .published
+        committed.securityCheck = SecurityCheck(status: .passed)
+        list.revisions[0] = committed
+        _ = update(&s, .revisionsLoaded(agentId: agent, branchId: B.featureId, skip: 0, list: list))
+        XCTAssertFalse(s.detailContent().lines.contains { $0.text.contains("failed the security check") })
+    }
+
     func testCancelDuringTheScan() {
         var s = B.loadedState()
         F.pressReviewed([.tab, .tab, .down, .char("p")] + F.typing("x") + [.enter], &s)

@@ -129,6 +129,18 @@ final class PublishUpdateTests: XCTestCase {
         XCTAssertEqual(s.publish?.phase, .review)
         XCTAssertEqual(s.publish?.error, "Publishing failed: 423 config freeze active — try again later")
         XCTAssertNil(s.writeInFlight)
+        XCTAssertEqual(s.messageLog.entries.last?.text, "Publishing failed: 423 config freeze active — try again later", "M keeps it")
+    }
+
+    /// A long refusal is read whole in the review (wrapped), not cut at the dialog's edge.
+    func testALongPublishRefusalWrapsInTheReview() {
+        var s = reviewing()
+        let effects = F.press([.enter], &s)
+        let reason = "this draft failed its security scan and was not edited since — edit it (e), then publish again; the scan found a deny-list pattern"
+        _ = update(&s, .failed(effects[0], EffectFailure(kind: .conflict, status: 409, reason: reason)))
+        let text = render(s, s.size).text
+        XCTAssertTrue(text.contains("Publishing failed: 409"), text)
+        XCTAssertTrue(text.contains("deny-list pattern"), "the end of the reason is on screen: \(text)")
     }
 
     func testFailedCheckShowsTheReasonAndNForksAFixDraft() {
