@@ -240,7 +240,9 @@ public struct DraftEditFlow: Sendable {
         var notes = ["Someone else saved this draft since you started (now revision \(rev)). This file is their latest",
                      "version with your changes on top; the fields you both changed hold YOUR value:"]
         for f in fields {
-            notes.append("CONFLICT \(f) — in this file (yours): \(short(mine[f] ?? merged[f])) · theirs: \(short(latest[f]))")
+            // Both values cut at the same place, around where they first differ, so the difference shows.
+            let pair = ThreeWayReview.shortSideBySide([mine[f] ?? merged[f], latest[f]])
+            notes.append("CONFLICT \(f) — in this file (yours): \(pair[0]) · theirs: \(pair[1])")
         }
         notes.append("Saving sends your value for each field you changed; to keep theirs, put their value back first.")
         s.notes = notes
@@ -248,11 +250,5 @@ public struct DraftEditFlow: Sendable {
                                    format: s.format, notes: notes, saveHint: s.saveHint)
         s.carriesChanges = true
         return s
-    }
-
-    func short(_ v: JSONValue?) -> String {
-        let t = v.map { $0.stringValue ?? $0.description } ?? "(none)"
-        let one = t.replacingOccurrences(of: "\n", with: "⏎")
-        return one.count > 60 ? String(one.prefix(60)) + "…" : one
     }
 }

@@ -130,9 +130,7 @@ extension AppState {
     public func whyBranchManageDisabled(archive: Bool) -> String? {
         if let w = whyWriteDisabled() { return w }
         guard let b = actionBranch else { return "select an agent; its branches are loading" }
-        if b.branch.isDefault { return "\(branchLabel(b)) is the default branch: it cannot be \(archive ? "archived" : "renamed")" }
-        if archive && b.isLive { return "\(branchLabel(b)) is live: make another branch live first (m)" }
-        return nil
+        return BranchRules.whyNotManageable(b, archive: archive, name: branchLabel(b), makeLiveHint: "m")
     }
 
     // MARK: - Keys (v2)

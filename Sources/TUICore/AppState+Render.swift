@@ -144,7 +144,7 @@ extension AppState {
         let empty: String
         if agentsLoading && agents.isEmpty { empty = "Loading agents…" }
         else if !filter(.agents).isEmpty { empty = agentSearchLoading ? "No loaded match; searching…" : "No agent matches" }
-        else if let e = agentsError { empty = e.kind == .unauthorized ? "The API key was refused (401) — check SMALLEST_API_KEY or the profile's apiKey" : "Could not load agents (R retries)" }
+        else if let e = agentsError { empty = e.kind == .unauthorized ? "The API key was refused (401) — check the key given by --api-key, SMALLEST_API_KEY or the profile's apiKey" : "Could not load agents (R retries)" }
         else { empty = "No agents" }
         drawList(&screen, rect, pane: .agents, header: header, rowCount: rows.count, empty: empty) { i, _ in
             let a = rows[i]

@@ -170,7 +170,7 @@ final class EditFlowTests: EditFlowTestCase {
         XCTAssertEqual(mine["firstMessage"], "My greeting")
         // Edit again on top of the latest: the header names both values; the file holds yours.
         let rebased = f.rebase(session, latest: latest, latestRevision: rev, fields: fields, mine: mine)
-        XCTAssertTrue(rebased.text.contains("in this file (yours): My greeting · theirs: Teammate's greeting"), rebased.text)
+        XCTAssertTrue(rebased.text.contains("in this file (yours): \"My greeting\" · theirs: \"Teammate's greeting\""), rebased.text)
         // Overwrite wins.
         guard case .saved(let o) = await f.save(session, patch: ["firstMessage": "My greeting"], overwrite: true) else { return XCTFail() }
         XCTAssertTrue(o.verified)

@@ -124,7 +124,7 @@ final class EditPapercutTests: EditFlowTestCase {
             XCTAssertEqual(doc["slmModel"], .string(model), "their other change is in the reopened file (\(format)):\n\(again.text)")
             XCTAssertEqual(doc["firstMessage"], .string(mine), "the conflicting field holds yours (\(format))")
             let header = EditDocument.headerLines(in: again.text, format: format).joined(separator: "\n")
-            XCTAssertTrue(header.contains("CONFLICT firstMessage — in this file (yours): \(mine) · theirs: \(theirs)"), header)
+            XCTAssertTrue(header.contains("CONFLICT firstMessage — in this file (yours): \"\(mine)\" · theirs: \"\(theirs)\""), header)
             XCTAssertFalse(header.contains("ERRORS"), header)
             // Saving it unchanged sends only your change: their slmModel is not reverted.
             guard case .patch(let second, _) = EditRules.evaluate(text: again.text, original: again.original, format: format) else {

@@ -1,5 +1,4 @@
 import Foundation
-import AtomsModels
 
 /// What may be done to a v2 branch, judged locally before anything is sent (shared by the CLI and the TUI):
 /// the default branch is never renamed or archived, and the live branch is not archived.
