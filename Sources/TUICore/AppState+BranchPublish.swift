@@ -167,6 +167,10 @@ extension AppState {
     /// An observation of a v2 scan (publish or restore).
     mutating func branchCheckProgress(watchId: Int, _ w: WatchedCheck, _ u: CheckUpdate) -> [Effect] {
         guard let branchId = w.branchId else { return [] }
+        if u.phase == .passed, let d = diff, d.agentId == w.agentId, case .branchDraft(branchId, _) = d.to {
+            // The branch's draft is committed and gone: its diff would show a draft that no longer exists.
+            diff = nil
+        }
         if let row = u.version, var page = versions[w.agentId], page.branchId == branchId, let i = page.items.firstIndex(where: { $0.id == row.id }) {
             page.items[i] = row
             versions[w.agentId] = page

@@ -461,7 +461,14 @@ extension AppState {
         } else if let v = selectedVersion, let a = activeVersionId {
             from = .version(a)
             to = .version(v.id)
-            title = "\(v.displayNumber) vs the active version \(versionLabel(agentId: agentId, versionId: a))"
+            if isV2 {
+                // Revisions by their r-number; the live one with its branch when History shows another branch.
+                var live = "the live revision \(versionLabel(agentId: agentId, versionId: a))"
+                if let lb = branches[agentId]?.live, lb.id != currentBranch?.id { live += " of \(branchLabel(lb))" }
+                title = "\(v.revisionLabel) vs \(live)"
+            } else {
+                title = "\(v.displayNumber) vs the active version \(versionLabel(agentId: agentId, versionId: a))"
+            }
         } else {
             return []
         }

@@ -148,6 +148,8 @@ extension AppState {
     mutating func published(agentId: String, draftId: String, version: AgentVersion) -> [Effect] {
         publishedHere.insert(version.id)
         writeInFlight = nil
+        // The draft is a version now: a diff of it would show a draft that no longer exists.
+        if let d = diff, d.agentId == agentId, d.to == .draft(draftId) || d.from == .draft(draftId) { diff = nil }
         var page = versions[agentId] ?? VersionPage()
         page.items.removeAll { $0.id == version.id }
         page.items.insert(version, at: 0)

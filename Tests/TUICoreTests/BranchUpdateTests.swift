@@ -201,6 +201,38 @@ final class BranchUpdateTests: XCTestCase {
         XCTAssertFalse(s.detailContent().lines.contains { $0.text.contains("failed the security check") })
     }
 
+    /// v2 diff titles name revisions by their r-number, and the live revision with its branch when History
+    /// shows another branch (QA: "Diff: v10 vs the active version r2" — v-number, and r2 of which branch?).
+    func testV2DiffTitlesNameRevisionsAndTheLiveBranch() {
+        var s = B.loadedState()
+        F.press([.tab, .down, .down], &s)
+        XCTAssertEqual(s.selectedVersion?.revisionLabel, "r1")
+        _ = F.press([.char("d")], &s)
+        XCTAssertEqual(s.diff?.title, "r1 vs the live revision r3")
+        F.press([.escape, .char("2"), .char("]")], &s)
+        XCTAssertEqual(s.currentBranch?.id, B.featureId)
+        _ = update(&s, .revisionsLoaded(agentId: agent, branchId: B.featureId, skip: 0, list: B.revisions(branch: 1, count: 1)))
+        _ = F.press([.char("d")], &s)
+        XCTAssertEqual(s.diff?.title, "r1 vs the live revision r3 of branch \"main\"")
+    }
+
+    /// The diff of a branch draft closes once the draft is committed (QA: the detail kept "Diff: the draft
+    /// of branch … vs its head" after the draft was published and gone).
+    func testADraftsDiffClosesWhenTheDraftIsCommitted() {
+        var s = B.loadedState()
+        F.press([.tab, .tab, .down], &s)
+        XCTAssertEqual(s.selectedBranchDraft?.id, B.featureId)
+        _ = F.press([.char("d")], &s)
+        XCTAssertNotNil(s.diff)
+        F.pressReviewed([.char("p")] + F.typing("try") + [.enter], &s)
+        let watchId = s.publish?.watchId ?? -1
+        let row = B.scanning(branch: 1, n: 2)
+        _ = update(&s, .branchPublished(watchId: watchId, agentId: agent, branchId: B.featureId, state: "scanning", revision: row, restored: false))
+        XCTAssertNotNil(s.diff, "still a draft while the scan runs")
+        _ = update(&s, .checkProgress(watchId: watchId, passed(row)))
+        XCTAssertNil(s.diff, "committed: the draft's diff is gone")
+    }
+
     func testCancelDuringTheScan() {
         var s = B.loadedState()
         F.pressReviewed([.tab, .tab, .down, .char("p")] + F.typing("x") + [.enter], &s)
