@@ -147,7 +147,8 @@ extension AppState {
             versions[agentId] = page
         }
         let branch = branches[agentId]?.items.first { $0.id == branchId }
-        var title = revision?.revisionLabel ?? "the new revision"
+        let promised = publish?.watchId == watchId ? publish?.nextRevision : nil
+        var title = revision?.revisionNumber.map { "r\($0)" } ?? promised.map { "r\($0)" } ?? revision?.revisionLabel ?? "the new revision"
         if let l = revision?.label { title += " \"" + Sanitizer.sanitize(l, maxCharacters: 60) + "\"" }
         if restored, let from = revision?.restoredFromLabel { title += " (restored from \(Sanitizer.sanitize(from, maxCharacters: 40)))" }
         watches[watchId] = WatchedCheck(agentId: agentId, versionId: revision?.id ?? "", title: title, branchId: branchId,

@@ -137,7 +137,7 @@ extension AppState {
         if isV2, let set = branches[a.id], set.loaded {
             lines.append(DetailLine("branches \(set.items.count)" + (set.live.map { " · live: " + Sanitizer.sanitize($0.branch.name, maxCharacters: 40) } ?? "")))
         }
-        if let page = versions[a.id], let t = page.total { lines.append(DetailLine(isV2 ? "history  \(t) revisions" : "versions \(t)")) }
+        if let page = versions[a.id], let t = page.total { lines.append(DetailLine(isV2 ? "history  \(t) revision\(t == 1 ? "" : "s")" : "versions \(t)")) }
         if let w = a.workflowType { lines.append(DetailLine("workflow " + Sanitizer.sanitize(w))) }
         if let p = localPlans[a.id] {
             lines.append(DetailLine("file     " + Sanitizer.sanitize(p.file, maxCharacters: 80) + ": " + p.title + (p.status == .unchanged ? "" : " — D shows the plan"),

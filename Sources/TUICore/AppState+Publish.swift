@@ -38,7 +38,7 @@ extension AppState {
                 status = StatusMessage("Cancelled — nothing was published", isError: false)
                 return [.cancel(key: EffectKey.publishDiff), .cancel(key: EffectKey.publishReview)]
             case .enter:
-                if let problem = flow.form.problem ?? whyWriteDisabled() {
+                if let problem = flow.form.problem(labelOnly: flow.branchId != nil) ?? whyWriteDisabled() {
                     flow.error = problem
                     publish = flow
                     return []
@@ -252,7 +252,7 @@ extension AppState {
             status = StatusMessage("Cancelled — nothing was changed", isError: false)
             return []
         case .enter:
-            if let problem = p.form.problem ?? whyWriteDisabled() {
+            if let problem = p.form.problem() ?? whyWriteDisabled() {
                 p.error = problem
                 overlay = .versionMeta(p)
                 return []

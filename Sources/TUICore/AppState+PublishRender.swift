@@ -42,7 +42,7 @@ extension AppState {
         let intro = flow.branchId != nil
             ? (flow.onLiveBranch
                ? "Publish \(flow.draftTitle) of \(agent) as \(nextRevisionName(flow)). \(flow.branchTitle) is LIVE: the change reaches production as soon as its security scan passes (you are asked y first)."
-               : "Publish \(flow.draftTitle) of \(agent) as \(nextRevisionName(flow)). \(flow.branchTitle) is not live; after the scan passes you are asked whether to make it live.")
+               : "Publish \(flow.draftTitle) of \(agent) as \(nextRevisionName(flow)). \(MessageText.sentence(flow.branchTitle)) is not live; after the scan passes you are asked whether to make it live.")
             : flow.andActivate
             ? "Publish \(flow.draftTitle) of \(agent) and ACTIVATE it as soon as its security check passes — it will serve live traffic, no second question."
             : "Publish \(flow.draftTitle) of \(agent) as a new version. It stays inactive until you activate it (you are asked after the security check)."

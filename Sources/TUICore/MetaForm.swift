@@ -25,9 +25,10 @@ public struct MetaForm: Hashable, Sendable {
     /// The label without surrounding spaces.
     public var trimmedLabel: String { label.string.trimmingSpaces }
 
-    /// Why the form cannot be sent, or nil.
-    public var problem: String? {
-        if trimmedLabel.isEmpty { return "a label is required (Tab moves between the fields)" }
+    /// Why the form cannot be sent, or nil. `labelOnly`: the form shows no description field (v2), so
+    /// there is no other field to Tab to.
+    public func problem(labelOnly: Bool = false) -> String? {
+        if trimmedLabel.isEmpty { return labelOnly ? "a label is required" : "a label is required (Tab moves between the fields)" }
         if label.text.count > MetaForm.labelLimit { return "the label is longer than \(MetaForm.labelLimit) characters" }
         if description.count > MetaForm.descriptionLimit { return "the description is longer than \(MetaForm.descriptionLimit) characters" }
         return nil

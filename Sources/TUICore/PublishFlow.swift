@@ -94,6 +94,8 @@ public struct PublishFlow: Sendable {
     public var versionTitle: String {
         guard let v = version else { return draftTitle }
         let label = v.label.map { " \"" + Sanitizer.sanitize($0, maxCharacters: 60) + "\"" } ?? ""
+        // While the scan runs the revision has no number yet: the one the review promised stands for it.
+        if branchId != nil, v.revisionNumber == nil, let n = nextRevision { return "r\(n)" + label }
         return (branchId == nil ? v.displayNumber : v.revisionLabel) + label
     }
 

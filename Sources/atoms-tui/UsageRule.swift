@@ -1,5 +1,6 @@
 import ArgumentParser
 import AtomsClient
+import AtomsModels
 
 /// Runs a check of the shared client inside a command's `validate()` and reports its refusal as a usage
 /// error: ArgumentParser exits 1 for any error from `validate()` but a `ValidationError`, and the README

@@ -233,6 +233,18 @@ final class BranchUpdateTests: XCTestCase {
         XCTAssertNil(s.diff, "committed: the draft's diff is gone")
     }
 
+    /// Wording of the v2 review: a sentence starts with a capital, the empty-label refusal does not talk
+    /// about fields v2 does not have.
+    func testV2ReviewWording() {
+        var s = B.loadedState()
+        F.press([.tab, .tab, .down, .char("p")], &s)
+        _ = update(&s, .reviewLoaded(agentId: agent, subject: .branchDraft(branchId: B.featureId), ThreeWayReviewTests.v2Review(reverting: false)))
+        let text = render(s, s.size).text
+        XCTAssertTrue(text.contains("Branch \"feature\" is not live"), text)
+        F.press([.enter], &s)
+        XCTAssertEqual(s.publish?.error, "a label is required", "one field on v2: nothing to Tab to")
+    }
+
     func testCancelDuringTheScan() {
         var s = B.loadedState()
         F.pressReviewed([.tab, .tab, .down, .char("p")] + F.typing("x") + [.enter], &s)
