@@ -28,6 +28,12 @@ public enum VersionStatus: Sendable, Hashable, Codable, CustomStringConvertible 
     public var description: String { rawValue }
 }
 
+extension CodingUserInfoKey {
+    /// Set to `true` on an encoder to write `null` for a version document's nullable fields that have no
+    /// value (see `AgentVersion.encode(to:)`).
+    public static let explicitNulls = CodingUserInfoKey(rawValue: "atoms.explicitNulls")!
+}
+
 /// v1 `AgentVersion` (a draft revision or a published version); v2 `Revision` is the same document
 /// with its branch fields set. Fields that do not apply are `nil`.
 public struct AgentVersion: Codable, Sendable, Hashable, Identifiable {
@@ -124,6 +130,53 @@ public struct AgentVersion: Codable, Sendable, Hashable, Identifiable {
         restoredFromLabel = try c.decodeIfPresent(String.self, forKey: .restoredFromLabel)
         pendingPublish = try c.decodeIfPresent(JSONValue.self, forKey: .pendingPublish)
         promptScore = try c.decodeIfPresent(JSONValue.self, forKey: .promptScore)
+    }
+
+    /// Writes the document. With `CodingUserInfoKey.explicitNulls` set (the simulator's answers), the
+    /// AgentVersion schema's nullable fields without a value are written as `null`, as the API does
+    /// ("fields that do not apply to a given row are `null`") — on v2 revisions too, which share them.
+    /// The Revision schema's own additions are written only when set: the same row is also answered by
+    /// the v1 routes, whose schema does not declare them. Without the key (the CLI's `--json`) absent
+    /// fields are left out.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        let nulls = encoder.userInfo[.explicitNulls] as? Bool == true
+        func put<T: Encodable>(_ value: T?, _ key: CodingKeys, nullable: Bool = true) throws {
+            if let value { try c.encode(value, forKey: key) } else if nulls && nullable { try c.encodeNil(forKey: key) }
+        }
+        try c.encode(id, forKey: .id)
+        try c.encode(agent, forKey: .agent)
+        try c.encode(status, forKey: .status)
+        try put(versionNumber, .versionNumber)
+        try put(label, .label)
+        try put(description, .description)
+        try c.encode(isPinned, forKey: .isPinned)
+        try put(publishedBy, .publishedBy)
+        try put(publishedAt, .publishedAt)
+        try put(activatedBy, .activatedBy)
+        try put(activatedAt, .activatedAt)
+        try put(draftId, .draftId)
+        try put(draftName, .draftName)
+        try put(draftRevision, .draftRevision)
+        try put(sourceVersionId, .sourceVersionId)
+        try put(sourceDraftId, .sourceDraftId, nullable: false)
+        try put(blocks, .blocks, nullable: false)
+        try put(workflowType, .workflowType, nullable: false)
+        try put(parentVersion, .parentVersion)
+        try c.encode(isActive, forKey: .isActive)
+        try put(securityCheck, .securityCheck)
+        try put(createdBy, .createdBy, nullable: false)
+        try put(createdAt, .createdAt, nullable: false)
+        try put(updatedAt, .updatedAt, nullable: false)
+        try put(publishedByName, .publishedByName, nullable: false)
+        try put(activatedByName, .activatedByName, nullable: false)
+        try put(lastEditorName, .lastEditorName, nullable: false)
+        try put(branch, .branch, nullable: false)
+        try put(revisionNumber, .revisionNumber, nullable: false)
+        try put(restoredFromRevisionId, .restoredFromRevisionId, nullable: false)
+        try put(restoredFromLabel, .restoredFromLabel, nullable: false)
+        try put(pendingPublish, .pendingPublish, nullable: false)
+        try put(promptScore, .promptScore, nullable: false)
     }
 
     /// A short human name: `v7`, `r3`, or the draft name.

@@ -338,6 +338,8 @@ final class SimulatorAPI: Sendable {
     static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Fields that do not apply to a row are `null` on the wire, not left out (AgentVersion/Revision).
+        e.userInfo[.explicitNulls] = true
         return e
     }
 

@@ -157,6 +157,27 @@ final class FidelityHTTPTests: XCTestCase {
 
     // MARK: 2. Nullable fields and the two shapes of the v2 draft fields
 
+    /// A version document's nullable fields that do not apply are `null` on the wire, not left out (the
+    /// spec: "Fields that do not apply to a given row are null"; the live publish answer carries
+    /// `activatedBy`/`activatedAt`). Clients that read keys strictly see them.
+    func testFieldsThatDoNotApplyAreNullNotMissing() async throws {
+        let sim = try await start()
+        let (id, v1) = try agent(sim)
+        let d = try await call(sim, "POST", "/agent/\(id)/drafts", body: #"{"sourceVersionId":"\#(v1)"}"#)
+        let handle = try XCTUnwrap(d.json()["data"]?["draftId"]?.stringValue)
+        _ = try await call(sim, "PATCH", "/agent/\(id)/drafts/\(handle)/config", body: #"{"firstMessage":"Changed"}"#)
+        let pub = try await call(sim, "POST", "/agent/\(id)/drafts/\(handle)/publish", body: #"{"label":"x"}"#)
+        XCTAssertEqual(pub.status, 201, pub.text)
+        let row = try XCTUnwrap(pub.json()["data"]?.objectValue, pub.text)
+        for key in ["activatedBy", "activatedAt", "description"] {
+            XCTAssertEqual(row[key], .null, "\(key) is present and null: \(pub.text)")
+        }
+        let list = try await call(sim, "GET", "/agent/\(id)/versions")
+        let rows = try XCTUnwrap(list.json()["data"]?["versions"]?.arrayValue)
+        for r in rows { XCTAssertNotNil(r.objectValue?["activatedAt"], "every listed row carries activatedAt: \(r)") }
+        await sim.stop()
+    }
+
     func testNullLabelAndDescriptionAreAccepted() async throws {
         let sim = try await start()
         let (id, v1) = try agent(sim)
