@@ -83,22 +83,24 @@ extension AppState {
     }
 
     /// Puts the cursors back on the rows they were on (new rows above them do not move the selection).
-    mutating func restoreSelection(_ ids: (agent: String?, version: String?, draft: String?)) {
+    /// `scrolling`: the list scrolls with the row, so it stays on the same screen line (a refresh); false
+    /// keeps the view where it is, so a row that arrived on top is seen (a publish or restore answered).
+    mutating func restoreSelection(_ ids: (agent: String?, version: String?, draft: String?), scrolling: Bool = true) {
         if let a = ids.agent, let i = agentRows.firstIndex(where: { $0.id == a }), i != position(.agents).cursor {
             var p = position(.agents)
-            p.scroll += i - p.cursor
+            if scrolling { p.scroll += i - p.cursor }
             p.cursor = i
             positions[.agents] = p
         }
         if let v = ids.version, let i = versionRows.firstIndex(where: { $0.id == v }), i != position(.versions).cursor {
             var p = position(.versions)
-            p.scroll += i - p.cursor
+            if scrolling { p.scroll += i - p.cursor }
             p.cursor = i
             positions[.versions] = p
         }
         if let d = ids.draft, let i = draftRows.firstIndex(where: { $0.id == d }), i != position(.drafts).cursor {
             var p = position(.drafts)
-            p.scroll += i - p.cursor
+            if scrolling { p.scroll += i - p.cursor }
             p.cursor = i
             positions[.drafts] = p
         }

@@ -23,14 +23,15 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     }
     // A publish or restore answered: its row goes on top of History, and the cursor stays on the row it
     // was on (it moved to another revision — a second `a` would have targeted one nobody picked).
-    if case .branchPublished(_, let id, _, _, _, _) = msg, id == state.selectedAgentId { kept = state.selectionIds() }
-    if case .published(let id, _, _) = msg, id == state.selectedAgentId { kept = state.selectionIds() }
+    var keepView = false
+    if case .branchPublished(_, let id, _, _, _, _) = msg, id == state.selectedAgentId { kept = state.selectionIds(); keepView = true }
+    if case .published(let id, _, _) = msg, id == state.selectedAgentId { kept = state.selectionIds(); keepView = true }
     // Only list answers can bring new rows: the ids on screen are collected for them alone (a Set of every
     // loaded row per key press would cost milliseconds on 10,000 versions).
     let shownBefore = kept == nil ? nil : state.shownRowIds()
     var effects = state.update(msg)
     if let kept, kept.agent == state.selectedAgentId {
-        state.restoreSelection(kept)
+        state.restoreSelection(kept, scrolling: !keepView)
         state.markFreshRows(since: shownBefore)
     }
     if case .tick(let date) = msg { effects += state.watchTick(date) }

@@ -112,9 +112,10 @@ final class RedesignEndToEndTests: XCTestCase {
         t.send("/")
         t.type("Zoë")
         t.send("Enter")
+        try t.waitFor("Zoë's branch drafts") { $0.contains("feature/holida") && $0.contains("History · main") }
         t.send("3")
         t.send("j")
-        try t.waitFor("the holiday branch's draft") { $0.contains("feature/holiday-menu") }
+        try t.waitFor("the holiday branch's draft") { $0.contains("Config of the draft of branch \"feature/holiday-menu\"") }
         t.send("p")
         try t.waitFor("the review of the holiday draft") { $0.contains("Label (required") }
         t.type("Holiday")

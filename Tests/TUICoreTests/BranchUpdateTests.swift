@@ -293,6 +293,7 @@ final class BranchUpdateTests: XCTestCase {
         _ = update(&s, .branchPublished(watchId: id2, agentId: agent, branchId: B.mainId, state: "committed", revision: row, restored: true))
         XCTAssertEqual(s.versionRows.first?.id, row.id, "the new head is listed on top")
         XCTAssertEqual(s.selectedVersion?.revisionLabel, "r1", "the cursor stays on the revision it was on, not on the row number")
+        XCTAssertEqual(s.position(.versions).scroll, 0, "the view stays: the new head on top is in view")
         let fx = update(&s, .checkProgress(watchId: id2, CheckUpdate(phase: .passed, elapsed: 0, expected: 6, status: .passed, version: row)))
         XCTAssertEqual(fx, [.makeBranchLive(agentId: agent, branchId: B.mainId), .loadBranches(agentId: agent)], "the live branch is read back")
         // The head itself cannot be restored.
