@@ -160,25 +160,7 @@ final class CLIQATests: XCTestCase {
         XCTAssertTrue(show.stdout.contains("(1 edit)"), show.stdout)
     }
 
-    // 5. The make-live guard names what it guards: making the branch live, not publishing.
-    func testMakeLiveGuardSaysGoingLive() throws {
-        let url = try serve(["--branch-model", "on"])
-        let a = "QA Live Words"
-        ok(try cli(["agents", "create", a], url), "create")
-        ok(try cli(["branches", "create", a, "staging", "--from", "main"], url), "branch")
-        ok(try cli(["drafts", "put", a, "--branch", "staging", "--file", try file("firstMessage: Staging hello\n")], url), "put staging")
-        ok(try cli(["drafts", "publish", a, "--branch", "staging", "--wait", "--timeout", "30"], url), "publish staging")
-        ok(try cli(["drafts", "put", a, "--branch", "main", "--file", try file("allowInterruptions: false\n")], url), "put main")
-        ok(try cli(["drafts", "publish", a, "--branch", "main", "--label", "no barge-in", "--wait", "--timeout", "30"], url), "publish main")
-        let refused = try cli(["branches", "live", a, "staging"], url)
-        XCTAssertEqual(refused.code, 2, refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("Refused: making \"staging\" live would undo changes"), refused.stderr)
-        XCTAssertFalse(refused.stderr.contains("publishing"), refused.stderr)
-        let allowed = try cli(["branches", "live", a, "staging", "--allow-revert"], url)
-        ok(allowed, "live --allow-revert")
-        XCTAssertTrue(allowed.stderr.contains("warning: --allow-revert: going live undoes changes"), allowed.stderr)
-        XCTAssertFalse(allowed.stderr.contains("this publish"), allowed.stderr)
-    }
+    // 5. The make-live guard's words are checked in CLIThreeWayTests.testV2ThreeWayBranchDraftAndMakeLiveGuards.
 
     // 6. On a v2 account `agents list` names every active version as a revision (r38), as `branches list` does.
     func testAgentsListOnV2ShowsRevisionNumbers() throws {

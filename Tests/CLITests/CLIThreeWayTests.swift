@@ -132,8 +132,13 @@ final class CLIThreeWayTests: XCTestCase {
         let refused = try cli(["branches", "live", a, "staging"], url)
         XCTAssertEqual(refused.code, 2, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("allowInterruptions") && refused.stderr.contains("main r2 'no barge-in'"), refused.stderr)
+        // The guard names what it guards: making the branch live, not publishing.
+        XCTAssertTrue(refused.stderr.contains("Refused: making \"staging\" live would undo changes"), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("publishing"), refused.stderr)
         let live = try cli(["branches", "live", a, "staging", "--allow-revert"], url)
         ok(live, "live --allow-revert")
+        XCTAssertTrue(live.stderr.contains("warning: --allow-revert: going live undoes changes"), live.stderr)
+        XCTAssertFalse(live.stderr.contains("this publish"), live.stderr)
 
         // A draft on main whose head moves under it (a restore): review, guard, rebase, publish.
         ok(try cli(["drafts", "put", a, "--branch", "main", "--file", try file("firstMessage: Namaste!\n")], url), "put main draft")

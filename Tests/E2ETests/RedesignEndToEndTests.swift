@@ -24,6 +24,14 @@ final class RedesignEndToEndTests: XCTestCase {
         return env
     }
 
+    /// The v2 demo (the default) in a 120×32 terminal, its exit code echoed, once `name` is listed.
+    func v2Demo(_ arguments: String = "", editor: URL? = nil, showing name: String) throws -> TmuxSession {
+        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) \(arguments); echo EXIT:$?; sleep 60",
+                                environment: environment(editor: editor))
+        try t.waitFor("the v2 demo") { $0.contains("API v2 (branches)") && $0.contains(name) }
+        return t
+    }
+
     func script(_ name: String, _ body: String) throws -> URL {
         let url = home.appendingPathComponent(name)
         try ("#!/bin/sh\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
@@ -68,10 +76,8 @@ final class RedesignEndToEndTests: XCTestCase {
     /// Walking रीना Support's history redraws the detail's Devanagari prompt line by line in part: every frame
     /// must read as drawn — no letter dropped ("You hlp"), no stray glyph left ("singlePromptConfig:क").
     func testDevanagariDetailStaysIntactWhileWalkingTheHistory() throws {
-        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary); echo EXIT:$?; sleep 60",
-                                environment: environment(editor: nil))
+        let t = try v2Demo(showing: "रीना")
         defer { t.kill() }
-        try t.waitFor("the v2 demo") { $0.contains("API v2 (branches)") && $0.contains("रीना") }
         t.send("G")
         t.send("Enter")
         try t.waitFor("रीना's history and prompt") { $0.contains("You help broadband customers") }
@@ -105,10 +111,8 @@ final class RedesignEndToEndTests: XCTestCase {
     /// branch goes live, then staging (forked from main before it) is published — "Make branch live?" must
     /// list the live greeting and the `hi` language it would drop, as `m` does, and `n` keeps it off live.
     func testMakeLiveAfterAPublishWarnsWhatItWouldUndo() throws {
-        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) --demo-scan-seconds 1; echo EXIT:$?; sleep 60",
-                                environment: environment(editor: nil))
+        let t = try v2Demo("--demo-scan-seconds 1", showing: "Zoë")
         defer { t.kill() }
-        try t.waitFor("the v2 demo") { $0.contains("API v2 (branches)") && $0.contains("Zoë") }
         t.send("/")
         t.type("Zoë")
         t.send("Enter")
@@ -149,10 +153,8 @@ final class RedesignEndToEndTests: XCTestCase {
     /// gets r13; restoring r9 is promised r14 and gets r14 — and the simulator agrees.
     func testV2ConfirmationsPromiseTheRevisionTheServerCreates() throws {
         let editor = try script("edit.sh", "sed -i 's/^firstMessage: .*/firstMessage: Hello from the redesign e2e test/' \"$1\"")
-        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) --demo-scan-seconds 1; echo EXIT:$?; sleep 60",
-                                environment: environment(editor: editor))
+        let t = try v2Demo("--demo-scan-seconds 1", editor: editor, showing: "Zoë")
         defer { t.kill() }
-        try t.waitFor("the v2 demo") { $0.contains("API v2 (branches)") && $0.contains("Zoë") }
         t.send("/")
         t.type("Zoë")
         t.send("Enter")
