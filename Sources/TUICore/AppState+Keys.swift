@@ -250,6 +250,24 @@ extension AppState {
         return []
     }
 
+    /// Reads the selected agent's lists again — v2: branches and History; v1: versions and drafts — and
+    /// forgets its cached configs (R, and after a write whose answer never came).
+    mutating func reloadAgentLists(_ id: String) -> [Effect] {
+        guard id == selectedAgentId else { return [] }
+        configs = configs.filter { $0.key.agentId != id }
+        var effects: [Effect]
+        if isV2 {
+            effects = [.cancel(key: EffectKey.branches)] + reloadBranches(id)
+        } else {
+            versions[id] = VersionPage(items: versions[id]?.items ?? [], loading: true)
+            drafts[id] = DraftSet(items: drafts[id]?.items ?? [], loaded: false, loading: true)
+            effects = [.cancel(key: EffectKey.versions), .cancel(key: EffectKey.drafts),
+                       .loadVersions(agentId: id, skip: 0, limit: versionPageSize), .loadDrafts(agentId: id)]
+        }
+        if focus == .versions || focus == .drafts || focus == .detail { wantConfigForSelection() }
+        return effects
+    }
+
     private mutating func refresh() -> [Effect] {
         var effects: [Effect] = []
         agentsLoading = true
@@ -258,18 +276,7 @@ extension AppState {
             agentSearchLoading = true
             effects.append(.loadAgents(page: 1, pageSize: agentPageSize, search: filter(.agents)))
         }
-        if let id = selectedAgentId, isV2 {
-            configs = configs.filter { $0.key.agentId != id }
-            effects += [.cancel(key: EffectKey.branches)] + reloadBranches(id)
-            if focus == .versions || focus == .drafts || focus == .detail { wantConfigForSelection() }
-        } else if let id = selectedAgentId {
-            versions[id] = VersionPage(items: versions[id]?.items ?? [], loading: true)
-            drafts[id] = DraftSet(items: drafts[id]?.items ?? [], loaded: false, loading: true)
-            configs = configs.filter { $0.key.agentId != id }
-            effects += [.cancel(key: EffectKey.versions), .cancel(key: EffectKey.drafts),
-                        .loadVersions(agentId: id, skip: 0, limit: versionPageSize), .loadDrafts(agentId: id)]
-            if focus == .versions || focus == .drafts || focus == .detail { wantConfigForSelection() }
-        }
+        if let id = selectedAgentId { effects += reloadAgentLists(id) }
         effects += planLocalConfigs()
         status = StatusMessage("Refreshing…", isError: false, inProgress: true)
         return effects

@@ -300,8 +300,16 @@ extension AppState {
             let what = editing?.label ?? "the draft"
             endEdit()
             status = StatusMessage(reasonFirst(msg, "could not edit \(what); nothing was sent"), isError: true)
-        case .publishDraft, .publishBranch:
+        case .publishDraft(let agentId, _, _, _), .publishBranch(_, let agentId, _, _, _):
             writeInFlight = nil
+            if failure.outcomeUnknown {
+                // No answer: the publish may have gone through. The flow ends (Esc would have said "nothing
+                // was published", Enter would have sent it again) and the lists are read again to show it.
+                if publish?.agentId == agentId { publish = nil }
+                // The reason alone: the client's hint names a CLI command; M keeps it with the request id.
+                status = StatusMessage(reasonFirst(Sanitizer.sanitize(failure.reason, maxCharacters: 200), "no answer to the publish — it may or may not have gone through and was not sent again; the lists are read again: look there before publishing again"), isError: true)
+                return reloadAgentLists(agentId)
+            }
             if var flow = publish, flow.phase == .publishing {
                 flow.phase = .review
                 flow.error = "Publishing failed: \(msg)"
@@ -316,10 +324,17 @@ extension AppState {
             status = StatusMessage(reasonFirst(msg, "the restore failed; nothing changed"), isError: true)
         case .watchCheck(let watchId, _, _, _):
             checkWatchFailed(watchId: watchId, failure)
-        case .renameDraft, .createBranch, .renameBranch, .forkDraft:
-            // A name the server refused: the dialog stays open with the reason, the text kept.
+        case .renameDraft(let agentId, _, _), .createBranch(let agentId, _, _), .renameBranch(let agentId, _, _), .forkDraft(let agentId, _, _, _):
             let what = writeInFlight ?? "the action"
             writeInFlight = nil
+            if failure.outcomeUnknown {
+                // No answer: it may have been applied. The dialog closes rather than offer Enter (a second
+                // fork or branch of the same name), and the lists are read again to show what happened.
+                closePendingInput()
+                status = StatusMessage(reasonFirst(Sanitizer.sanitize(failure.reason, maxCharacters: 200), "no answer while \(what) — it may or may not have been applied and was not sent again; the lists are read again: look there before trying again"), isError: true)
+                return reloadAgentLists(agentId)
+            }
+            // A name the server refused: the dialog stays open with the reason, the text kept.
             if case .input(var p)? = overlay, p.pending {
                 p.pending = false
                 p.error = msg

@@ -56,6 +56,10 @@ public struct EffectFailure: Error, Hashable, Sendable {
         self.requestId = requestId
     }
 
+    /// No answer came (network, timeout): a write may or may not have been applied. The client never sends
+    /// a write twice on its own; the TUI must not offer a blind second send either.
+    public var outcomeUnknown: Bool { kind == .network || kind == .timeout }
+
     /// One line, reason first: `423 writes are frozen … — try again later (request r-12)`.
     public var line: String {
         var s = status.map { "\($0) " } ?? ""

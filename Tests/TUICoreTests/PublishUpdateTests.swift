@@ -132,6 +132,22 @@ final class PublishUpdateTests: XCTestCase {
         XCTAssertEqual(s.messageLog.entries.last?.text, "Publishing failed: 423 config freeze active — try again later", "M keeps it")
     }
 
+    /// No answer to the publish: it may have gone through. The flow ends — no "Cancelled — nothing was
+    /// published" on Esc, no second send on Enter — and the lists are read again to show what happened.
+    func testAPublishWithNoAnswerEndsTheFlowAndReadsTheListsAgain() {
+        var s = reviewing()
+        let effects = F.press([.enter], &s)
+        let fx = update(&s, .failed(effects[0], EffectFailure(kind: .network, reason: "no answer from the server (network error)",
+                                                                hint: "no answer to the publish: a new inactive version may or may not exist")))
+        XCTAssertNil(s.publish, "the flow ends")
+        XCTAssertTrue(fx.contains(.loadVersions(agentId: a0, skip: 0, limit: s.versionPageSize)) && fx.contains(.loadDrafts(agentId: a0)), "\(fx)")
+        XCTAssertEqual(s.status?.isError, true)
+        XCTAssertTrue(s.status?.text.contains("may or may not have gone through") == true, s.status?.text ?? "")
+        XCTAssertFalse(s.status?.text.contains("atoms-tui versions list") == true, "no CLI command in the TUI: \(s.status?.text ?? "")")
+        XCTAssertEqual(F.press([.escape], &s), [])
+        XCTAssertFalse(s.status?.text.contains("nothing was published") == true, s.status?.text ?? "")
+    }
+
     /// A long refusal is read whole in the review (wrapped), not cut at the dialog's edge.
     func testALongPublishRefusalWrapsInTheReview() {
         var s = reviewing()

@@ -450,4 +450,23 @@ final class RedesignRegressionTests: XCTestCase {
             }
         }
     }
+
+    /// No answer to a fork: the dialog closes (Enter there would fork a second draft of the same name) and
+    /// the lists are read again to show whether it was made.
+    func testAForkWithNoAnswerClosesTheDialogAndReadsTheListsAgain() {
+        var s = F.loadedState()
+        F.press([.tab, .char("n")] + F.typing("lost"), &s)
+        let sent = F.press([.enter], &s)
+        guard case .forkDraft? = sent.first else { return XCTFail("\(sent)") }
+        let fx = update(&s, .failed(sent[0], EffectFailure(kind: .timeout, reason: "the server did not answer in time")))
+        XCTAssertNil(s.overlay, "no dialog left to press Enter in")
+        XCTAssertTrue(fx.contains(.loadDrafts(agentId: Fixtures.agentId(0))), "\(fx)")
+        XCTAssertTrue(s.status?.text.contains("may or may not have been applied") == true, s.status?.text ?? "")
+        // A name the server refused still keeps its dialog.
+        F.press([.char("n")] + F.typing("taken"), &s)
+        let again = F.press([.enter], &s)
+        _ = update(&s, .failed(again[0], EffectFailure(kind: .rejected, status: 400, reason: "a draft with that name exists")))
+        guard case .input(let p)? = s.overlay else { return XCTFail("the refused name keeps its dialog") }
+        XCTAssertEqual(p.error, "400 a draft with that name exists")
+    }
 }
