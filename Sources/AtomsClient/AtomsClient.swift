@@ -170,6 +170,10 @@ public final class AtomsClient: Sendable {
                     attempt += 1
                     continue
                 }
+                if error.kind == .timeout && attempt > 0 {
+                    // Say how long it really was: each of the tries waited the whole timeout.
+                    error.hint = (error.hint ?? "") + ", \(attempt + 1) tries"
+                }
                 throw error
             }
         }

@@ -104,7 +104,7 @@ public enum TUIApp {
                     return sim
                 }
                 let client = makeClient(baseURL: options.baseURL, key: options.apiKey ?? "", logFile: options.logFile,
-                                        requestsPerSecond: options.requestsPerSecond)
+                                        requestTimeout: options.requestTimeout, requestsPerSecond: options.requestsPerSecond)
                 // Decide the generation before any load runs (the first message the loop sees is this one).
                 let detector = APIGenerationDetector(stateDirectory: AppPaths().state)
                 let generation = (try? await detector.detect(client, mode: options.apiMode)) ?? .v1
@@ -225,10 +225,12 @@ public enum TUIApp {
 
     static let demoKey = "demo-key"
 
-    static func makeClient(baseURL: URL, key: String, logFile: String?, requestsPerSecond: Double? = nil) -> AtomsClient {
+    static func makeClient(baseURL: URL, key: String, logFile: String?, requestTimeout: Double = 20,
+                           requestsPerSecond: Double? = nil) -> AtomsClient {
         var logger = Logger(label: "atoms.client")
         logger.logLevel = logFile == nil ? .critical : .debug
-        return AtomsClient(configuration: ClientConfiguration(baseURL: baseURL, apiKey: key, requestsPerSecond: requestsPerSecond),
+        return AtomsClient(configuration: ClientConfiguration(baseURL: baseURL, apiKey: key, requestTimeout: requestTimeout,
+                                                              requestsPerSecond: requestsPerSecond),
                            logger: logger)
     }
 

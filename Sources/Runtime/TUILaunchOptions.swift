@@ -25,6 +25,8 @@ public struct TUILaunchOptions: Sendable {
     public var requestsPerSecond: Double?
     /// Debug log file, if any.
     public var logFile: String?
+    /// Per-request timeout in seconds (`--request-timeout`).
+    public var requestTimeout: Double = 20
     /// Overrides the demo database location (tests).
     public var demoDatabasePath: String?
 

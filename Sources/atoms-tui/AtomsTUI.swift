@@ -92,6 +92,7 @@ struct AtomsTUI: AsyncParsableCommand {
         // The demo follows --demo-api; `--api v1` without a key also means the v1 demo.
         options.demoBranchModel = demoBranchModel || (demoApi == .v2 && connection.apiMode != .v1)
         options.logFile = connection.logFile
+        options.requestTimeout = connection.requestTimeout
         options.requestsPerSecond = conn.requestsPerSecond
         options.localConfigDir = noConfigDir ? nil : (configDir ?? FileManager.default.currentDirectoryPath)
         if resetDemo && conn.apiKey != nil {

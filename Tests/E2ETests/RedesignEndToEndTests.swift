@@ -73,6 +73,20 @@ final class RedesignEndToEndTests: XCTestCase {
         XCTAssertTrue(shown.stdout.contains("Saved through a slow server"), String(shown.stdout.prefix(300)))
     }
 
+    /// `--request-timeout` reaches the TUI's client (it used the 20 s default): against a server that answers
+    /// 2.5 s late, a 1 s timeout fails the agent list and says how long it waited.
+    func testTheTUIHonoursTheRequestTimeout() throws {
+        let sim = try SimulatorProcess(database: home.appendingPathComponent("late.sqlite").path, arguments: ["--seed-demo", "--latency", "2500"])
+        let env = environment(editor: nil, extra: ["SMALLEST_API_KEY": "k", "ATOMS_BASE_URL": sim.baseURL])
+        let t = try TmuxSession(width: 120, height: 32, command: "\(ChildProcess.binary) --api v1 --request-timeout 1; echo EXIT:$?; sleep 60", environment: env)
+        defer { t.kill() }
+        let screen = try t.waitFor("the agent list failing on the 1 s timeout", timeout: 40) { $0.contains("no answer within 1 s") }
+        XCTAssertTrue(screen.contains("tries"), "how many tries it waited: \(screen)")
+        XCTAssertFalse(screen.contains("Launch Line"), screen)
+        t.send("q")
+        try t.waitFor(text: "EXIT:0")
+    }
+
     /// Walking रीना Support's history redraws the detail's Devanagari prompt line by line in part: every frame
     /// must read as drawn — no letter dropped ("You hlp"), no stray glyph left ("singlePromptConfig:क").
     func testDevanagariDetailStaysIntactWhileWalkingTheHistory() throws {
