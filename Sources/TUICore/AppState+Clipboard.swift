@@ -51,6 +51,6 @@ extension AppState {
         }
         // The terminal cannot take it: say why, and keep the text where it can be read and selected.
         logDetails = ["why: " + refusal, "the text:", text]
-        status = StatusMessage("Not copied, the text is in the message log (M): \(refusal)", isError: true)
+        status = StatusMessage("Not copied: \(what) — the text is in the message log (M): \(refusal)", isError: true)
     }
 }

@@ -40,8 +40,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     if let s = state.status, s != before, !s.isError, s.until == nil {
         state.status?.until = state.now.addingTimeInterval(AppState.statusLifetime)
     }
-    // Every message the status line shows is kept in full, with its time, for `M`.
-    if let s = state.status, s != before, !s.inProgress {
+    // Every message the status line shows is kept in full, with its time, for `M` — and one that comes with
+    // details each time it comes, even in the same words (a copy the terminal refused keeps its text there).
+    if let s = state.status, s != before || state.logDetails != nil, !s.inProgress {
         state.messageLog.append(MessageLog.Entry(time: state.now, text: s.text, isError: s.isError, details: state.logDetails ?? []))
     }
     state.logDetails = nil

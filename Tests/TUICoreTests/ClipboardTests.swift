@@ -41,8 +41,14 @@ final class ClipboardTests: XCTestCase {
         XCTAssertEqual(s.status?.isError, true)
         XCTAssertTrue(s.status!.text.contains("the text is in the message log (M)"), s.status!.text)
         XCTAssertEqual(s.messageLog.entries.last?.details, ["why: tmux takes OSC 52 from programs only with set-clipboard on", "the text:", "6553f10000"])
+        // A second refusal is kept too, the same words or not (QA: only the first reached M).
+        let refusal = "tmux takes OSC 52 from programs only with set-clipboard on"
+        _ = update(&s, .copied(what: "the config of v5", text: "firstMessage: Hi", refusal: refusal))
+        _ = update(&s, .copied(what: "the config of v5", text: "firstMessage: Hi again", refusal: refusal))
+        XCTAssertEqual(s.messageLog.entries.suffix(2).map { $0.details.last }, ["firstMessage: Hi", "firstMessage: Hi again"])
+        XCTAssertTrue(s.status!.text.hasPrefix("Not copied: the config of v5"), s.status!.text)
         F.press([.char("M")], &s)
-        XCTAssertTrue(render(s, s.size).text.contains("6553f10000"))
+        XCTAssertTrue(render(s, s.size).text.contains("Messages"))
     }
 
     func testYStillConfirmsInDialogsAndIsNotACopyThere() {
