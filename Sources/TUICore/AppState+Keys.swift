@@ -374,6 +374,11 @@ extension AppState {
             }
             switch p.purpose {
             case .fork(let agentId, let v, let d):
+                if let taken = draftNameTaken(agentId: agentId, name) {
+                    p.error = taken
+                    overlay = .input(p)
+                    return []
+                }
                 p.pending = true
                 p.error = nil
                 overlay = .input(p)
@@ -382,6 +387,11 @@ extension AppState {
             case .rename(let agentId, let draftId):
                 guard !name.isEmpty else {
                     status = StatusMessage("A draft name cannot be empty (Esc cancels)", isError: true)
+                    return []
+                }
+                if let taken = draftNameTaken(agentId: agentId, name, except: draftId) {
+                    p.error = taken
+                    overlay = .input(p)
                     return []
                 }
                 p.pending = true
@@ -400,6 +410,16 @@ extension AppState {
     }
 
     // MARK: - Writes
+
+    /// Why `name` cannot name a draft of the agent — another loaded draft has it, compared ignoring case
+    /// and accents as the CLI does (every draft stays reachable by name) — or nil. `except`: the draft renamed.
+    func draftNameTaken(agentId: String, _ name: String, except: String? = nil) -> String? {
+        let key = NameFolding.fold(name)
+        guard !key.isEmpty, let other = drafts[agentId]?.items.first(where: {
+            NameFolding.fold($0.draftName ?? "") == key && ($0.draftId ?? $0.id) != except && $0.id != except
+        }) else { return nil }
+        return "a draft named \"\(Sanitizer.sanitize(other.draftName ?? "", maxCharacters: 60))\" already exists — choose another name (names are compared ignoring case and accents)"
+    }
 
     private mutating func startFork() -> [Effect] {
         guard let agentId = selectedAgentId, let item = selectedItemSource() else { return [] }

@@ -469,4 +469,16 @@ final class RedesignRegressionTests: XCTestCase {
         guard case .input(let p)? = s.overlay else { return XCTFail("the refused name keeps its dialog") }
         XCTAssertEqual(p.error, "400 a draft with that name exists")
     }
+
+    /// A draft name another draft already has — ignoring case and accents, as the CLI compares — keeps the
+    /// dialog with the reason and sends nothing (QA: the TUI made "BEHIND" beside "behind").
+    func testADraftNameAlreadyTakenIsRefusedInTheDialog() {
+        var s = F.loadedState()
+        F.press([.tab, .char("n")] + F.typing("FIX Gréeting"), &s)
+        XCTAssertEqual(F.press([.enter], &s), [], "nothing is sent")
+        guard case .input(let p)? = s.overlay else { return XCTFail("the dialog stays") }
+        XCTAssertEqual(p.error, "a draft named \"fix greeting\" already exists — choose another name (names are compared ignoring case and accents)")
+        F.press([.ctrl("u")] + F.typing("fresh"), &s)
+        guard case .forkDraft? = F.press([.enter], &s).first else { return XCTFail("a free name forks") }
+    }
 }
