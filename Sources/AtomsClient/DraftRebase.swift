@@ -117,7 +117,12 @@ public struct DraftRebase: Sendable {
                               alreadyCurrent: !review.isBehind)
         guard review.isBehind, let liveId = review.live.id else { return plan }
         let liveShort = review.live.name.replacingOccurrences(of: " (active)", with: "")
-        let name = newName ?? Self.rebasedName(oldName, onto: liveShort)
+        var name = newName ?? ""
+        if newName == nil {
+            // A name no other draft has (rebasing twice made two "x (rebased on v2)", unreachable by name).
+            let taken = Set(try await flow.lifecycle.client.listDrafts(agentId).map { NameFolding.fold($0.draftName ?? "") })
+            name = Self.rebasedName(oldName, onto: liveShort, taken: taken)
+        }
         let forked = try await lifecycle.fork(agentId: agentId, from: .version(liveId), name: name)
         let newId = forked.draftId ?? forked.id
         plan.newDraftId = newId
@@ -177,11 +182,16 @@ public struct DraftRebase: Sendable {
         return plan
     }
 
-    /// `greeting (rebased on v12)`, cut to the API's 100 characters.
-    public static func rebasedName(_ old: String, onto: String) -> String {
-        let suffix = " (rebased on \(onto))"
-        let room = max(1, 100 - suffix.count)
-        return String(old.prefix(room)) + suffix
+    /// `greeting (rebased on v12)`, cut to the API's 100 characters; `greeting (rebased on v12, 2)` and so
+    /// on when a draft already has that name (`taken` holds names folded by `NameFolding.fold`).
+    public static func rebasedName(_ old: String, onto: String, taken: Set<String> = []) -> String {
+        var n = 1
+        while true {
+            let suffix = n == 1 ? " (rebased on \(onto))" : " (rebased on \(onto), \(n))"
+            let name = String(old.prefix(max(1, 100 - suffix.count))) + suffix
+            if !taken.contains(NameFolding.fold(name)) || n >= 999 { return name }
+            n += 1
+        }
     }
 
     // MARK: Phase 2

@@ -311,4 +311,14 @@ final class ThreeWayReviewTests: XCTestCase {
         let same = try await ThreeWayReviewer(client: h.client).reviewMakeLive(agentId: agentId, branchId: main.id)
         XCTAssertTrue(same.comparison.changes.isEmpty)
     }
+
+    /// The rebased draft's default name is one no other draft has: rebasing twice gave two drafts named
+    /// "k2 (rebased on v2)", and neither could be named any more (QA).
+    func testTheRebasedNameIsFree() {
+        XCTAssertEqual(DraftRebase.rebasedName("k2", onto: "v2"), "k2 (rebased on v2)")
+        let taken: Set<String> = [NameFolding.fold("K2 (Rebased on v2)"), NameFolding.fold("k2 (rebased on v2, 2)")]
+        XCTAssertEqual(DraftRebase.rebasedName("k2", onto: "v2", taken: taken), "k2 (rebased on v2, 3)")
+        let long = String(repeating: "x", count: 120)
+        XCTAssertLessThanOrEqual(DraftRebase.rebasedName(long, onto: "v12", taken: [NameFolding.fold(DraftRebase.rebasedName(long, onto: "v12"))]).count, 100)
+    }
 }
