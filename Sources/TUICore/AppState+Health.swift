@@ -94,7 +94,7 @@ extension AppState {
             let i = String(format: "[%.1f–%.1f]", x.failureInterval.low * 100, x.failureInterval.high * 100)
             let cost = x.meanCost.map { String(format: "$%.2f/call", $0) } ?? ""
             return DisplayWidth.pad(HealthFormat.versionName(x, generation: apiGeneration), to: 4) + DisplayWidth.pad(String(x.calls), to: 6, alignRight: true)
-                + " calls  fail " + DisplayWidth.pad(HealthFormat.percent(x.failureRate), to: 5, alignRight: true) + " " + i
+                + (x.calls == 1 ? " call   fail " : " calls  fail ") + DisplayWidth.pad(HealthFormat.percent(x.failureRate), to: 5, alignRight: true) + " " + i
                 + "  p50 " + HealthFormat.milliseconds(x.latencyP50) + " p90 " + HealthFormat.milliseconds(x.latencyP90) + "  " + cost
         }
         lines.append(DetailLine(figures(h)))

@@ -108,7 +108,8 @@ enum StatsCommand {
         let from = report.since.map(shortTime) ?? "?", to = report.until.map(shortTime) ?? "?"
         var head = "Release health of \(CLIText.quoted(agent.name)), \(from) → \(to) UTC"
         if read.truncated { head += " (the newest \(CLIText.count(read.records.count, "call")))" } else if defaultWindow { head += " (since the version before the active one went live, at most 7 days)" }
-        var counts = "\(CLIText.count(read.records.count, "call")) in the window"
+        // The calls counted: the test calls left out are said apart, not counted twice.
+        var counts = "\(CLIText.count(max(0, read.records.count - report.testCallsExcluded), "call")) in the window"
         if report.testCallsExcluded > 0 { counts += ", \(report.testCallsExcluded) test call\(report.testCallsExcluded == 1 ? "" : "s") left out (--include-tests)" }
         CLIOutput.stdout(head + "\n" + counts + "\n\n")
         var rows: [[String]] = report.versions.map { h in
@@ -123,7 +124,8 @@ enum StatsCommand {
                          HealthFormat.milliseconds(u.latencyP50), HealthFormat.milliseconds(u.latencyP90), HealthFormat.cost(u.meanCost), "not compared"])
         }
         if rows.isEmpty {
-            CLIOutput.stdout("No calls in the window.\n")
+            CLIOutput.stdout(report.testCallsExcluded > 0 ? "No calls in the window but the test calls left out (--include-tests counts them).\n"
+                                                           : "No calls in the window.\n")
             return
         }
         CLIOutput.table(["VERSION", "CALLS", "FAIL", "95% INTERVAL", "P50", "P90", "COST/CALL", "COMPARED WITH THE VERSION BEFORE"], rows)

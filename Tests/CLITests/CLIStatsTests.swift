@@ -64,6 +64,13 @@ final class CLIStatsTests: XCTestCase {
         XCTAssertTrue(ok.stdout.contains("\nv5 ●"), ok.stdout)
         XCTAssertFalse(ok.stdout.contains("\nv4 "), "only the asked version is listed: \(ok.stdout)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: cacheHome.appendingPathComponent("atoms-tui/call-logs").path), "--no-cache writes nothing")
+        // The count line counts what the table counts: the test calls left out are said apart, not added in.
+        let all = try run(["versions", "stats", "Kolkata Collections", "--no-cache"], url)
+        let lines = all.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let said = lines.first { $0.contains(" in the window") }.flatMap { Int($0.split(separator: " ").first ?? "") }
+        let table = lines.drop { !$0.hasPrefix("VERSION") }.dropFirst().prefix { !$0.isEmpty }
+        let summed = table.compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst($0.contains("●") ? 2 : 1).first.flatMap { Int($0) } }.reduce(0, +)
+        XCTAssertEqual(said, summed, all.stdout)
 
         // A cache that cannot be opened: a warning, and the figures all the same.
         try FileManager.default.createDirectory(at: cacheHome, withIntermediateDirectories: true)
