@@ -364,8 +364,8 @@ extension AppState {
         } else if let s = status {
             if avail > 3 {
                 screen.put("│ ", x: x, y: row, style: .statusBar)
-                // A cut error says where the rest is; a cut confirmation keeps every cell for its words.
-                let text = s.isError ? AppState.statusText(Sanitizer.sanitize(s.text), width: avail - 2) : DisplayWidth.truncate(Sanitizer.sanitize(s.text), to: avail - 2)
+                // A cut message says where the rest is: an error "(M: details)", a confirmation a short "(M)".
+                let text = AppState.statusText(Sanitizer.sanitize(s.text), width: avail - 2, tail: s.isError ? " (M: details)" : " (M)")
                 screen.put(text, x: x + 2, y: row, maxWidth: avail - 2,
                            style: s.isError ? .statusError : .statusInfo)
             }
@@ -379,10 +379,10 @@ extension AppState {
         if rw > 0, rw < screen.width - x { screen.put(right, x: screen.width - rw, y: row, style: readOnly && writeInFlight == nil ? .warning : .statusBar) }
     }
 
-    /// An error cut to `width`: when it does not fit, it ends with "… (M: details)" (the message log keeps it whole).
-    static func statusText(_ text: String, width: Int) -> String {
+    /// A message cut to `width`: when it does not fit, it ends with "…" and `tail` — "(M: details)" for an
+    /// error, "(M)" for a confirmation (the message log keeps it whole).
+    static func statusText(_ text: String, width: Int, tail: String = " (M: details)") -> String {
         guard DisplayWidth.of(text) > width else { return text }
-        let tail = " (M: details)"
         guard width >= 24 else { return DisplayWidth.truncate(text, to: width) }
         return DisplayWidth.truncate(text, to: width - DisplayWidth.of(tail)) + tail
     }

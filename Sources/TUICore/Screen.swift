@@ -62,6 +62,13 @@ public struct Screen: Hashable, Sendable {
         }
         for ch in safe {
             if col >= limit { break }
+            if let a = ch.asciiValue {
+                // The common case first, as cheap as it can be: one cell (controls are sanitized away).
+                guard a >= 0x20 && a < 0x7F else { continue }
+                if col >= 0 { set(col, y, Cell(character: ch, width: 1, style: style)) }
+                col += 1
+                continue
+            }
             if ch.unicodeScalars.count == 1 {
                 guard place(ch, DisplayWidth.of(ch)) else { break }
                 continue

@@ -45,6 +45,14 @@ final class FidelityHTTPTests: XCTestCase {
         return (id, try XCTUnwrap(sim.store.agent(id: id).activeVersionId))
     }
 
+    /// Forks a draft from `version`, changes its first message and publishes it with `body`; the publish answer.
+    func forkChangeAndPublish(_ sim: EmbeddedSimulator, _ id: String, from version: String, body: String) async throws -> Answer {
+        let d = try await call(sim, "POST", "/agent/\(id)/drafts", body: #"{"sourceVersionId":"\#(version)"}"#)
+        let handle = try XCTUnwrap(d.json()["data"]?["draftId"]?.stringValue)
+        _ = try await call(sim, "PATCH", "/agent/\(id)/drafts/\(handle)/config", body: #"{"firstMessage":"Changed"}"#)
+        return try await call(sim, "POST", "/agent/\(id)/drafts/\(handle)/publish", body: body)
+    }
+
     // MARK: 1. No crash on any number
 
     func testHugeAndNegativeNumbersAre400sAndTheServerLives() async throws {
@@ -163,10 +171,7 @@ final class FidelityHTTPTests: XCTestCase {
     func testFieldsThatDoNotApplyAreNullNotMissing() async throws {
         let sim = try await start()
         let (id, v1) = try agent(sim)
-        let d = try await call(sim, "POST", "/agent/\(id)/drafts", body: #"{"sourceVersionId":"\#(v1)"}"#)
-        let handle = try XCTUnwrap(d.json()["data"]?["draftId"]?.stringValue)
-        _ = try await call(sim, "PATCH", "/agent/\(id)/drafts/\(handle)/config", body: #"{"firstMessage":"Changed"}"#)
-        let pub = try await call(sim, "POST", "/agent/\(id)/drafts/\(handle)/publish", body: #"{"label":"x"}"#)
+        let pub = try await forkChangeAndPublish(sim, id, from: v1, body: #"{"label":"x"}"#)
         XCTAssertEqual(pub.status, 201, pub.text)
         let row = try XCTUnwrap(pub.json()["data"]?.objectValue, pub.text)
         for key in ["activatedBy", "activatedAt", "description"] {
@@ -181,10 +186,7 @@ final class FidelityHTTPTests: XCTestCase {
     func testNullLabelAndDescriptionAreAccepted() async throws {
         let sim = try await start()
         let (id, v1) = try agent(sim)
-        let d = try await call(sim, "POST", "/agent/\(id)/drafts", body: #"{"sourceVersionId":"\#(v1)"}"#)
-        let handle = try XCTUnwrap(d.json()["data"]?["draftId"]?.stringValue)
-        _ = try await call(sim, "PATCH", "/agent/\(id)/drafts/\(handle)/config", body: #"{"firstMessage":"Changed"}"#)
-        let pub = try await call(sim, "POST", "/agent/\(id)/drafts/\(handle)/publish", body: #"{"label":null,"description":null}"#)
+        let pub = try await forkChangeAndPublish(sim, id, from: v1, body: #"{"label":null,"description":null}"#)
         XCTAssertEqual(pub.status, 201, pub.text)
         let v2 = try XCTUnwrap(pub.json()["data"]?["_id"]?.stringValue)
         let labelled = try await call(sim, "PATCH", "/agent/\(id)/versions/\(v2)", body: #"{"label":"keep","description":"d"}"#)

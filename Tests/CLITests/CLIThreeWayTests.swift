@@ -195,4 +195,29 @@ final class CLIThreeWayTests: XCTestCase {
         let rebase = try cli(["drafts", "rebase", "--help"], url)
         XCTAssertTrue(rebase.stdout.contains("--conflicts") && rebase.stdout.contains("--keep-old"), rebase.stdout)
     }
+
+    /// QA: `drafts diff --three-way` cut both sides of a long prompt to the same first 120 characters, hiding
+    /// the very change it warned about. Both sides now show where they differ (`sim serve --seed-demo`: v2 of
+    /// "🚀 Launch Line" changed "under 40 words" to "under 50 words" at the end of the prompt).
+    func testALongPromptShowsTheDifferingWordsOnBothSides() throws {
+        let url = try serve(["--seed-demo"])
+        let agent = "🚀 Launch Line"
+        let fork = try cli(["drafts", "fork", agent, "--from-version", "v1", "--name", "old"], url)
+        XCTAssertEqual(fork.code, 0, fork.stderr)
+
+        let diff = try cli(["drafts", "diff", agent, "old", "--three-way"], url)
+        XCTAssertEqual(diff.code, 0, diff.stderr)
+        let line = try XCTUnwrap(diff.stdout.components(separatedBy: "\n").first { $0.contains("singlePromptConfig.prompt:") }, diff.stdout)
+        let sides = line.components(separatedBy: " → ")
+        XCTAssertEqual(sides.count, 2, line)
+        XCTAssertTrue(sides[0].contains("under 50 words"), "live's side shows its words: \(line)")
+        XCTAssertTrue(sides[1].contains("under 40 words"), "the draft's side shows its words: \(line)")
+        XCTAssertTrue(sides[0].contains("…") && sides[1].contains("…"), "text left out is marked: \(line)")
+
+        // The publish guard's list (`reversionLines`) shows them too.
+        let publish = try cli(["publish", agent, "old", "--label", "x"], url)
+        XCTAssertEqual(publish.code, 2, publish.stdout + publish.stderr)
+        let refusal = try XCTUnwrap(publish.stderr.components(separatedBy: "\n").first { $0.contains("singlePromptConfig.prompt:") }, publish.stderr)
+        XCTAssertTrue(refusal.contains("under 50 words") && refusal.contains("under 40 words"), refusal)
+    }
 }

@@ -32,6 +32,10 @@ final class TextViewTests: XCTestCase {
         _ = update(&s, .failed(.discardDraft(agentId: a0, draftId: "d"), failure))
         let cut = render(s, Size(width: 80, height: 24)).rowText(22)
         XCTAssertTrue(cut.hasSuffix("(M: details)"), cut)
+        // A confirmation too long for the line says where the rest is too, shortly.
+        _ = update(&s, .copied(what: "the id of a version with a very long name that does not fit on an eighty column status line at all", text: "x", refusal: nil))
+        let confirmation = render(s, Size(width: 80, height: 24)).rowText(22)
+        XCTAssertTrue(confirmation.hasSuffix("… (M)"), confirmation)
         XCTAssertTrue(cut.contains("423 writes are frozen"), cut)
         XCTAssertFalse(cut.contains("DELETE") || cut.contains("/agent/"), cut)
 
@@ -39,7 +43,7 @@ final class TextViewTests: XCTestCase {
         F.press([.char("M")], &s)
         guard case .messageLog? = s.overlay else { return XCTFail("M did not open the log") }
         let text = render(s, Size(width: 120, height: 32)).text
-        XCTAssertTrue(text.contains("Messages (3)"), text)
+        XCTAssertTrue(text.contains("Messages (4)"), text)
         XCTAssertTrue(text.contains("12:00:00 ✗ 423 writes are frozen"), text)
         XCTAssertTrue(text.contains("request id: req-42"), text)
         XCTAssertTrue(text.contains("usually about an hour"), text)
