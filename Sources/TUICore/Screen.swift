@@ -40,26 +40,6 @@ public struct Screen: Hashable, Sendable {
         let room = max(0, limit - x)
         let visible = text.utf8.count > room * 16 + 256 ? String(text.prefix(room * 4 + 64)) : text
         let safe = Sanitizer.isInert(visible) ? visible : Sanitizer.sanitize(visible)
-        /// Places one cell's worth of text; false once the limit is reached.
-        func place(_ ch: Character, _ w: Int) -> Bool {
-            if col >= limit { return false }
-            if w == 0 { return true }
-            if col < 0 { col += w; return true }
-            if w >= 2 {
-                if col + 1 >= limit {
-                    set(col, y, Cell(character: " ", width: 1, style: style))
-                    col += 1
-                    return false
-                }
-                set(col, y, Cell(character: ch, width: 2, style: style))
-                set(col + 1, y, Cell(character: " ", width: 0, style: style))
-                col += 2
-            } else {
-                set(col, y, Cell(character: ch, width: 1, style: style))
-                col += 1
-            }
-            return true
-        }
         for ch in safe {
             if col >= limit { break }
             if let a = ch.asciiValue {
@@ -69,13 +49,35 @@ public struct Screen: Hashable, Sendable {
                 col += 1
                 continue
             }
-            if ch.unicodeScalars.count == 1 {
-                guard place(ch, DisplayWidth.of(ch)) else { break }
+            var scalars = ch.unicodeScalars.makeIterator()
+            if let only = scalars.next(), scalars.next() == nil {
+                guard place(ch, DisplayWidth.of(only), col: &col, y: y, limit: limit, style: style) else { break }
                 continue
             }
-            guard Screen.placeScalars(of: ch, place) else { break }
+            guard Screen.placeScalars(of: ch, { place($0, $1, col: &col, y: y, limit: limit, style: style) }) else { break }
         }
         return max(0, col - max(x, 0))
+    }
+
+    /// Places one cell's worth of text at `col` (advancing it); false once `limit` is reached.
+    private mutating func place(_ ch: Character, _ w: Int, col: inout Int, y: Int, limit: Int, style: Style) -> Bool {
+        if col >= limit { return false }
+        if w == 0 { return true }
+        if col < 0 { col += w; return true }
+        if w >= 2 {
+            if col + 1 >= limit {
+                set(col, y, Cell(character: " ", width: 1, style: style))
+                col += 1
+                return false
+            }
+            set(col, y, Cell(character: ch, width: 2, style: style))
+            set(col + 1, y, Cell(character: " ", width: 0, style: style))
+            col += 2
+        } else {
+            set(col, y, Cell(character: ch, width: 1, style: style))
+            col += 1
+        }
+        return true
     }
 
     /// A grapheme of several code points (an Indic conjunct with its vowel signs, an emoji sequence) is
