@@ -142,7 +142,10 @@ final class RedesignEndToEndTests: XCTestCase {
             s.contains("Make branch live?") && s.contains("feature/holiday-menu") && !s.contains("Checking what making it live")
         }
         t.send("y")
-        try t.waitFor("the holiday branch live", timeout: 20) { $0.contains("on branch \"feature/holiday-menu\" i") }
+        // What the screen shows of it, not the status line's words (cut to the line's width, and transient).
+        try t.waitFor("the holiday branch live", timeout: 20) { s in
+            s.contains("History · feature/holiday-menu ● live") && !s.contains("Make branch live?") && !s.contains("reading the agent back")
+        }
         t.send("3")
         t.send("g")
         try t.waitFor("staging's draft selected") { $0.contains("Config of the draft of branch \"staging\"") || $0.contains("branch \"staging\"") }
@@ -228,8 +231,9 @@ final class RedesignEndToEndTests: XCTestCase {
         XCTAssertTrue(question.contains("r13 serves live traffic"), question)
         t.send("y")
         try t.waitFor("r13 live", timeout: 20) { s in
-            // The publish panel has closed (the status line says so; it may be cut at "verifie…").
-            s.contains("is live (verifi") && s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r13 ") && $0.contains("e2e r13") }
+            // The publish panel has closed and History shows r13 live (the status line's words are cut to its width).
+            !s.contains("Security scan") && !s.contains("reading the agent back")
+                && s.split(separator: "\n").contains { $0.contains("●") && $0.contains(" r13 ") && $0.contains("e2e r13") }
         }
 
         // Restore r9: promised r14, made r14.
