@@ -64,7 +64,8 @@ function request()
 end
 function response(status, headers, body)
   if status >= 500 then errors5xx = errors5xx + 1 end
-  if string.find(body, '"draftRevision"', 1, true) and status >= 200 and status < 300 then
+  -- A PATCH's answer is the draft row, with a number in draftRevision; other rows carry it as null.
+  if string.find(body, '"draftRevision":%d') and status >= 200 and status < 300 then
     patches_ok = patches_ok + 1
   end
 end
